@@ -1,0 +1,185 @@
+package dev.certmetric.metric;
+
+import java.util.Arrays;
+
+/**
+ * A Mahalanobis metric M = L^T L given by its linear map L (q x p, q <= p, row-major).
+ *
+ * <p>Instances are immutable: every factory copies its input. Per-call work is O(q p); no p x p
+ * matrix is ever formed here.
+ */
+public final class MahalanobisMetric {
+    /** Guards the 0/0 of a degenerate triplet, as the reference implementation does. */
+    public static final double EPS = 1e-10;
+
+    private final int q;
+    private final int p;
+    private final double[] l;
+
+    private MahalanobisMetric(int q, int p, double[] l) {
+        if (q < 1 || p < 1 || q > p) {
+            throw new IllegalArgumentException("need 1 <= q <= p, got q=" + q + ", p=" + p);
+        }
+        if (l.length != q * p) {
+            throw new IllegalArgumentException("L must have q*p = " + q * p + " entries, got " + l.length);
+        }
+        for (double v : l) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("L has a non-finite entry");
+            }
+        }
+        this.q = q;
+        this.p = p;
+        this.l = l;
+    }
+
+    /** A metric from a row-major q x p array (copied). */
+    public static MahalanobisMetric of(int q, int p, double[] rowMajorL) {
+        return new MahalanobisMetric(q, p, rowMajorL.clone());
+    }
+
+    /** The Euclidean metric (L = I, q = p). */
+    public static MahalanobisMetric euclidean(int p) {
+        return new MahalanobisMetric(p, p, identity(p, p));
+    }
+
+    /** The first q rows of the identity: a rank-q starting point that keeps the first q axes. */
+    public static double[] identity(int q, int p) {
+        double[] l = new double[q * p];
+        for (int r = 0; r < q; r++) {
+            l[r * p + r] = 1.0;
+        }
+        return l;
+    }
+
+    /**
+     * The metric of a PSD matrix M (p x p, row-major): L = Lambda^{1/2} V^T from its eigenvectors,
+     * keeping the q largest eigenvalues (clipped at 0).
+     */
+    public static MahalanobisMetric fromM(double[] m, int p, int q) {
+        return new MahalanobisMetric(q, p, PsdMatrices.factor(m, p, q));
+    }
+
+    public int rank() {
+        return q;
+    }
+
+    public int dimension() {
+        return p;
+    }
+
+    /** A copy of L, row-major. */
+    public double[] l() {
+        return l.clone();
+    }
+
+    /** M = L^T L, row-major p x p (O(q p^2): for reporting and the batch optimiser, not hot paths). */
+    public double[] m() {
+        double[] m = new double[p * p];
+        for (int r = 0; r < q; r++) {
+            int base = r * p;
+            for (int a = 0; a < p; a++) {
+                double la = l[base + a];
+                if (la == 0) {
+                    continue;
+                }
+                for (int b = 0; b < p; b++) {
+                    m[a * p + b] += la * l[base + b];
+                }
+            }
+        }
+        return m;
+    }
+
+    /** out = L x (length q). */
+    public void transform(double[] x, double[] out) {
+        LinearAlgebra.multiply(l, q, p, x, out);
+    }
+
+    public double[] transform(double[] x) {
+        double[] out = new double[q];
+        transform(x, out);
+        return out;
+    }
+
+    /** out = M x = L^T (L x) (length p); {@code scratch} has length q. */
+    public void applyM(double[] x, double[] scratch, double[] out) {
+        LinearAlgebra.multiply(l, q, p, x, scratch);
+        LinearAlgebra.multiplyTransposed(l, q, p, scratch, out);
+    }
+
+    /** Squared distance d2(a, b) = ||L (a - b)||^2. */
+    public double distanceSquared(double[] a, double[] b) {
+        double sum = 0;
+        for (int r = 0; r < q; r++) {
+            int base = r * p;
+            double s = 0;
+            for (int c = 0; c < p; c++) {
+                s += l[base + c] * (a[c] - b[c]);
+            }
+            sum += s * s;
+        }
+        return sum;
+    }
+
+    public double distance(double[] a, double[] b) {
+        return Math.sqrt(distanceSquared(a, b));
+    }
+
+    /**
+     * The adversarial margin gamma (ALGORITHM.md section 3): the Euclidean distance from the anchor
+     * to the hyperplane where target and impostor are equally far. Negative when the triplet is
+     * violated.
+     */
+    public double margin(double[] anchor, double[] target, double[] impostor) {
+        double delta = distanceSquared(anchor, impostor) - distanceSquared(anchor, target);
+        return delta / (2 * Math.sqrt(mwNormSquared(target, impostor)) + EPS);
+    }
+
+    /**
+     * The closest adversarial example x_i + Delta / (2 ||M w||^2) M w, w = x_j - x_l: the nearest
+     * input at which the impostor is exactly as close as the target.
+     */
+    public double[] closestAdversarial(double[] anchor, double[] target, double[] impostor) {
+        double[] w = new double[p];
+        for (int c = 0; c < p; c++) {
+            w[c] = target[c] - impostor[c];
+        }
+        double[] mw = new double[p];
+        applyM(w, new double[q], mw);
+        double norm2 = LinearAlgebra.dot(mw, mw);
+        double delta = distanceSquared(anchor, impostor) - distanceSquared(anchor, target);
+        double step = delta / (2 * norm2 + EPS);
+        double[] x = anchor.clone();
+        for (int c = 0; c < p; c++) {
+            x[c] += step * mw[c];
+        }
+        return x;
+    }
+
+    /** ||M (a - b)||^2 = ||L^T L (a - b)||^2. */
+    public double mwNormSquared(double[] a, double[] b) {
+        double[] w = new double[p];
+        for (int c = 0; c < p; c++) {
+            w[c] = a[c] - b[c];
+        }
+        double[] mw = new double[p];
+        applyM(w, new double[q], mw);
+        return LinearAlgebra.dot(mw, mw);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MahalanobisMetric m && m.q == q && m.p == p && Arrays.equals(m.l, l);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(l) * 31 + q * 17 + p;
+    }
+
+    @Override
+    public String toString() {
+        return "MahalanobisMetric[q=" + q + ", p=" + p + "]";
+    }
+}

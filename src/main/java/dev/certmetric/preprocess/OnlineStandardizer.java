@@ -1,0 +1,68 @@
+package dev.certmetric.preprocess;
+
+/**
+ * Incremental mean and population variance (Welford), for streams. Mutable; {@link #current()}
+ * returns an immutable {@link Standardizer} of the statistics so far.
+ */
+public final class OnlineStandardizer {
+    private final double[] mean;
+    private final double[] m2;
+    private long count;
+
+    public OnlineStandardizer(int p) {
+        this.mean = new double[p];
+        this.m2 = new double[p];
+    }
+
+    /** Restores a state written by {@link #count()}, {@link #meanView()}, {@link #m2View()}. */
+    public static OnlineStandardizer restore(long count, double[] mean, double[] m2) {
+        if (mean.length != m2.length || count < 0) {
+            throw new IllegalArgumentException("inconsistent standardizer state");
+        }
+        OnlineStandardizer s = new OnlineStandardizer(mean.length);
+        System.arraycopy(mean, 0, s.mean, 0, mean.length);
+        System.arraycopy(m2, 0, s.m2, 0, m2.length);
+        s.count = count;
+        return s;
+    }
+
+    public void update(double[] x) {
+        if (x.length != mean.length) {
+            throw new IllegalArgumentException("expected " + mean.length + " features, got " + x.length);
+        }
+        count++;
+        for (int f = 0; f < x.length; f++) {
+            double delta = x[f] - mean[f];
+            mean[f] += delta / count;
+            m2[f] += delta * (x[f] - mean[f]);
+        }
+    }
+
+    public long count() {
+        return count;
+    }
+
+    public int dimension() {
+        return mean.length;
+    }
+
+    /** Live view of the running means, for serializers; do not modify. */
+    public double[] meanView() {
+        return mean;
+    }
+
+    /** Live view of the running sums of squared deviations, for serializers; do not modify. */
+    public double[] m2View() {
+        return m2;
+    }
+
+    public Standardizer current() {
+        double[] std = new double[mean.length];
+        if (count > 0) {
+            for (int f = 0; f < std.length; f++) {
+                std[f] = Math.sqrt(Math.max(0, m2[f] / count));
+            }
+        }
+        return new Standardizer(mean, std);
+    }
+}
