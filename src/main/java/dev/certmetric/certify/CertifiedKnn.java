@@ -1,0 +1,137 @@
+package dev.certmetric.certify;
+
+import dev.certmetric.knn.KnnClassifier;
+import dev.certmetric.metric.MahalanobisMetric;
+
+import java.util.Arrays;
+
+/**
+ * Certified L2 radii of k-NN predictions (ALGORITHM.md section 6), in the preprocessed input space.
+ *
+ * <p>For a query x predicted as class c, a same-class reference j and an other-class reference l,
+ * x must cross the hyperplane where j and l are equally far before l can overtake j; its distance
+ * to that hyperplane is rho(j, l) = max(0, d2(x,l) - d2(x,j)) / (2 ||M (x_l - x_j)||). For the
+ * prediction to change, at least s = (k+1)/2 other-class points must each overtake all but at most
+ * s - 1 class-c points, so the radius is the s-th smallest over l of the s-th largest over j of rho
+ * (Wang et al., NeurIPS 2020); k = 1 gives the 1-NN bound min_l max_j rho. This is a lower bound on
+ * the smallest prediction-changing perturbation; {@code CertifiedKnnTest} checks it with an
+ * adversarial search.
+ */
+public final class CertifiedKnn {
+    private final KnnClassifier knn;
+    private final double[][] mx;
+    private final double[][] lx;
+
+    /** A prediction with its certified radius. */
+    public record Certified(KnnClassifier.Prediction prediction, double radius) {
+        public int label() {
+            return prediction.label();
+        }
+    }
+
+    public CertifiedKnn(KnnClassifier knn) {
+        this.knn = knn;
+        MahalanobisMetric metric = knn.metric();
+        double[][] refs = knn.references();
+        int p = metric.dimension();
+        int q = metric.rank();
+        this.mx = new double[refs.length][p];
+        this.lx = new double[refs.length][];
+        double[] scratch = new double[q];
+        for (int i = 0; i < refs.length; i++) {
+            metric.applyM(refs[i], scratch, mx[i]);
+            lx[i] = metric.transform(refs[i]);
+        }
+    }
+
+    public KnnClassifier classifier() {
+        return knn;
+    }
+
+    public Certified classify(double[] x) {
+        KnnClassifier.Prediction prediction = knn.predict(x);
+        return new Certified(prediction, radius(x, prediction.label()));
+    }
+
+    /** The certified radius of class c at x (0 if c is not what k-NN predicts there). */
+    public double radius(double[] x, int c) {
+        int kk = Math.min(knn.k(), mx.length);
+        int s = (kk + 1) / 2;
+        double[] lq = knn.metric().transform(x);
+        int n = mx.length;
+        double[] d2 = new double[n];
+        int same = 0;
+        for (int i = 0; i < n; i++) {
+            double d = 0;
+            for (int r = 0; r < lq.length; r++) {
+                double diff = lq[r] - lx[i][r];
+                d += diff * diff;
+            }
+            d2[i] = d;
+            if (knn.classOf(i) == c) {
+                same++;
+            }
+        }
+        if (same < s) {
+            return 0;
+        }
+        // s-th smallest over l of the s-th largest over j.
+        double[] perL = new double[s];
+        Arrays.fill(perL, Double.POSITIVE_INFINITY);
+        double[] perJ = new double[s];
+        int p = mx[0].length;
+        for (int l = 0; l < n; l++) {
+            if (knn.classOf(l) == c) {
+                continue;
+            }
+            Arrays.fill(perJ, 0);
+            for (int j = 0; j < n; j++) {
+                if (knn.classOf(j) != c) {
+                    continue;
+                }
+                double gap = d2[l] - d2[j];
+                if (gap <= 0) { // rho is 0: it cannot raise the top s, which start at 0
+                    continue;
+                }
+                double norm2 = 0;
+                double[] ml = mx[l];
+                double[] mj = mx[j];
+                for (int e = 0; e < p; e++) {
+                    double diff = ml[e] - mj[e];
+                    norm2 += diff * diff;
+                }
+                double rho = gap / (2 * Math.sqrt(norm2) + MahalanobisMetric.EPS);
+                insertDescending(perJ, rho);
+            }
+            insertAscending(perL, perJ[s - 1]);
+        }
+        double r = perL[s - 1];
+        return Double.isInfinite(r) ? Double.MAX_VALUE : r;
+    }
+
+    private static void insertDescending(double[] top, double value) {
+        int last = top.length - 1;
+        if (value <= top[last]) {
+            return;
+        }
+        int i = last;
+        while (i > 0 && top[i - 1] < value) {
+            top[i] = top[i - 1];
+            i--;
+        }
+        top[i] = value;
+    }
+
+    private static void insertAscending(double[] low, double value) {
+        int last = low.length - 1;
+        if (value >= low[last]) {
+            return;
+        }
+        int i = last;
+        while (i > 0 && low[i - 1] > value) {
+            low[i] = low[i - 1];
+            i--;
+        }
+        low[i] = value;
+    }
+}

@@ -1,0 +1,140 @@
+package dev.certmetric.train;
+
+import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.triplets.TripletWindow;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Binary codec of a {@link StreamingLearner}'s whole state (settings, L, step-rule moments,
+ * preprocessing statistics, label dictionary, counters and the window's raw events), for
+ * checkpoints. A pending partial batch is flushed first, so nothing learned is left out.
+ */
+public final class LearnerStateCodec {
+    private static final int MAGIC = 0x434d4c53; // "CMLS"
+    private static final int FORMAT = 1;
+
+    private LearnerStateCodec() {
+    }
+
+    public static void write(StreamingLearner learner, DataOutput out) throws IOException {
+        learner.flush();
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT);
+        LearnerSettings s = learner.settings();
+        out.writeInt(s.k());
+        out.writeInt(s.impostors());
+        out.writeDouble(s.mu());
+        out.writeDouble(s.lambda());
+        out.writeDouble(s.tau());
+        out.writeInt(s.rank());
+        out.writeInt(s.windowPerClass());
+        out.writeLong(s.windowMillis());
+        out.writeInt(s.batchSize());
+        out.writeUTF(s.stepRule());
+        out.writeDouble(s.learningRate());
+        out.writeInt(s.certifyEvery());
+
+        out.writeInt(learner.dimension());
+        writeArray(out, learner.parameters());
+        StepRule rule = learner.stepRule();
+        out.writeLong(rule.steps());
+        writeArray(out, rule.firstMoments());
+        writeArray(out, rule.secondMoments());
+        OnlineStandardizer stats = learner.statistics();
+        out.writeLong(stats.count());
+        writeArray(out, stats.meanView());
+        writeArray(out, stats.m2View());
+        List<String> labels = learner.labels();
+        out.writeInt(labels.size());
+        for (String label : labels) {
+            out.writeUTF(label);
+        }
+        StreamingLearner.Counters c = learner.counters();
+        out.writeLong(c.events());
+        out.writeLong(c.tested());
+        out.writeLong(c.correct());
+        out.writeLong(c.updates());
+        List<TripletWindow.Entry> entries = learner.window().entries();
+        out.writeInt(entries.size());
+        for (TripletWindow.Entry e : entries) {
+            out.writeInt(e.label());
+            out.writeLong(e.timestamp());
+            writeArray(out, e.raw());
+        }
+    }
+
+    public static StreamingLearner read(DataInput in) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a certmetric learner state");
+        }
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("learner state format " + format + " is not supported (supported: " + FORMAT + ")");
+        }
+        LearnerSettings s = new LearnerSettings(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
+                in.readDouble(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readUTF(),
+                in.readDouble(), in.readInt());
+        int p = in.readInt();
+        double[] l = readArray(in);
+        long steps = in.readLong();
+        StepRule rule = StepRule.restore(s.stepRule(), s.learningRate(), readArray(in), readArray(in), steps);
+        OnlineStandardizer stats = OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in));
+        int labelCount = in.readInt();
+        List<String> labels = new ArrayList<>(labelCount);
+        for (int i = 0; i < labelCount; i++) {
+            labels.add(in.readUTF());
+        }
+        StreamingLearner.Counters counters =
+                new StreamingLearner.Counters(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+        StreamingLearner learner = new StreamingLearner(s, p, l, rule, stats, labels, counters);
+        int entries = in.readInt();
+        for (int i = 0; i < entries; i++) {
+            learner.restoreWindowEntry(in.readInt(), in.readLong(), readArray(in));
+        }
+        learner.refreshWindow();
+        return learner;
+    }
+
+    public static byte[] toBytes(StreamingLearner learner) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(learner, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static StreamingLearner fromBytes(byte[] bytes) throws IOException {
+        return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+    }
+
+    private static void writeArray(DataOutput out, double[] a) throws IOException {
+        out.writeInt(a.length);
+        for (double v : a) {
+            out.writeDouble(v);
+        }
+    }
+
+    private static double[] readArray(DataInput in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 100_000_000) {
+            throw new IOException("corrupt learner state: array length " + n);
+        }
+        double[] a = new double[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = in.readDouble();
+        }
+        return a;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.certmetric.triplets;
+
+import dev.certmetric.metric.LinearAlgebra;
+import dev.certmetric.objective.TripletSet;
+
+import java.util.Arrays;
+
+/**
+ * The reference implementation's triplets: for every point its k nearest same-class points
+ * (Euclidean) as targets and its v nearest other-class points as impostors, all k x v combinations,
+ * chosen once before training. A class with fewer than k + 1 members uses the neighbours it has
+ * (the reference crashes there).
+ */
+public final class ReferenceTriplets {
+    private ReferenceTriplets() {
+    }
+
+    public static TripletSet build(double[][] x, int[] y, int k, int v) {
+        if (k < 1 || v < 1) {
+            throw new IllegalArgumentException("k and v must be >= 1, got k=" + k + ", v=" + v);
+        }
+        int n = x.length;
+        if (y.length != n) {
+            throw new IllegalArgumentException("x has " + n + " rows but y has " + y.length);
+        }
+        IntList anchors = new IntList();
+        IntList targets = new IntList();
+        IntList impostors = new IntList();
+        IntList pullA = new IntList();
+        IntList pullB = new IntList();
+        double[] dist = new double[n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < n; j++) {
+                dist[j] = LinearAlgebra.squaredDistance(x[i], x[j]);
+            }
+            final int anchor = i;
+            int[] same = nearest(dist, n, k, j -> j != anchor && y[j] == y[anchor]);
+            int[] other = nearest(dist, n, v, j -> y[j] != y[anchor]);
+            for (int t : same) {
+                pullA.add(i);
+                pullB.add(t);
+                for (int l : other) {
+                    anchors.add(i);
+                    targets.add(t);
+                    impostors.add(l);
+                }
+            }
+        }
+        return new TripletSet(anchors.toArray(), targets.toArray(), impostors.toArray(),
+                pullA.toArray(), pullB.toArray());
+    }
+
+    /** Indices of the (at most) count smallest distances among the accepted indices, nearest first. */
+    static int[] nearest(double[] dist, int n, int count, java.util.function.IntPredicate accept) {
+        int[] best = new int[count];
+        int size = 0;
+        for (int j = 0; j < n; j++) {
+            if (!accept.test(j)) {
+                continue;
+            }
+            if (size < count) {
+                best[size++] = j;
+            } else if (dist[j] < dist[best[size - 1]]) {
+                best[size - 1] = j;
+            } else {
+                continue;
+            }
+            for (int s = size - 1; s > 0 && dist[best[s]] < dist[best[s - 1]]; s--) {
+                int tmp = best[s];
+                best[s] = best[s - 1];
+                best[s - 1] = tmp;
+            }
+        }
+        return Arrays.copyOf(best, size);
+    }
+
+    private static final class IntList {
+        private int[] data = new int[64];
+        private int size;
+
+        void add(int value) {
+            if (size == data.length) {
+                data = Arrays.copyOf(data, size * 2);
+            }
+            data[size++] = value;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(data, size);
+        }
+    }
+}
