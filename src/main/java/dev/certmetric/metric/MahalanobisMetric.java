@@ -137,8 +137,10 @@ public final class MahalanobisMetric {
     }
 
     /**
-     * The closest adversarial example x_i + Delta / (2 ||M w||^2) M w, w = x_j - x_l: the nearest
-     * input at which the impostor is exactly as close as the target.
+     * The closest adversarial example x_i - Delta / (2 ||M w||^2) M w, w = x_j - x_l: the nearest
+     * input at which the impostor is exactly as close as the target. (ALGORITHM.md writes a plus;
+     * d2(x, l) - d2(x, j) = 2 x^T M w + const grows along M w, so reaching it from Delta > 0 means
+     * stepping against M w. The test checks that the point lies on the hyperplane.)
      */
     public double[] closestAdversarial(double[] anchor, double[] target, double[] impostor) {
         double[] w = new double[p];
@@ -149,7 +151,7 @@ public final class MahalanobisMetric {
         applyM(w, new double[q], mw);
         double norm2 = LinearAlgebra.dot(mw, mw);
         double delta = distanceSquared(anchor, impostor) - distanceSquared(anchor, target);
-        double step = delta / (2 * norm2 + EPS);
+        double step = -delta / (2 * norm2 + EPS);
         double[] x = anchor.clone();
         for (int c = 0; c < p; c++) {
             x[c] += step * mw[c];
