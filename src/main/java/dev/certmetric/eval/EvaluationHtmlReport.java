@@ -48,7 +48,7 @@ public final class EvaluationHtmlReport {
         html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>").append(esc(title))
                 .append("</title>\n<style>\n")
                 .append("body{font-family:sans-serif;margin:2em;color:#222}\n")
-                .append("table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd}\n")
+                .append("table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;white-space:nowrap}\n")
                 .append("td{text-align:right;font-variant-numeric:tabular-nums}td:first-child{text-align:left}\n")
                 .append("svg{display:block;margin:1em 0}\n</style>\n</head>\n<body>\n");
         html.append("<h1>").append(esc(title)).append("</h1>\n<p>")
@@ -72,15 +72,11 @@ public final class EvaluationHtmlReport {
 
     /** A line chart with the y axis fixed to [0, 1] (all plotted values are accuracies). */
     private static String chart(String title, String xLabel, String yLabel, Map<String, SortedMap<Double, Double>> series) {
+        // x starts at 0 (sigma and radius are >= 0); a chart without positive x still needs a span
         double xMax = series.values().stream().filter(s -> !s.isEmpty()).mapToDouble(SortedMap::lastKey).max().orElse(0);
-        double xMin = series.values().stream().filter(s -> !s.isEmpty()).mapToDouble(SortedMap::firstKey).min().orElse(0);
-        if (xMax <= xMin) {
-            xMax = xMin + 1;  // one x value or no data: any non-empty range draws it
-        }
+        double xSpan = xMax > 0 ? xMax : 1;
         int plotW = WIDTH - LEFT - RIGHT;
         int plotH = HEIGHT - TOP - BOTTOM;
-        double x0 = xMin;
-        double xSpan = xMax - xMin;
         StringBuilder svg = new StringBuilder();
         svg.append(String.format(Locale.ROOT,
                 "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" role=\"img\" "
@@ -97,7 +93,7 @@ public final class EvaluationHtmlReport {
         SortedSet<Double> xs = new TreeSet<>();
         series.values().forEach(s -> xs.addAll(s.keySet()));
         for (double xv : xs) {
-            double x = LEFT + plotW * (xv - x0) / xSpan;
+            double x = LEFT + plotW * xv / xSpan;
             svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#888\"/>"
                     + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n",
                     x, TOP + plotH, x, TOP + plotH + 5, x, TOP + plotH + 19, EvaluationResult.key(xv)));
@@ -113,7 +109,7 @@ public final class EvaluationHtmlReport {
             String colour = COLOURS[i % COLOURS.length];
             StringBuilder points = new StringBuilder();
             for (Map.Entry<Double, Double> pt : e.getValue().entrySet()) {
-                double x = LEFT + plotW * (pt.getKey() - x0) / xSpan;
+                double x = LEFT + plotW * pt.getKey() / xSpan;
                 double y = TOP + plotH * (1 - Math.max(0, Math.min(1, pt.getValue())));
                 points.append(String.format(Locale.ROOT, "%.1f,%.1f ", x, y));
                 svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>\n", x, y, colour));

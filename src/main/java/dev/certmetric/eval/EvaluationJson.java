@@ -1,5 +1,7 @@
 package dev.certmetric.eval;
 
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -14,6 +16,9 @@ import java.util.Map;
  */
 public final class EvaluationJson {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Indented, with {@code "key": value} rather than Jackson's default {@code "key" : value}. */
+    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+            .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
 
     private EvaluationJson() {
     }
@@ -42,6 +47,6 @@ public final class EvaluationJson {
     }
 
     public static void write(EvaluationResult r, Path file) throws IOException {
-        JSON.writerWithDefaultPrettyPrinter().writeValue(file.toFile(), toJson(r));
+        JSON.writer(PRETTY).writeValue(file.toFile(), toJson(r));
     }
 }

@@ -30,7 +30,7 @@ public final class EvaluationTable {
             List<String> row = new ArrayList<>(List.of(e.getKey(), fmt(m.accuracyMean()), fmt(m.accuracyStd())));
             sigmas.forEach(s -> row.add(m.noisy().containsKey(s) ? fmt(m.noisy().get(s)) : "-"));
             radii.forEach(x -> row.add(m.certified().containsKey(x) ? fmt(m.certified().get(x)) : "-"));
-            row.add(String.format(Locale.ROOT, "%.2f", m.fitSecondsMean()));
+            row.add(String.format(Locale.ROOT, "%.3f", m.fitSecondsMean()));
             rows.add(row);
         }
         return rows;

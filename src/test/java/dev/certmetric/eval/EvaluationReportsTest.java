@@ -89,6 +89,6 @@ class EvaluationReportsTest {
         assertTrue(lines.get(3).startsWith("euclidean "));
         assertTrue(lines.get(4).startsWith("lmnn <robust>"));
         assertEquals(lines.get(3).length(), lines.get(4).length());
-        assertTrue(lines.get(4).endsWith("1.25"));
+        assertTrue(lines.get(4).endsWith("1.250"));
     }
 }
