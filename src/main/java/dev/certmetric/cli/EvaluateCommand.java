@@ -13,8 +13,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -79,7 +77,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        CsvDataset dataset = load(data);
+        CsvDataset dataset = Datasets.load(data);
         LmnnPlObjective objective;
         try {
             objective = new LmnnPlObjective(mu, lambda, tau);
@@ -105,19 +103,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             err.println("wrote " + report);
         }
         return 0;
-    }
-
-    static CsvDataset load(String data) throws IOException {
-        Path path = Path.of(data);
-        if (!Files.exists(path) && CsvDataset.BUNDLED.contains(data)) {
-            return CsvDataset.readResource(data);
-        }
-        try {
-            return CsvDataset.read(path);
-        } catch (NoSuchFileException e) {
-            throw new BadInputException("--data: no such file: " + data + " (or bundled dataset: "
-                    + String.join(", ", CsvDataset.BUNDLED) + ")");
-        }
     }
 
     private static void progress(PrintStream err, int done, int total, long start) {
