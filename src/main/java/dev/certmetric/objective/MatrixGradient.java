@@ -43,21 +43,27 @@ public final class MatrixGradient {
         for (int i = 0; i < n; i++) {
             multiply(m, x[i], z[i]);
         }
-        // Laplacian-applied rows: r1 collects pair weights on x, r2 the (M w) w^T weights.
-        double[][] r1 = withGradient ? new double[n][p] : null;
+        int pairs = triplets.pullSize();
+        int impostorPairs = triplets.impostorPairs();
+        double[] targetD2 = new double[pairs];
+        double[] impostorD2 = new double[impostorPairs];
+        for (int k = 0; k < pairs; k++) {
+            targetD2[k] = d2(triplets.pullAnchor(k), triplets.pullTarget(k), z);
+        }
+        for (int k = 0; k < impostorPairs; k++) {
+            impostorD2[k] = d2(triplets.impostorAnchor(k), triplets.impostorOf(k), z);
+        }
+        // Gradient weights per pair; the (M w) w^T terms go straight into r2 (their pairs are (j, l)).
+        double pullWeight = pairs == 0 ? 0 : objective.mu() / pairs;
+        double[] targetWeight = new double[pairs];
+        double[] impostorWeight = new double[impostorPairs];
         double[][] r2 = withGradient ? new double[n][p] : null;
         boolean anyR2 = false;
 
         double pull = 0;
-        int pairs = triplets.pullSize();
-        double pullWeight = pairs == 0 ? 0 : objective.mu() / pairs;
         for (int k = 0; k < pairs; k++) {
-            int i = triplets.pullAnchor(k);
-            int j = triplets.pullTarget(k);
-            pull += d2(i, j, z);
-            if (withGradient) {
-                addPair(r1, i, j, pullWeight);
-            }
+            pull += targetD2[k];
+            targetWeight[k] = pullWeight;
         }
         pull *= pullWeight;
 
@@ -69,39 +75,40 @@ public final class MatrixGradient {
         double pert = 0;
         int violated = 0;
         for (int t = 0; t < size; t++) {
-            int i = triplets.anchor(t);
-            int j = triplets.target(t);
-            int l = triplets.impostor(t);
-            double delta = d2(i, l, z) - d2(i, j, z);
+            int tp = triplets.targetPair(t);
+            int ip = triplets.impostorPair(t);
+            double delta = impostorD2[ip] - targetD2[tp];
             if (delta < 0) {
                 violated++;
             }
             if (delta < 1) {
                 hinge += 1 - delta;
-                if (withGradient) {
-                    addPair(r1, i, j, hingeWeight);
-                    addPair(r1, i, l, -hingeWeight);
-                }
+                targetWeight[tp] += hingeWeight;
+                impostorWeight[ip] -= hingeWeight;
             }
             if (objective.lambda() == 0) {
                 continue;
             }
-            double s = 0;
-            if (delta >= 0) {
-                double[] zj = z[j];
-                double[] zl = z[l];
-                for (int c = 0; c < p; c++) {
-                    double d = zj[c] - zl[c];
-                    s += d * d;
-                }
+            if (delta < 0) {
+                pert += objective.psi(delta, 0);
+                continue;
             }
-            double gamma2 = delta >= 0 ? delta * delta / (4 * (s + MahalanobisMetric.EPS)) : 0;
+            int j = triplets.pullTarget(tp);
+            int l = triplets.impostorOf(ip);
+            double[] zj = z[j];
+            double[] zl = z[l];
+            double s = 0;
+            for (int c = 0; c < p; c++) {
+                double d = zj[c] - zl[c];
+                s += d * d;
+            }
+            double gamma2 = delta * delta / (4 * (s + MahalanobisMetric.EPS));
             pert += objective.psi(delta, gamma2);
             if (withGradient && objective.perturbationActive(delta, gamma2)) {
                 double a = delta / (s + MahalanobisMetric.EPS);
                 // -(lambda/|T|) [ (A/2)(uu^T - vv^T) - (A^2/4)(M w w^T + w w^T M) ]
-                addPair(r1, i, l, -pertWeight * a / 2);
-                addPair(r1, i, j, pertWeight * a / 2);
+                impostorWeight[ip] -= pertWeight * a / 2;
+                targetWeight[tp] += pertWeight * a / 2;
                 addPair(r2, j, l, pertWeight * a * a / 4);
                 anyR2 = true;
             }
@@ -109,6 +116,15 @@ public final class MatrixGradient {
         ObjectiveValue value = new ObjectiveValue(pull, hinge * hingeWeight, pert * pertWeight, violated, size);
         if (!withGradient) {
             return new Result(value, null);
+        }
+        double[][] r1 = new double[n][p];
+        for (int k = 0; k < pairs; k++) {
+            addPair(r1, triplets.pullAnchor(k), triplets.pullTarget(k), targetWeight[k]);
+        }
+        for (int k = 0; k < impostorPairs; k++) {
+            if (impostorWeight[k] != 0) {
+                addPair(r1, triplets.impostorAnchor(k), triplets.impostorOf(k), impostorWeight[k]);
+            }
         }
         double[] g = new double[p * p];
         accumulateTransposeProduct(x, r1, g);

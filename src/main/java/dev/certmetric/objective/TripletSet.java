@@ -1,53 +1,90 @@
 package dev.certmetric.objective;
 
 /**
- * Triplets (anchor, target, impostor) and pull pairs (anchor, target) as indices into a data
- * matrix. Immutable.
+ * Triplets (anchor i, target j, impostor l) over the rows of a data matrix, stored as pairs: the
+ * target pairs (i, j), which are also the pull set P, the impostor pairs (i, l), and each triplet
+ * as one target pair and one impostor pair with the same anchor. Batch optimisers then compute a
+ * distance once per pair rather than once per triplet. Immutable.
  */
 public final class TripletSet {
-    private final int[] anchor;
+    private final int[] targetAnchor;
     private final int[] target;
+    private final int[] impostorAnchor;
     private final int[] impostor;
-    private final int[] pullAnchor;
-    private final int[] pullTarget;
+    private final int[] tripletTargetPair;
+    private final int[] tripletImpostorPair;
 
-    public TripletSet(int[] anchor, int[] target, int[] impostor, int[] pullAnchor, int[] pullTarget) {
-        if (anchor.length != target.length || anchor.length != impostor.length
-                || pullAnchor.length != pullTarget.length) {
+    /**
+     * @param targetAnchor, target the target pairs (i, j), also the pull set
+     * @param impostorAnchor, impostor the impostor pairs (i, l)
+     * @param tripletTargetPair, tripletImpostorPair per triplet, the indices of its two pairs
+     */
+    public TripletSet(int[] targetAnchor, int[] target, int[] impostorAnchor, int[] impostor,
+                      int[] tripletTargetPair, int[] tripletImpostorPair) {
+        if (targetAnchor.length != target.length || impostorAnchor.length != impostor.length
+                || tripletTargetPair.length != tripletImpostorPair.length) {
             throw new IllegalArgumentException("index arrays of one kind must have equal lengths");
         }
-        this.anchor = anchor.clone();
+        for (int t = 0; t < tripletTargetPair.length; t++) {
+            if (targetAnchor[tripletTargetPair[t]] != impostorAnchor[tripletImpostorPair[t]]) {
+                throw new IllegalArgumentException("triplet " + t + " joins pairs with different anchors");
+            }
+        }
+        this.targetAnchor = targetAnchor.clone();
         this.target = target.clone();
+        this.impostorAnchor = impostorAnchor.clone();
         this.impostor = impostor.clone();
-        this.pullAnchor = pullAnchor.clone();
-        this.pullTarget = pullTarget.clone();
+        this.tripletTargetPair = tripletTargetPair.clone();
+        this.tripletImpostorPair = tripletImpostorPair.clone();
     }
 
+    /** Number of triplets |T|. */
     public int size() {
-        return anchor.length;
+        return tripletTargetPair.length;
     }
 
+    /** Number of target (pull) pairs |P|. */
     public int pullSize() {
-        return pullAnchor.length;
+        return target.length;
     }
 
-    public int anchor(int t) {
-        return anchor[t];
+    public int impostorPairs() {
+        return impostor.length;
     }
 
-    public int target(int t) {
-        return target[t];
+    public int pullAnchor(int pair) {
+        return targetAnchor[pair];
     }
 
-    public int impostor(int t) {
-        return impostor[t];
+    public int pullTarget(int pair) {
+        return target[pair];
     }
 
-    public int pullAnchor(int k) {
-        return pullAnchor[k];
+    public int impostorAnchor(int pair) {
+        return impostorAnchor[pair];
     }
 
-    public int pullTarget(int k) {
-        return pullTarget[k];
+    public int impostorOf(int pair) {
+        return impostor[pair];
+    }
+
+    public int targetPair(int triplet) {
+        return tripletTargetPair[triplet];
+    }
+
+    public int impostorPair(int triplet) {
+        return tripletImpostorPair[triplet];
+    }
+
+    public int anchor(int triplet) {
+        return targetAnchor[tripletTargetPair[triplet]];
+    }
+
+    public int target(int triplet) {
+        return target[tripletTargetPair[triplet]];
+    }
+
+    public int impostor(int triplet) {
+        return impostor[tripletImpostorPair[triplet]];
     }
 }

@@ -23,11 +23,12 @@ public final class ReferenceTriplets {
         if (y.length != n) {
             throw new IllegalArgumentException("x has " + n + " rows but y has " + y.length);
         }
-        IntList anchors = new IntList();
-        IntList targets = new IntList();
-        IntList impostors = new IntList();
-        IntList pullA = new IntList();
-        IntList pullB = new IntList();
+        IntList targetAnchor = new IntList();
+        IntList target = new IntList();
+        IntList impostorAnchor = new IntList();
+        IntList impostor = new IntList();
+        IntList tripletTarget = new IntList();
+        IntList tripletImpostor = new IntList();
         double[] dist = new double[n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j < n; j++) {
@@ -36,18 +37,23 @@ public final class ReferenceTriplets {
             final int anchor = i;
             int[] same = nearest(dist, n, k, j -> j != anchor && y[j] == y[anchor]);
             int[] other = nearest(dist, n, v, j -> y[j] != y[anchor]);
+            int firstImpostor = impostor.size();
+            for (int l : other) {
+                impostorAnchor.add(i);
+                impostor.add(l);
+            }
             for (int t : same) {
-                pullA.add(i);
-                pullB.add(t);
-                for (int l : other) {
-                    anchors.add(i);
-                    targets.add(t);
-                    impostors.add(l);
+                int pair = target.size();
+                targetAnchor.add(i);
+                target.add(t);
+                for (int m = 0; m < other.length; m++) {
+                    tripletTarget.add(pair);
+                    tripletImpostor.add(firstImpostor + m);
                 }
             }
         }
-        return new TripletSet(anchors.toArray(), targets.toArray(), impostors.toArray(),
-                pullA.toArray(), pullB.toArray());
+        return new TripletSet(targetAnchor.toArray(), target.toArray(), impostorAnchor.toArray(),
+                impostor.toArray(), tripletTarget.toArray(), tripletImpostor.toArray());
     }
 
     /** Indices of the (at most) count smallest distances among the accepted indices, nearest first. */
@@ -83,6 +89,10 @@ public final class ReferenceTriplets {
                 data = Arrays.copyOf(data, size * 2);
             }
             data[size++] = value;
+        }
+
+        int size() {
+            return size;
         }
 
         int[] toArray() {
