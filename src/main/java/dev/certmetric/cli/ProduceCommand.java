@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.certmetric.data.CsvDataset;
+import dev.certmetric.data.Splits;
 import dev.certmetric.events.EventEncoder;
 import dev.certmetric.events.LabeledEvent;
 import dev.certmetric.kafka.KafkaClientProperties;
@@ -138,17 +139,9 @@ public final class ProduceCommand implements Callable<Integer> {
 
     /** Row indices in file order, or shuffled (Fisher-Yates) when a random source is given. */
     private static int[] order(int n, Random random) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
+        int[] order = Splits.identity(n);
         if (random != null) {
-            for (int i = n - 1; i > 0; i--) {
-                int j = random.nextInt(i + 1);
-                int tmp = order[i];
-                order[i] = order[j];
-                order[j] = tmp;
-            }
+            Splits.shuffle(order, random);
         }
         return order;
     }

@@ -89,19 +89,29 @@ public final class Splits {
         return List.copyOf(result);
     }
 
-    /** A Fisher-Yates shuffle of 0..n-1. */
+    /** A random permutation of 0..n-1, deterministic per seed. */
     static int[] permutation(int n, long seed) {
-        Random random = new Random(seed);
-        int[] perm = new int[n];
-        for (int i = 0; i < n; i++) {
-            perm[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = perm[i];
-            perm[i] = perm[j];
-            perm[j] = t;
-        }
+        int[] perm = identity(n);
+        shuffle(perm, new Random(seed));
         return perm;
+    }
+
+    /** 0, 1, ..., n-1. */
+    public static int[] identity(int n) {
+        int[] order = new int[n];
+        for (int i = 0; i < n; i++) {
+            order[i] = i;
+        }
+        return order;
+    }
+
+    /** Shuffles in place (Fisher-Yates). */
+    public static void shuffle(int[] a, Random random) {
+        for (int i = a.length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            int t = a[i];
+            a[i] = a[j];
+            a[j] = t;
+        }
     }
 }

@@ -133,18 +133,10 @@ public final class Evaluation {
                 defaults.batchSize(), defaults.stepRule(), defaults.learningRate(), 0);
         StreamingLearner learner = new StreamingLearner(learnerSettings, rawTrain[0].length);
         Random rnd = new Random(seed);
-        int[] order = new int[rawTrain.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
+        int[] order = Splits.identity(rawTrain.length);
         long time = 0;
         for (int pass = 0; pass < settings.passes(); pass++) {
-            for (int i = order.length - 1; i > 0; i--) {
-                int j = rnd.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
+            Splits.shuffle(order, rnd);
             for (int i : order) {
                 learner.testThenTrain(rawTrain[i], Integer.toString(y[i]), time++);
             }

@@ -1,5 +1,6 @@
 package dev.certmetric.objective;
 
+import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
 
 /**
@@ -41,7 +42,7 @@ public final class MatrixGradient {
     private Result evaluate(double[] m, boolean withGradient) {
         double[][] z = new double[n][p];
         for (int i = 0; i < n; i++) {
-            multiply(m, x[i], z[i]);
+            LinearAlgebra.multiply(m, p, p, x[i], z[i]);
         }
         int pairs = triplets.pullSize();
         int impostorPairs = triplets.impostorPairs();
@@ -180,17 +181,6 @@ public final class MatrixGradient {
                     g[base + c2] += v * ri[c2];
                 }
             }
-        }
-    }
-
-    private void multiply(double[] m, double[] v, double[] out) {
-        for (int a = 0; a < p; a++) {
-            double s = 0;
-            int base = a * p;
-            for (int b = 0; b < p; b++) {
-                s += m[base + b] * v[b];
-            }
-            out[a] = s;
         }
     }
 }
