@@ -41,9 +41,12 @@ public final class MatrixGradient {
 
     private Result evaluate(double[] m, boolean withGradient) {
         double[][] z = new double[n][p];
+        double[] zNorm = new double[n];
         for (int i = 0; i < n; i++) {
             LinearAlgebra.multiply(m, p, p, x[i], z[i]);
+            zNorm[i] = Math.sqrt(LinearAlgebra.dot(z[i], z[i]));
         }
+        double tau2 = objective.tau() * objective.tau();
         int pairs = triplets.pullSize();
         int impostorPairs = triplets.impostorPairs();
         double[] targetD2 = new double[pairs];
@@ -96,6 +99,11 @@ public final class MatrixGradient {
             }
             int j = triplets.pullTarget(tp);
             int l = triplets.impostorOf(ip);
+            // ||M w|| <= |M x_j| + |M x_l|, so a margin that clears tau under that bound has psi = 0.
+            double bound = zNorm[j] + zNorm[l];
+            if (delta * delta >= 4 * tau2 * (bound * bound + MahalanobisMetric.EPS)) {
+                continue;
+            }
             double[] zj = z[j];
             double[] zl = z[l];
             double s = 0;
