@@ -40,6 +40,25 @@ class EvaluateCommandTest {
         assertTrue(Files.readString(html).contains("<svg"));
     }
 
+    @Test
+    void tuneAndCertifiedAccuracyNeverAboveCleanAccuracy() throws Exception {
+        Path json = dir.resolve("tuned.json");
+        assertEquals(0, CertmetricCli.commandLine().execute("evaluate", "--data", "iris", "--rounds", "1",
+                "--methods", "lmnn-pl,sgd-pl", "--tune", "--radii", "0.01,0.05,0.2", "--json", json.toString()));
+        JsonNode methods = new ObjectMapper().readTree(json.toFile()).get("methods");
+        for (String m : List.of("lmnn-pl", "sgd-pl")) {
+            double clean = methods.get(m).get("accuracy").get("mean").asDouble();
+            JsonNode certified = methods.get(m).get("certified");
+            double previous = clean;
+            for (String r : List.of("0.01", "0.05", "0.2")) {
+                double c = certified.get(r).asDouble();
+                assertTrue(c <= previous + 1e-12, m + ": certified accuracy must fall with the radius");
+                previous = c;
+            }
+            assertTrue(clean > 0.8, m + " accuracy " + clean);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "ragged row|a,b,label\\n1,2,0\\n3,1\\n|data row 2 (line 3)",
