@@ -133,7 +133,7 @@ public final class CertmetricConfig implements Serializable {
         this.parallelism = (int) integer(v, "learner.parallelism", 1, 256);
         this.snapshotEveryUpdates = integer(v, "snapshots.every-updates", 1, 1_000_000_000);
         this.snapshotEveryMillis = integer(v, "snapshots.every-millis", 0, 86_400_000);
-        this.exemplarsPerClass = (int) integer(v, "snapshots.exemplars-per-class", 1, windowPerClass);
+        this.exemplarsPerClass = (int) integer(v, "snapshots.exemplars-per-class", 1, 100_000);
         this.checkpointIntervalMs = integer(v, "checkpoint.interval-ms", 100, 3_600_000);
         this.eventsDimension = (int) integer(v, "events.dimension", 0, 65536);
         this.eventsMaxBytes = (int) integer(v, "events.max-bytes", 64, 10 * 1024 * 1024);

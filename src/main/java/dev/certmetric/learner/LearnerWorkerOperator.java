@@ -34,6 +34,8 @@ public final class LearnerWorkerOperator extends AbstractStreamOperator<WorkerUp
     private static final long serialVersionUID = 1L;
     /** Models (per JVM) whose injected test failure has already fired. */
     static final Set<String> FAILED_ONCE = ConcurrentHashMap.newKeySet();
+    /** Models (per JVM) whose worker was restored from a checkpoint after the injected failure. */
+    static final Set<String> RESTORED_AFTER_FAILURE = ConcurrentHashMap.newKeySet();
 
     private final CertmetricConfig config;
     private transient LearnerSettings settings;
@@ -45,6 +47,7 @@ public final class LearnerWorkerOperator extends AbstractStreamOperator<WorkerUp
     private transient long emitEvery;
     private transient LearnerMetrics.Worker metrics;
     private transient long droppedWrongDimension;
+    private transient long checkpointsCompleted;
 
     public LearnerWorkerOperator(CertmetricConfig config) {
         this.config = config;
@@ -59,6 +62,9 @@ public final class LearnerWorkerOperator extends AbstractStreamOperator<WorkerUp
         if (context.isRestored()) {
             for (WorkerModel m : state.get()) {
                 models.add(m);
+            }
+            if (FAILED_ONCE.contains(config.modelName())) {
+                RESTORED_AFTER_FAILURE.add(config.modelName());
             }
         }
         active = models.isEmpty() ? null : models.get(0);
@@ -110,7 +116,7 @@ public final class LearnerWorkerOperator extends AbstractStreamOperator<WorkerUp
         if (Double.isFinite(o.minMargin())) {
             metrics.margins.record(o.minMargin());
         }
-        if (config.failAfterEvents() > 0 && learner.events() >= config.failAfterEvents()
+        if (config.failAfterEvents() > 0 && learner.events() >= config.failAfterEvents() && checkpointsCompleted > 0
                 && FAILED_ONCE.add(config.modelName())) {
             throw new IllegalStateException("injected test failure after " + learner.events() + " events");
         }
@@ -148,6 +154,12 @@ public final class LearnerWorkerOperator extends AbstractStreamOperator<WorkerUp
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         state.update(models);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        checkpointsCompleted++;
     }
 
     @Override
