@@ -84,6 +84,12 @@ class LearnerBadInputTest {
         }
         assertEquals(expected, seen);
         assertEquals(invalidCount, invalidCounterSum() - before, 1e-9);
+        String scrape = Monitoring.registry().scrape();
+        for (String meter : new String[] {"certmetric_events_invalid_total", "certmetric_events_in_total",
+                "certmetric_updates_total", "certmetric_loss_hinge", "certmetric_prequential_accuracy",
+                "certmetric_margin{", "certmetric_snapshot_version", "certmetric_snapshot_publish_lag_seconds"}) {
+            org.junit.jupiter.api.Assertions.assertTrue(scrape.contains(meter), "no " + meter + " in /metrics");
+        }
         List<MetricSnapshot> snapshots = LearnerFixtures.snapshots(c);
         LearnerFixtures.assertStrictlyIncreasing(snapshots);
         assertEquals(valid.size(), snapshots.get(snapshots.size() - 1).trainingStats().eventsSeen(),
