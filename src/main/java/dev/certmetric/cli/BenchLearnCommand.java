@@ -63,6 +63,10 @@ public final class BenchLearnCommand implements Callable<Integer> {
             description = "Learner parallelisms to compare (default: ${DEFAULT-VALUE}).")
     int[] parallelisms;
 
+    @Option(names = "--warmup", defaultValue = "10000", paramLabel = "N",
+            description = "Events of an untimed warm-up run first, 0 = none (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
     @Option(names = "--config", paramLabel = "FILE", description = "Learner configuration (default: bundled).")
     Path config;
 
@@ -82,6 +86,12 @@ public final class BenchLearnCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> results = new ArrayList<>();
         try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start()) {
+            if (warmup > 0) { // JIT, class loading and the first MiniCluster start are not the learner's cost
+                int measured = events;
+                events = warmup;
+                run(broker, 1, out);
+                events = measured;
+            }
             for (int p : parallelisms) {
                 results.add(run(broker, p, out));
             }
