@@ -61,6 +61,7 @@ public final class LearnCommand implements Callable<Integer> {
         CertmetricConfig c = CertmetricConfig.load(config, o);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        dev.certmetric.learner.TopicSetup.ensureOutputTopics(c);
         EventRange range = null;
         if (maxEvents != null) {
             range = EventRange.firstN(c, LearnerJob.groupId(c), maxEvents, Duration.ofDays(1), have -> {
