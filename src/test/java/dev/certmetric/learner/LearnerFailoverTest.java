@@ -46,8 +46,8 @@ class LearnerFailoverTest {
         try (LocalLearner job = LocalLearner.start(c, range, 0)) {
             job.await(Duration.ofSeconds(90));
         }
-        assertTrue(LearnerWorkerOperator.FAILED_ONCE.contains("failover"), "the injected failure did not fire");
-        assertTrue(LearnerWorkerOperator.RESTORED_AFTER_FAILURE.contains("failover"),
+        assertTrue(AbstractLearnerWorker.FAILED_ONCE.contains("failover"), "the injected failure did not fire");
+        assertTrue(AbstractLearnerWorker.RESTORED_AFTER_FAILURE.contains("failover"),
                 "the learner was not restored from a checkpoint after the failure");
 
         List<MetricSnapshot> snapshots = LearnerFixtures.snapshots(c);
