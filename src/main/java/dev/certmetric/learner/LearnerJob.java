@@ -184,6 +184,13 @@ public final class LearnerJob {
 
     public static void main(String[] args) throws Exception {
         CertmetricConfig config = parseArgs(args);
+        try {
+            TopicSetup.ensureOutputTopics(config);
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(LearnerJob.class).warn(
+                    "cannot check or create the output topics ({}); create {} (compacted) and {} yourself",
+                    e.toString(), config.snapshotsTopic(), config.deadLettersTopic());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
         build(env, config, null);
         env.execute(jobName(config));

@@ -112,4 +112,17 @@ class CertmetricConfigTest {
         assertTrue(e.getMessage().contains(key), "message does not name " + key + ": " + e.getMessage());
         assertTrue(e.getMessage().contains(range), "message does not state " + range + ": " + e.getMessage());
     }
+
+    @Test
+    void jobArgumentsParseLikeTheCli() {
+        CertmetricConfig c = dev.certmetric.learner.LearnerJob.parseArgs(new String[] {"--bootstrap", "h:1",
+                "--parallelism", "3", "--set", "model.name=m2", "--set", "learner.sync-merged=false"});
+        assertEquals("h:1", c.bootstrapServers());
+        assertEquals(3, c.parallelism());
+        assertEquals("m2", c.modelName());
+        assertEquals(false, c.syncMergedModel());
+        BadInputException e = assertThrows(BadInputException.class,
+                () -> dev.certmetric.learner.LearnerJob.parseArgs(new String[] {"--set", "learner.sync-merged=maybe"}));
+        assertTrue(e.getMessage().contains("learner.sync-merged") && e.getMessage().contains("true | false"));
+    }
 }
