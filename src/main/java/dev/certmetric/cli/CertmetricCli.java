@@ -10,9 +10,12 @@ import picocli.CommandLine.Command;
         description = "Streaming robust metric learning (LMNN + perturbation loss) on Flink and Kafka.",
         subcommands = {
             CommandLine.HelpCommand.class,
+            DemoCommand.class,
             EvaluateCommand.class,
             BrokerCommand.class,
             ProduceCommand.class,
+            LearnCommand.class,
+            BenchLearnCommand.class,
         })
 public final class CertmetricCli implements Runnable {
     /** Exit code for bad input (CSV, arguments, configuration). */
