@@ -1,0 +1,366 @@
+package dev.certmetric.snapshot;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.certmetric.preprocess.Standardizer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The snapshot wire format, specified in docs/SNAPSHOT_FORMAT.md:
+ * {@code {"schemaVersion":1,"checksum":"<sha-256 hex of body>","body":{...}}} with no whitespace
+ * outside the body. The checksum covers the body's bytes exactly as sent, so a reader verifies it
+ * without re-serialising anything. Doubles are written with {@link Double#toString}, which
+ * round-trips every finite double exactly.
+ */
+public final class SnapshotCodec {
+    private static final JsonFactory FACTORY = new JsonFactory();
+    private static final ObjectMapper READER = JsonMapper.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private SnapshotCodec() {
+    }
+
+    public static byte[] encode(MetricSnapshot s) {
+        byte[] body = body(s);
+        byte[] prefix = prefix(sha256(body)).getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(prefix, prefix.length + body.length + 1);
+        System.arraycopy(body, 0, out, prefix.length, body.length);
+        out[out.length - 1] = '}';
+        return out;
+    }
+
+    /** See {@link MetricSnapshot#checksum()}. */
+    static String checksum(MetricSnapshot s) {
+        return sha256(body(s));
+    }
+
+    /**
+     * @throws SnapshotFormatException if the bytes are not JSON, the envelope or checksum is wrong,
+     *     the schema version is unsupported, or a field is missing, unknown, mistyped or invalid
+     */
+    public static MetricSnapshot decode(byte[] bytes) {
+        JsonNode root;
+        try {
+            root = READER.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new SnapshotFormatException("malformed snapshot: not valid JSON: " + e.getOriginalMessage().lines().findFirst().orElse(""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (root == null || !root.isObject()) {
+            throw new SnapshotFormatException("malformed snapshot: expected a JSON object");
+        }
+        fields(root, "", "schemaVersion", "checksum", "body");
+        int schemaVersion = intField(root, "", "schemaVersion");
+        if (schemaVersion != MetricSnapshot.SCHEMA_VERSION) {
+            throw new SnapshotFormatException("incompatible snapshot: schema version " + schemaVersion
+                    + " not supported (supported: " + MetricSnapshot.SCHEMA_VERSION + ")");
+        }
+        String checksum = text(root, "", "checksum");
+        byte[] prefix = prefix(checksum).getBytes(StandardCharsets.UTF_8);
+        if (!checksum.matches("[0-9a-f]{64}") || bytes.length < prefix.length + 1 || bytes[bytes.length - 1] != '}'
+                || !Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length)) {
+            throw new SnapshotFormatException("corrupt snapshot: envelope is not {\"schemaVersion\":1,\"checksum\":\"<64 hex>\","
+                    + "\"body\":{...}} without whitespace outside the body");
+        }
+        String actual = sha256(Arrays.copyOfRange(bytes, prefix.length, bytes.length - 1));
+        if (!actual.equals(checksum)) {
+            throw new SnapshotFormatException("corrupt snapshot: checksum mismatch (envelope " + checksum + ", body hashes to "
+                    + actual + ")");
+        }
+        try {
+            return readBody(object(root, "", "body"));
+        } catch (SnapshotFormatException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotFormatException("invalid snapshot: " + e.getMessage());
+        }
+    }
+
+    private static String prefix(String checksum) {
+        return "{\"schemaVersion\":" + MetricSnapshot.SCHEMA_VERSION + ",\"checksum\":\"" + checksum + "\",\"body\":";
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM provides SHA-256", e);
+        }
+    }
+
+    // ---- writing: field order is part of the format (docs/SNAPSHOT_FORMAT.md) ----
+
+    private static byte[] body(MetricSnapshot s) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("modelName", s.modelName());
+            g.writeNumberField("version", s.version());
+            g.writeStringField("createdAt", s.createdAt().toString());
+            g.writeNumberField("p", s.p());
+            g.writeNumberField("q", s.q());
+            g.writeFieldName("L");
+            doubles(g, s.l());
+            g.writeObjectFieldStart("preprocessing");
+            g.writeFieldName("mean");
+            doubles(g, s.preprocessing().mean());
+            g.writeFieldName("std");
+            doubles(g, s.preprocessing().std());
+            g.writeEndObject();
+            Hyperparameters h = s.hyperparameters();
+            g.writeObjectFieldStart("hyperparameters");
+            g.writeNumberField("k", h.k());
+            g.writeNumberField("impostors", h.impostors());
+            number(g, "mu", h.mu());
+            number(g, "lambda", h.lambda());
+            number(g, "tau", h.tau());
+            g.writeNumberField("rank", h.rank());
+            g.writeStringField("stepRule", h.stepRule());
+            number(g, "learningRate", h.learningRate());
+            g.writeNumberField("windowPerClass", h.windowPerClass());
+            g.writeNumberField("batchSize", h.batchSize());
+            g.writeObjectFieldStart("extra");
+            for (Map.Entry<String, String> e : h.extra().entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+            TrainingStats t = s.trainingStats();
+            g.writeObjectFieldStart("trainingStats");
+            g.writeNumberField("eventsSeen", t.eventsSeen());
+            g.writeNumberField("updates", t.updates());
+            number(g, "prequentialAccuracy", t.prequentialAccuracy());
+            number(g, "meanLoss", t.meanLoss());
+            g.writeObjectFieldStart("marginQuantiles");
+            number(g, "p10", t.marginP10());
+            number(g, "p50", t.marginP50());
+            number(g, "p90", t.marginP90());
+            g.writeEndObject();
+            g.writeFieldName("anomalyCalibration");
+            doubles(g, t.anomalyCalibration());
+            g.writeEndObject();
+            g.writeArrayFieldStart("classes");
+            for (String c : s.classes()) {
+                g.writeString(c);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("exemplars");
+            for (Exemplar e : s.exemplars()) {
+                g.writeStartObject();
+                g.writeStringField("label", e.label());
+                g.writeFieldName("features");
+                doubles(g, e.features());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing to memory cannot fail", e);
+        }
+        return out.toByteArray();
+    }
+
+    private static void number(JsonGenerator g, String name, double v) throws IOException {
+        g.writeFieldName(name);
+        g.writeNumber(Double.toString(v));  // pinned to Double.toString, whatever Jackson's writer settings
+    }
+
+    private static void doubles(JsonGenerator g, double[] values) throws IOException {
+        g.writeStartArray();
+        for (double v : values) {
+            g.writeNumber(Double.toString(v));
+        }
+        g.writeEndArray();
+    }
+
+    // ---- reading: every field is required and no others are allowed ----
+
+    private static MetricSnapshot readBody(JsonNode body) {
+        fields(body, "body", "modelName", "version", "createdAt", "p", "q", "L", "preprocessing", "hyperparameters",
+                "trainingStats", "classes", "exemplars");
+        int p = intField(body, "body", "p");
+        int q = intField(body, "body", "q");
+        if (p < 1 || p > MetricSnapshot.MAX_DIMENSION || q < 1 || q > p) {
+            throw new SnapshotFormatException("invalid snapshot: need 1 <= q <= p <= " + MetricSnapshot.MAX_DIMENSION
+                    + ", got q=" + q + ", p=" + p);
+        }
+        JsonNode pre = object(body, "body", "preprocessing");
+        fields(pre, "body.preprocessing", "mean", "std");
+        double[] mean = doubleArray(pre, "body.preprocessing", "mean");
+        double[] std = doubleArray(pre, "body.preprocessing", "std");
+        if (mean.length != p || std.length != p) {
+            throw new SnapshotFormatException("invalid snapshot: preprocessing mean and std need p=" + p + " entries, got "
+                    + mean.length + " and " + std.length);
+        }
+        String createdAt = text(body, "body", "createdAt");
+        Instant created;
+        try {
+            created = Instant.parse(createdAt);
+        } catch (DateTimeParseException e) {
+            throw new SnapshotFormatException("invalid snapshot: body.createdAt is not an ISO-8601 UTC instant: '" + createdAt + "'");
+        }
+        List<String> classes = new ArrayList<>();
+        for (JsonNode c : array(body, "body", "classes")) {
+            if (!c.isTextual()) {
+                throw new SnapshotFormatException("invalid snapshot: body.classes must hold strings");
+            }
+            classes.add(c.textValue());
+        }
+        List<Exemplar> exemplars = new ArrayList<>();
+        JsonNode ex = array(body, "body", "exemplars");
+        for (int i = 0; i < ex.size(); i++) {
+            String path = "body.exemplars[" + i + "]";
+            JsonNode e = ex.get(i);
+            if (!e.isObject()) {
+                throw new SnapshotFormatException("invalid snapshot: " + path + " must be an object");
+            }
+            fields(e, path, "label", "features");
+            exemplars.add(new Exemplar(text(e, path, "label"), doubleArray(e, path, "features")));
+        }
+        return MetricSnapshot.builder()
+                .modelName(text(body, "body", "modelName"))
+                .version(longField(body, "body", "version"))
+                .createdAt(created)
+                .l(q, p, doubleArray(body, "body", "L"))
+                .preprocessing(new Standardizer(mean, std))
+                .hyperparameters(readHyperparameters(object(body, "body", "hyperparameters")))
+                .trainingStats(readStats(object(body, "body", "trainingStats")))
+                .classes(classes)
+                .exemplars(exemplars)
+                .build();
+    }
+
+    private static Hyperparameters readHyperparameters(JsonNode h) {
+        String at = "body.hyperparameters";
+        fields(h, at, "k", "impostors", "mu", "lambda", "tau", "rank", "stepRule", "learningRate", "windowPerClass",
+                "batchSize", "extra");
+        JsonNode extraNode = object(h, at, "extra");
+        TreeMap<String, String> extra = new TreeMap<>();
+        for (Iterator<String> names = extraNode.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            extra.put(name, text(extraNode, at + ".extra", name));
+        }
+        return new Hyperparameters(intField(h, at, "k"), intField(h, at, "impostors"), doubleField(h, at, "mu"),
+                doubleField(h, at, "lambda"), doubleField(h, at, "tau"), intField(h, at, "rank"), text(h, at, "stepRule"),
+                doubleField(h, at, "learningRate"), intField(h, at, "windowPerClass"), intField(h, at, "batchSize"), extra);
+    }
+
+    private static TrainingStats readStats(JsonNode t) {
+        String at = "body.trainingStats";
+        fields(t, at, "eventsSeen", "updates", "prequentialAccuracy", "meanLoss", "marginQuantiles", "anomalyCalibration");
+        JsonNode m = object(t, at, "marginQuantiles");
+        fields(m, at + ".marginQuantiles", "p10", "p50", "p90");
+        return new TrainingStats(longField(t, at, "eventsSeen"), longField(t, at, "updates"),
+                doubleField(t, at, "prequentialAccuracy"), doubleField(t, at, "meanLoss"),
+                doubleField(m, at + ".marginQuantiles", "p10"), doubleField(m, at + ".marginQuantiles", "p50"),
+                doubleField(m, at + ".marginQuantiles", "p90"), doubleArray(t, at, "anomalyCalibration"));
+    }
+
+    /** Requires exactly these field names on an object. */
+    private static void fields(JsonNode node, String path, String... names) {
+        Set<String> expected = Set.of(names);
+        for (String name : names) {
+            if (!node.has(name)) {
+                throw new SnapshotFormatException("invalid snapshot: missing field " + join(path, name));
+            }
+        }
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String name = it.next();
+            if (!expected.contains(name)) {
+                throw new SnapshotFormatException("invalid snapshot: unknown field " + join(path, name));
+            }
+        }
+    }
+
+    private static String join(String path, String name) {
+        return path.isEmpty() ? name : path + "." + name;
+    }
+
+    private static SnapshotFormatException wrongType(String path, String name, String type) {
+        return new SnapshotFormatException("invalid snapshot: " + join(path, name) + " must be " + type);
+    }
+
+    private static JsonNode object(JsonNode node, String path, String name) {
+        JsonNode v = node.get(name);
+        if (!v.isObject()) {
+            throw wrongType(path, name, "an object");
+        }
+        return v;
+    }
+
+    private static JsonNode array(JsonNode node, String path, String name) {
+        JsonNode v = node.get(name);
+        if (!v.isArray()) {
+            throw wrongType(path, name, "an array");
+        }
+        return v;
+    }
+
+    private static String text(JsonNode node, String path, String name) {
+        JsonNode v = node.get(name);
+        if (!v.isTextual()) {
+            throw wrongType(path, name, "a string");
+        }
+        return v.textValue();
+    }
+
+    private static long longField(JsonNode node, String path, String name) {
+        JsonNode v = node.get(name);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw wrongType(path, name, "an integer");
+        }
+        return v.longValue();
+    }
+
+    private static int intField(JsonNode node, String path, String name) {
+        JsonNode v = node.get(name);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw wrongType(path, name, "a 32-bit integer");
+        }
+        return v.intValue();
+    }
+
+    private static double doubleField(JsonNode node, String path, String name) {
+        JsonNode v = node.get(name);
+        if (!v.isNumber()) {
+            throw wrongType(path, name, "a number");
+        }
+        return v.doubleValue();
+    }
+
+    private static double[] doubleArray(JsonNode node, String path, String name) {
+        JsonNode v = array(node, path, name);
+        double[] out = new double[v.size()];
+        for (int i = 0; i < out.length; i++) {
+            if (!v.get(i).isNumber()) {
+                throw wrongType(path, name, "an array of numbers");
+            }
+            out[i] = v.get(i).doubleValue();
+        }
+        return out;
+    }
+}
