@@ -1,0 +1,167 @@
+package dev.certmetric.events;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.Locale;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns raw record bytes into a {@link LabeledEvent} or an {@link InvalidEvent}; never throws on bad input,
+ * so a stream job can route every rejected record to the dead-letter topic. Immutable and serializable
+ * (only its limits are state), so it can be shipped inside Flink functions.
+ */
+public final class EventDecoder implements Serializable {
+    private static final long serialVersionUID = 1L;
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_FEATURES = 100_000;
+
+    // NaN/Infinity tokens are accepted by the parser so they are reported as non_finite, not malformed_json.
+    private static final ObjectReader READER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build()
+            .reader();
+
+    private final int expectedDimension;
+    private final int maxRecordBytes;
+    private final int maxFeatures;
+
+    /**
+     * @param expectedDimension required feature count, or 0 to accept any
+     * @param maxRecordBytes    larger records are rejected before parsing
+     * @param maxFeatures       longer feature arrays are rejected
+     */
+    public EventDecoder(int expectedDimension, int maxRecordBytes, int maxFeatures) {
+        if (expectedDimension < 0) {
+            throw new IllegalArgumentException("expected dimension must be >= 0 (0 = any), got " + expectedDimension);
+        }
+        if (maxRecordBytes < 1) {
+            throw new IllegalArgumentException("max record bytes must be >= 1, got " + maxRecordBytes);
+        }
+        if (maxFeatures < 1) {
+            throw new IllegalArgumentException("max features must be >= 1, got " + maxFeatures);
+        }
+        this.expectedDimension = expectedDimension;
+        this.maxRecordBytes = maxRecordBytes;
+        this.maxFeatures = maxFeatures;
+    }
+
+    /** Accepts any dimension with the default size limits. */
+    public static EventDecoder anyDimension() {
+        return new EventDecoder(0, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_FEATURES);
+    }
+
+    /** Requires exactly {@code dimension} features, with the default size limits. */
+    public static EventDecoder forDimension(int dimension) {
+        if (dimension < 1) {
+            throw new IllegalArgumentException("dimension must be >= 1, got " + dimension);
+        }
+        return new EventDecoder(dimension, DEFAULT_MAX_RECORD_BYTES, DEFAULT_MAX_FEATURES);
+    }
+
+    public int expectedDimension() {
+        return expectedDimension;
+    }
+
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    public int maxFeatures() {
+        return maxFeatures;
+    }
+
+    public Decoded decode(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return invalid(InvalidReason.EMPTY, "record value is empty");
+        }
+        if (bytes.length > maxRecordBytes) {
+            return invalid(InvalidReason.OVERSIZED, bytes.length + " bytes exceeds the limit of " + maxRecordBytes);
+        }
+        JsonNode root;
+        try {
+            root = READER.readTree(bytes);
+        } catch (IOException e) {
+            return invalid(InvalidReason.MALFORMED_JSON, firstLine(e.getMessage()));
+        }
+        if (root == null || root.isMissingNode()) {
+            return invalid(InvalidReason.EMPTY, "record value is blank");
+        }
+        if (!root.isObject()) {
+            return invalid(InvalidReason.MALFORMED_JSON, "expected a JSON object, got " + describe(root));
+        }
+        return decodeObject(root);
+    }
+
+    private Decoded decodeObject(JsonNode root) {
+        JsonNode id = root.get("id");
+        if (id == null || !id.isTextual() || id.textValue().isEmpty()) {
+            return invalid(InvalidReason.MISSING_FIELD, "id must be a non-empty string, got " + describe(id));
+        }
+        JsonNode label = root.get("label");
+        if (label == null || !(label.isTextual() || label.isNumber())) {
+            return invalid(InvalidReason.MISSING_FIELD, "label must be a string or number, got " + describe(label));
+        }
+        JsonNode ts = root.get("ts");
+        if (ts != null && !ts.isNull() && !(ts.isIntegralNumber() && ts.canConvertToLong())) {
+            return invalid(InvalidReason.MISSING_FIELD, "ts must be epoch millis (an integer), got " + describe(ts));
+        }
+        JsonNode features = root.get("features");
+        if (features == null || !features.isArray()) {
+            return invalid(InvalidReason.MISSING_FIELD, "features must be an array, got " + describe(features));
+        }
+        int n = features.size();
+        if (n == 0) {
+            return invalid(InvalidReason.EMPTY, "features is an empty array");
+        }
+        if (n > maxFeatures) {
+            return invalid(InvalidReason.OVERSIZED, n + " features exceeds the limit of " + maxFeatures);
+        }
+        if (expectedDimension != 0 && n != expectedDimension) {
+            return invalid(InvalidReason.WRONG_DIMENSION, "expected " + expectedDimension + " features, got " + n);
+        }
+        double[] values = new double[n];
+        for (int i = 0; i < n; i++) {
+            JsonNode f = features.get(i);
+            if (!f.isNumber()) {
+                return invalid(InvalidReason.NON_FINITE, "features[" + i + "] is not a number: " + describe(f));
+            }
+            values[i] = f.doubleValue();
+            if (!Double.isFinite(values[i])) {
+                // Overflowing literals such as 1e400 parse to infinity, so this covers them too.
+                return invalid(InvalidReason.NON_FINITE, "features[" + i + "] is not finite: " + f.asText());
+            }
+        }
+        Long tsMillis = ts == null || ts.isNull() ? null : ts.longValue();
+        return new Decoded.Valid(new LabeledEvent(id.textValue(), label.asText(), values, tsMillis));
+    }
+
+    private static InvalidEvent invalid(InvalidReason reason, String detail) {
+        return new InvalidEvent(reason, detail);
+    }
+
+    private static String describe(JsonNode node) {
+        if (node == null) {
+            return "nothing (field absent)";
+        }
+        String type = node.getNodeType().name().toLowerCase(Locale.ROOT);
+        return node.isContainerNode() ? type : type + " " + abbreviate(node.toString());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 40 ? s : s.substring(0, 40) + "...";
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unparseable JSON";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}
