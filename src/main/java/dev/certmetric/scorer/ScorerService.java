@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -36,6 +37,7 @@ public final class ScorerService implements AutoCloseable {
     private final ModelRegistry registry;
     private final Scorer scorer;
     private final AtomicLong held = new AtomicLong();
+    private final AtomicLong heldTotal = new AtomicLong();
     private final Path stateDir;
     private final boolean tempStateDir;
     private KafkaStreams streams;
@@ -50,6 +52,8 @@ public final class ScorerService implements AutoCloseable {
         this.scorer = new Scorer(meters);
         Gauge.builder("certmetric.scorer.requests.held", held, AtomicLong::get)
                 .description("Requests held until a model is loaded").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("certmetric.scorer.requests.held.total", heldTotal,
+                AtomicLong::get).description("Requests that had to wait for a model").register(meters);
         try {
             if (settings.stateDir() == null) {
                 stateDir = Files.createTempDirectory("certmetric-scorer-");
@@ -87,7 +91,7 @@ public final class ScorerService implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("already started");
         }
-        Topology topology = ScorerTopology.build(settings, registry, scorer, held);
+        Topology topology = ScorerTopology.build(settings, registry, scorer, held, heldTotal);
         LOG.debug("scorer topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, streamsConfig());
         streams.setUncaughtExceptionHandler(e -> {
@@ -132,6 +136,11 @@ public final class ScorerService implements AutoCloseable {
         return held.get();
     }
 
+    /** Requests that ever had to be held for want of a model (since this service started). */
+    public long heldRequestsTotal() {
+        return heldTotal.get();
+    }
+
     public KafkaStreams.State state() {
         return streams == null ? KafkaStreams.State.CREATED : streams.state();
     }
@@ -151,7 +160,9 @@ public final class ScorerService implements AutoCloseable {
             http.close();
         }
         if (streams != null) {
-            if (!streams.close(Duration.ofSeconds(30))) {
+            // leave the group so a restarted scorer gets the partitions at once, not after the session timeout
+            if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)))) {
                 LOG.warn("Kafka Streams did not close within 30 s");
             }
             if (tempStateDir) {

@@ -53,8 +53,10 @@ public final class ScorerTopology {
 
     /**
      * @param held updated with the number of requests currently held (for a gauge)
+     * @param heldTotal incremented for every request that had to be held
      */
-    public static Topology build(ScorerSettings settings, ModelRegistry registry, Scorer scorer, AtomicLong held) {
+    public static Topology build(ScorerSettings settings, ModelRegistry registry, Scorer scorer, AtomicLong held,
+            AtomicLong heldTotal) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SNAPSHOT_STORE), Serdes.String(),
@@ -65,7 +67,7 @@ public final class ScorerTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HELD_STORE), Serdes.Long(),
                 Serdes.ByteArray()));
         builder.stream(settings.requestTopic(), Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("request-source"))
-                .process(() -> new RequestProcessor(registry, scorer, held), HELD_STORE)
+                .process(() -> new RequestProcessor(registry, scorer, held, heldTotal), HELD_STORE)
                 .to(settings.scoreTopic(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName("score-sink"));
         return builder.build();
     }
@@ -119,16 +121,18 @@ public final class ScorerTopology {
         private final ModelRegistry registry;
         private final Scorer scorer;
         private final AtomicLong heldGauge;
+        private final AtomicLong heldTotal;
         private ProcessorContext<String, byte[]> context;
         private KeyValueStore<Long, byte[]> held;
         private KeyValueStore<String, byte[]> snapshots;
         private long nextSeq;
         private long heldCount;
 
-        RequestProcessor(ModelRegistry registry, Scorer scorer, AtomicLong heldGauge) {
+        RequestProcessor(ModelRegistry registry, Scorer scorer, AtomicLong heldGauge, AtomicLong heldTotal) {
             this.registry = registry;
             this.scorer = scorer;
             this.heldGauge = heldGauge;
+            this.heldTotal = heldTotal;
         }
 
         @Override
@@ -172,6 +176,7 @@ public final class ScorerTopology {
             if (model == null || heldCount > 0) {
                 held.put(nextSeq++, encode(record.key(), record.value()));
                 setHeld(heldCount + 1);
+                heldTotal.incrementAndGet();
                 if (heldCount == 1) {
                     LOG.info("no model loaded yet: holding requests until one arrives");
                 }
