@@ -85,7 +85,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             Files.createDirectories(logDir);
             KafkaConfig config = KafkaConfig.fromProps(serverProperties(logDir, brokerPort, controllerPort), false);
-            format(logDir);
+            // A persistent data directory keeps its cluster id; formatting it again would mint a new one.
+            if (!Files.exists(logDir.resolve("meta.properties"))) {
+                format(logDir);
+            }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
                 server.startup();
@@ -144,8 +147,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 .setMetadataLogDirectory(logDir.toString())
                 .setControllerListenerName(CONTROLLER_LISTENER)
                 .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                // A persistent data directory is formatted once; later starts reuse it.
-                .setIgnoreFormatted(true)
                 .run();
     }
 

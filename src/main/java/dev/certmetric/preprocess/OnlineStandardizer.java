@@ -38,6 +38,34 @@ public final class OnlineStandardizer {
         }
     }
 
+    /**
+     * The exact statistics of the union of two disjoint samples (Chan, Golub and LeVeque's pairwise
+     * update of Welford's sums), as a new instance; neither input changes.
+     */
+    public static OnlineStandardizer merge(OnlineStandardizer a, OnlineStandardizer b) {
+        if (a.mean.length != b.mean.length) {
+            throw new IllegalArgumentException("cannot merge statistics of " + a.mean.length + " and "
+                    + b.mean.length + " features");
+        }
+        OnlineStandardizer out = new OnlineStandardizer(a.mean.length);
+        long n = a.count + b.count;
+        out.count = n;
+        if (n == 0) {
+            return out;
+        }
+        for (int f = 0; f < a.mean.length; f++) {
+            double delta = b.mean[f] - a.mean[f];
+            out.mean[f] = a.mean[f] + delta * ((double) b.count / n);
+            out.m2[f] = a.m2[f] + b.m2[f] + delta * delta * ((double) a.count * b.count / n);
+        }
+        return out;
+    }
+
+    /** An independent copy. */
+    public OnlineStandardizer copy() {
+        return restore(count, mean, m2);
+    }
+
     public long count() {
         return count;
     }

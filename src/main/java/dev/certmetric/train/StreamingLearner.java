@@ -245,6 +245,11 @@ public final class StreamingLearner {
         return lastStep;
     }
 
+    /** A copy of the running preprocessing statistics (e.g. to merge learners exactly). */
+    public OnlineStandardizer statisticsCopy() {
+        return statistics.copy();
+    }
+
     // For LearnerStateCodec.
     double[] parameters() {
         return l;

@@ -1,7 +1,10 @@
 package dev.certmetric.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class EmbeddedKafkaBrokerTest {
     private static EmbeddedKafkaBroker broker;
@@ -76,6 +80,18 @@ class EmbeddedKafkaBrokerTest {
             consumer.subscribe(List.of("tx"));
             assertEquals(List.of("committed-1", "committed-2"), pollValues(consumer, 2));
         }
+    }
+
+    @Test
+    void persistentDataDirKeepsTopicsAcrossRestarts(@TempDir Path dataDir) throws Exception {
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.start(dataDir, 0)) {
+            first.createTopic("kept", 1, false);
+        }
+        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.start(dataDir, 0);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers()))) {
+            assertTrue(admin.listTopics().names().get().contains("kept"));
+        }
+        assertTrue(Files.isDirectory(dataDir.resolve("kraft-combined-logs")));
     }
 
     private static List<String> pollValues(KafkaConsumer<String, String> consumer, int expected) {

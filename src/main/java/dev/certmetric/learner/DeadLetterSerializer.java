@@ -1,0 +1,24 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.events.InvalidEvent;
+import dev.certmetric.events.InvalidReason;
+import dev.certmetric.kafka.DeadLetters;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** Writes a rejected record to the dead-letter topic: original key and value, reason in headers. */
+public final class DeadLetterSerializer implements KafkaRecordSerializationSchema<RejectedRecord> {
+    private static final long serialVersionUID = 1L;
+    private final String topic;
+
+    public DeadLetterSerializer(String topic) {
+        this.topic = topic;
+    }
+
+    @Override
+    public ProducerRecord<byte[], byte[]> serialize(RejectedRecord r, KafkaSinkContext context, Long timestamp) {
+        InvalidReason reason = InvalidReason.valueOf(r.reason.toUpperCase(java.util.Locale.ROOT));
+        return DeadLetters.record(topic, new DeadLetters.SourcePosition(r.topic, r.partition, r.offset), r.key,
+                r.value, new InvalidEvent(reason, r.detail == null ? "" : r.detail));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.cli.BadInputException;
+import dev.certmetric.config.CertmetricConfig;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The learner job's DataStream topology:
+ *
+ * <pre>
+ * KafkaSource(events, raw records) -> decode --invalid--> KafkaSink(dead letters, exactly once)
+ *                                        | valid
+ *                                        v  (rebalance when learner.parallelism > 1)
+ *                           learner workers (P, operator state)
+ *                                        |  model states
+ *                                        v
+ *                           snapshot publisher (1, versions) -> KafkaSink(snapshots, exactly once)
+ * </pre>
+ *
+ * Submit unchanged to a cluster with
+ * {@code flink run -c dev.certmetric.learner.LearnerJob target/certmetric.jar --config FILE [--set key=value]...}.
+ */
+public final class LearnerJob {
+    /** Kafka's broker-side maximum is 15 min; the sink's default (1 h) would be rejected. */
+    static final String TRANSACTION_TIMEOUT_MS = "600000";
+
+    private LearnerJob() {
+    }
+
+    public static String jobName(CertmetricConfig config) {
+        return "certmetric-learner[" + config.modelName() + "]";
+    }
+
+    public static String groupId(CertmetricConfig config) {
+        return "certmetric-learner-" + config.modelName();
+    }
+
+    /** Job-level Flink settings: exactly-once checkpoints, restarts, no Kryo fallback. */
+    public static Configuration flinkConfiguration(CertmetricConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpointIntervalMs()));
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, true);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        return conf;
+    }
+
+    /**
+     * Adds the topology to {@code env}. With a {@code range} the source is bounded to it and the job
+     * finishes (after a final checkpoint that commits the last snapshot); without, it runs forever.
+     */
+    public static void build(StreamExecutionEnvironment env, CertmetricConfig config, EventRange range) {
+        int p = config.parallelism();
+        env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
+        Properties kafka = config.kafkaProperties();
+
+        KafkaSourceBuilder<RawEvent> sourceBuilder = KafkaSource.<RawEvent>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setProperties(kafka)
+                .setTopics(config.eventsTopic())
+                .setGroupId(groupId(config))
+                .setDeserializer(new RawEventDeserializer());
+        if (range != null) {
+            sourceBuilder.setStartingOffsets(OffsetsInitializer.offsets(range.start(), OffsetResetStrategy.EARLIEST))
+                    .setBounded(OffsetsInitializer.offsets(range.stop()));
+        } else {
+            sourceBuilder.setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST));
+        }
+        DataStream<RawEvent> raw = env.fromSource(sourceBuilder.build(), WatermarkStrategy.noWatermarks(), "events")
+                .uid("events-source").setParallelism(p);
+
+        SingleOutputStreamOperator<TrainingEvent> valid = raw
+                .process(new DecodeFunction(config.modelName(), config.eventsDimension(), config.eventsMaxBytes()),
+                        TrainingEvent.TYPE)
+                .name("decode").uid("decode").setParallelism(p);
+
+        valid.getSideOutput(DecodeFunction.REJECTED)
+                .sinkTo(KafkaSink.<RejectedRecord>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setKafkaProducerConfig(kafka)
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(transactionalIdPrefix(config, "dlq"))
+                        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                        .setRecordSerializer(new DeadLetterSerializer(config.deadLettersTopic()))
+                        .build())
+                .name("dead-letters").uid("dead-letters-sink").setParallelism(p);
+
+        DataStream<TrainingEvent> toLearners = p > 1 ? valid.rebalance() : valid;
+        DataStream<WorkerUpdate> updates = toLearners
+                .transform("learner", WorkerUpdate.TYPE, new LearnerWorkerOperator(config))
+                .uid("learner").setParallelism(p);
+
+        updates.transform("snapshot-publisher", SnapshotRecord.TYPE, new SnapshotPublisherOperator(config))
+                .uid("snapshot-publisher").setParallelism(1).setMaxParallelism(1)
+                .sinkTo(KafkaSink.<SnapshotRecord>builder()
+                        .setBootstrapServers(config.bootstrapServers())
+                        .setKafkaProducerConfig(kafka)
+                        .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                        .setTransactionalIdPrefix(transactionalIdPrefix(config, "snapshots"))
+                        .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                        .setRecordSerializer(new SnapshotSerializer(config.snapshotsTopic()))
+                        .build())
+                .name("snapshots").uid("snapshots-sink").setParallelism(1);
+    }
+
+    /** Unique per model (one lineage per model name and cluster) and per sink. */
+    static String transactionalIdPrefix(CertmetricConfig config, String sink) {
+        return "certmetric-" + config.modelName() + "-" + sink;
+    }
+
+    /**
+     * {@code --config FILE} (optional), {@code --set key=value} (repeatable), {@code --bootstrap
+     * HOST:PORT} and {@code --parallelism P} as shorthands.
+     */
+    public static CertmetricConfig parseArgs(String[] args) {
+        Path file = null;
+        Map<String, String> overrides = new LinkedHashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                throw new BadInputException("option " + a + " needs a value");
+            }
+            String v = args[++i];
+            switch (a) {
+                case "--config" -> file = Path.of(v);
+                case "--bootstrap" -> overrides.put("kafka.bootstrap-servers", v);
+                case "--parallelism" -> overrides.put("learner.parallelism", v);
+                case "--set" -> {
+                    int eq = v.indexOf('=');
+                    if (eq <= 0) {
+                        throw new BadInputException("--set needs key=value, got '" + v + "'");
+                    }
+                    overrides.put(v.substring(0, eq), v.substring(eq + 1));
+                }
+                default -> throw new BadInputException("unknown option " + a
+                        + " (accepted: --config FILE, --set key=value, --bootstrap HOST:PORT, --parallelism P)");
+            }
+        }
+        return CertmetricConfig.load(file, overrides);
+    }
+
+    public static void main(String[] args) throws Exception {
+        CertmetricConfig config = parseArgs(args);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
+        build(env, config, null);
+        env.execute(jobName(config));
+    }
+}

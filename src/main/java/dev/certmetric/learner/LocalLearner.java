@@ -1,0 +1,102 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.config.CertmetricConfig;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs the learner job on an in-process Flink MiniCluster (one per job): for the CLI's
+ * {@code learn} and {@code demo} and for tests. {@link #close()} cancels a running job and is
+ * idempotent; once the job ends its MiniCluster is gone.
+ */
+public final class LocalLearner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalLearner.class);
+    private final JobClient client;
+    private final CertmetricConfig config;
+    private volatile boolean closed;
+
+    private LocalLearner(JobClient client, CertmetricConfig config) {
+        this.client = client;
+        this.config = config;
+    }
+
+    /**
+     * Starts the job; with a {@code range} it is bounded and finishes by itself.
+     *
+     * @param webUiPort 0 = no web UI, else the port of Flink's web UI on 127.0.0.1
+     */
+    public static LocalLearner start(CertmetricConfig config, EventRange range, int webUiPort) throws Exception {
+        Configuration conf = LearnerJob.flinkConfiguration(config);
+        conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism());
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        StreamExecutionEnvironment env;
+        if (webUiPort > 0) {
+            conf.set(RestOptions.PORT, webUiPort);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            env.setParallelism(config.parallelism());
+        } else {
+            env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), conf);
+        }
+        MetricsEndpoint.ensureStarted(config.metricsPort());
+        LearnerJob.build(env, config, range);
+        JobClient client = env.executeAsync(LearnerJob.jobName(config));
+        LOG.info("started {} as job {}", LearnerJob.jobName(config), client.getJobID());
+        return new LocalLearner(client, config);
+    }
+
+    public JobClient client() {
+        return client;
+    }
+
+    /** The job's status, or null once the MiniCluster is gone. */
+    public JobStatus status() {
+        try {
+            return client.getJobStatus().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Waits for a bounded job to finish; rethrows its failure. */
+    public JobExecutionResult await(Duration timeout) throws Exception {
+        try {
+            return client.getJobExecutionResult().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception ex ? ex : e;
+        } catch (TimeoutException e) {
+            throw new TimeoutException("job " + LearnerJob.jobName(config) + " did not finish within " + timeout
+                    + " (status " + status() + ")");
+        }
+    }
+
+    /** Cancels the job if it still runs. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            JobStatus s = status();
+            if (s != null && !s.isGloballyTerminalState()) {
+                client.cancel().get(30, TimeUnit.SECONDS);
+                client.getJobExecutionResult().handle((r, e) -> null).get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.debug("cancelling {}: {}", LearnerJob.jobName(config), e.toString());
+        }
+    }
+}

@@ -1,0 +1,229 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.metric.MahalanobisMetric;
+import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.Standardizer;
+import dev.certmetric.snapshot.Exemplar;
+import dev.certmetric.snapshot.Hyperparameters;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.TrainingStats;
+import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.StreamingLearner;
+import dev.certmetric.triplets.TripletWindow;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the one published model from the latest state of every learner lineage:
+ * <ul>
+ *   <li>metric: with one lineage its L as is; with several, M = sum_i w_i L_i^T L_i / sum_i w_i
+ *       (w_i = the lineage's events), re-factored to a rank-q L;</li>
+ *   <li>preprocessing: the lineages' Welford statistics merged exactly (they saw disjoint events);</li>
+ *   <li>counters summed; prequential accuracy = total correct / total tested;</li>
+ *   <li>exemplars: the windows pooled, the most recent {@code exemplarsPerClass} per class by event
+ *       time, preprocessed with the merged statistics;</li>
+ *   <li>margin quantiles and anomaly calibration computed on those exemplars under the published
+ *       metric: for each exemplar its nearest same-class target and other-class impostor give a
+ *       margin; its nearest other exemplar gives a nearest-neighbour distance.</li>
+ * </ul>
+ */
+public final class ModelMerger {
+    /** Quantiles in the anomaly calibration (percentiles). */
+    public static final int CALIBRATION_POINTS = 101;
+
+    private ModelMerger() {
+    }
+
+    public static MetricSnapshot merge(List<WorkerModel> lineages, String modelName, long version, Instant createdAt,
+                                       int exemplarsPerClass, Map<String, String> extra) {
+        if (lineages.isEmpty()) {
+            throw new IllegalArgumentException("nothing to merge");
+        }
+        List<WorkerModel> sorted = new ArrayList<>(lineages);
+        sorted.sort(Comparator.comparingLong(WorkerModel::lineage));
+        StreamingLearner first = sorted.get(0).learner();
+        int p = first.dimension();
+        int q = first.rank();
+        LearnerSettings settings = first.settings();
+
+        long events = 0;
+        long tested = 0;
+        long correct = 0;
+        long updates = 0;
+        double lossSum = 0;
+        double lossWeight = 0;
+        OnlineStandardizer stats = new OnlineStandardizer(p);
+        double[] m = new double[p * p];
+        double weightSum = 0;
+        List<String> classes = new ArrayList<>();
+        for (WorkerModel w : sorted) {
+            StreamingLearner l = w.learner();
+            if (l.dimension() != p || l.rank() != q) {
+                throw new IllegalStateException("lineage " + w.lineage() + " has p=" + l.dimension() + ", q=" + l.rank()
+                        + "; expected p=" + p + ", q=" + q);
+            }
+            StreamingLearner.Counters c = l.counters();
+            events += c.events();
+            tested += c.tested();
+            correct += c.correct();
+            updates += c.updates();
+            if (Double.isFinite(w.lossEma()) && c.events() > 0) {
+                lossSum += w.lossEma() * c.events();
+                lossWeight += c.events();
+            }
+            stats = OnlineStandardizer.merge(stats, l.statisticsCopy());
+            double weight = Math.max(1, c.events());
+            double[] mi = l.metric().m();
+            for (int i = 0; i < m.length; i++) {
+                m[i] += weight * mi[i];
+            }
+            weightSum += weight;
+            for (String label : l.labels()) {
+                if (!classes.contains(label)) {
+                    classes.add(label);
+                }
+            }
+        }
+        MahalanobisMetric metric;
+        if (sorted.size() == 1) {
+            metric = first.metric();
+        } else {
+            for (int i = 0; i < m.length; i++) {
+                m[i] /= weightSum;
+            }
+            metric = MahalanobisMetric.fromM(m, p, q);
+        }
+        Standardizer preprocessing = stats.current();
+
+        // Pool the windows: most recent per class first.
+        Map<String, List<TripletWindow.Entry>> byClass = new LinkedHashMap<>();
+        for (String c : classes) {
+            byClass.put(c, new ArrayList<>());
+        }
+        for (WorkerModel w : sorted) {
+            List<String> labels = w.learner().labels();
+            for (TripletWindow.Entry e : w.learner().window().entries()) {
+                byClass.get(labels.get(e.label())).add(e);
+            }
+        }
+        int perClass = Math.min(exemplarsPerClass, settings.windowPerClass());
+        List<Exemplar> exemplars = new ArrayList<>();
+        List<double[]> pool = new ArrayList<>();
+        List<Integer> poolClass = new ArrayList<>();
+        for (int c = 0; c < classes.size(); c++) {
+            List<TripletWindow.Entry> entries = byClass.get(classes.get(c));
+            java.util.Collections.reverse(entries); // newest first among equal timestamps (the sort is stable)
+            entries.sort(Comparator.comparingLong(TripletWindow.Entry::timestamp).reversed());
+            for (int i = 0; i < Math.min(perClass, entries.size()); i++) {
+                double[] x = preprocessing.apply(entries.get(i).raw());
+                exemplars.add(new Exemplar(classes.get(c), x));
+                pool.add(x);
+                poolClass.add(c);
+            }
+        }
+        double[][] quality = poolStatistics(metric, pool, poolClass);
+        double[] margins = quality[0];
+        double[] nn = quality[1];
+        Arrays.sort(margins);
+        Arrays.sort(nn);
+        double p10 = margins.length == 0 ? 0 : quantile(margins, 0.1);
+        double p50 = margins.length == 0 ? 0 : quantile(margins, 0.5);
+        double p90 = margins.length == 0 ? 0 : quantile(margins, 0.9);
+        double[] calibration = new double[nn.length >= 2 ? CALIBRATION_POINTS : 0];
+        for (int i = 0; i < calibration.length; i++) {
+            calibration[i] = quantile(nn, i / (double) (CALIBRATION_POINTS - 1));
+        }
+        double accuracy = tested == 0 ? 0 : (double) correct / tested;
+        double meanLoss = lossWeight > 0 ? Math.max(0, lossSum / lossWeight) : 0;
+
+        Map<String, String> allExtra = new TreeMap<>(extra);
+        allExtra.put("window.millis", String.valueOf(settings.windowMillis()));
+        allExtra.put("certify-every", String.valueOf(settings.certifyEvery()));
+        allExtra.put("lineages", String.valueOf(sorted.size()));
+        allExtra.put("exemplars-per-class", String.valueOf(perClass));
+        Hyperparameters hyper = new Hyperparameters(settings.k(), settings.impostors(), settings.mu(), settings.lambda(),
+                settings.tau(), q, settings.stepRule(), settings.learningRate(), settings.windowPerClass(),
+                settings.batchSize(), new TreeMap<>(allExtra));
+        return MetricSnapshot.builder()
+                .modelName(modelName)
+                .version(version)
+                .createdAt(createdAt)
+                .metric(metric)
+                .preprocessing(preprocessing)
+                .hyperparameters(hyper)
+                .trainingStats(new TrainingStats(events, updates, accuracy, meanLoss, p10, p50, p90, calibration))
+                .exemplars(exemplars)
+                .classes(classes)
+                .build();
+    }
+
+    /** {margins of each exemplar's nearest target/impostor triplet, leave-one-out NN distances}. */
+    private static double[][] poolStatistics(MahalanobisMetric metric, List<double[]> pool, List<Integer> classOf) {
+        int n = pool.size();
+        double[][] lx = new double[n][];
+        for (int i = 0; i < n; i++) {
+            lx[i] = metric.transform(pool.get(i));
+        }
+        double[] margins = new double[n];
+        double[] nn = new double[n];
+        int mCount = 0;
+        int nCount = 0;
+        for (int i = 0; i < n; i++) {
+            int target = -1;
+            int impostor = -1;
+            double dt = Double.POSITIVE_INFINITY;
+            double di = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                if (j == i) {
+                    continue;
+                }
+                double d = squared(lx[i], lx[j]);
+                if (classOf.get(j).equals(classOf.get(i))) {
+                    if (d < dt) {
+                        dt = d;
+                        target = j;
+                    }
+                } else if (d < di) {
+                    di = d;
+                    impostor = j;
+                }
+            }
+            double nearest = Math.min(dt, di);
+            if (Double.isFinite(nearest)) {
+                nn[nCount++] = Math.sqrt(nearest);
+            }
+            if (target >= 0 && impostor >= 0) {
+                double margin = metric.margin(pool.get(i), pool.get(target), pool.get(impostor));
+                if (Double.isFinite(margin)) {
+                    margins[mCount++] = margin;
+                }
+            }
+        }
+        return new double[][] {Arrays.copyOf(margins, mCount), Arrays.copyOf(nn, nCount)};
+    }
+
+    private static double squared(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            double d = a[i] - b[i];
+            s += d * d;
+        }
+        return s;
+    }
+
+    /** Linear-interpolation quantile of a sorted, non-empty array. */
+    static double quantile(double[] sorted, double f) {
+        double pos = f * (sorted.length - 1);
+        int lo = (int) Math.floor(pos);
+        int hi = Math.min(sorted.length - 1, lo + 1);
+        double v = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
+        return Math.max(sorted[lo], Math.min(sorted[hi], v));
+    }
+}

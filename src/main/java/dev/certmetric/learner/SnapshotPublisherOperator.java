@@ -1,0 +1,171 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.SnapshotCodec;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeutils.base.LongSerializer;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The single (parallelism 1) place where versions are assigned: keeps the latest state of every
+ * learner lineage, and every {@code snapshots.every-updates} gradient steps (summed over lineages),
+ * every {@code snapshots.every-millis} ms if anything was learned, and at end of input merges them
+ * ({@link ModelMerger}) into a {@link MetricSnapshot} with the next version.
+ *
+ * <p>The last version is checkpointed, so it only grows across failovers (a snapshot emitted after
+ * the last completed checkpoint belongs to an aborted Kafka transaction and is emitted again, with
+ * the same version, after the restore). On a fresh start it continues above the highest committed
+ * version of this model in the snapshots topic, so it also only grows across restarts.
+ */
+public final class SnapshotPublisherOperator extends AbstractStreamOperator<SnapshotRecord>
+        implements OneInputStreamOperator<WorkerUpdate, SnapshotRecord> {
+    private static final long serialVersionUID = 1L;
+
+    private final CertmetricConfig config;
+    private transient ListState<Long> versionState;
+    private transient ListState<WorkerModel> lineageState;
+    private transient Map<Long, WorkerModel> lineages;
+    private transient long version;
+    private transient long eventsAtLastPublish;
+    private transient long updatesAtLastPublish;
+    private transient LearnerMetrics.Publisher metrics;
+    /** createdAt of snapshots emitted but not yet committed, by version; keyed by checkpoint on snapshot. */
+    private transient TreeMap<Long, Long> uncommitted;
+    private transient TreeMap<Long, List<Long>> byCheckpoint;
+
+    public SnapshotPublisherOperator(CertmetricConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        versionState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("snapshot-version", LongSerializer.INSTANCE));
+        lineageState = context.getOperatorStateStore().getUnionListState(
+                new ListStateDescriptor<>("lineages", WorkerModelSerializer.INSTANCE));
+        lineages = new TreeMap<>();
+        version = 0;
+        eventsAtLastPublish = 0;
+        if (context.isRestored()) {
+            for (Long v : versionState.get()) {
+                version = Math.max(version, v);
+            }
+            for (WorkerModel m : lineageState.get()) {
+                lineages.put(m.lineage(), m);
+            }
+            eventsAtLastPublish = totalEvents();
+            LOG.info("publisher of {} restored at version {} with {} lineages", config.modelName(), version,
+                    lineages.size());
+        } else {
+            version = SnapshotTopicReader.lastVersion(config, Duration.ofSeconds(30));
+            LOG.info("publisher of {} starts above the last committed version {}", config.modelName(), version);
+        }
+        updatesAtLastPublish = totalUpdates();
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        metrics = LearnerMetrics.publisher(config.modelName());
+        metrics.version.set(version);
+        uncommitted = new TreeMap<>();
+        byCheckpoint = new TreeMap<>();
+        if (config.snapshotEveryMillis() > 0) {
+            getProcessingTimeService().scheduleWithFixedDelay(ts -> {
+                if (totalEvents() != eventsAtLastPublish) {
+                    publish();
+                }
+            }, config.snapshotEveryMillis(), config.snapshotEveryMillis());
+        }
+    }
+
+    @Override
+    public void processElement(StreamRecord<WorkerUpdate> element) {
+        WorkerModel m = WorkerModel.fromBytes(element.getValue().state);
+        lineages.put(m.lineage(), m);
+        if (totalUpdates() - updatesAtLastPublish >= config.snapshotEveryUpdates()) {
+            publish();
+        }
+    }
+
+    private long totalEvents() {
+        long n = 0;
+        for (WorkerModel m : lineages.values()) {
+            n += m.learner().events();
+        }
+        return n;
+    }
+
+    private long totalUpdates() {
+        long n = 0;
+        for (WorkerModel m : lineages.values()) {
+            n += m.learner().updates();
+        }
+        return n;
+    }
+
+    private void publish() {
+        if (lineages.isEmpty()) {
+            return;
+        }
+        long next = version + 1;
+        Instant now = Instant.now();
+        MetricSnapshot snapshot = ModelMerger.merge(new ArrayList<>(lineages.values()), config.modelName(), next, now,
+                config.exemplarsPerClass(), Map.of("parallelism", String.valueOf(config.parallelism())));
+        byte[] bytes = SnapshotCodec.encode(snapshot);
+        output.collect(new StreamRecord<>(new SnapshotRecord(config.modelName(), next, bytes, now.toEpochMilli())));
+        version = next;
+        eventsAtLastPublish = snapshot.trainingStats().eventsSeen();
+        updatesAtLastPublish = snapshot.trainingStats().updates();
+        uncommitted.put(next, now.toEpochMilli());
+        metrics.version.set(next);
+        metrics.published.increment();
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        versionState.update(List.of(version));
+        lineageState.update(new ArrayList<>(lineages.values()));
+        if (!uncommitted.isEmpty()) {
+            byCheckpoint.put(context.getCheckpointId(), new ArrayList<>(uncommitted.values()));
+            uncommitted.clear();
+        }
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        long now = System.currentTimeMillis();
+        for (Iterator<Map.Entry<Long, List<Long>>> it = byCheckpoint.headMap(checkpointId, true).entrySet().iterator();
+             it.hasNext(); ) {
+            for (long created : it.next().getValue()) {
+                metrics.publishLag.record(Duration.ofMillis(Math.max(0, now - created)));
+            }
+            it.remove();
+        }
+    }
+
+    @Override
+    public void finish() throws Exception {
+        if (totalEvents() != eventsAtLastPublish) {
+            publish();
+        }
+        super.finish();
+    }
+}

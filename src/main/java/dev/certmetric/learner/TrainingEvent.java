@@ -1,0 +1,22 @@
+package dev.certmetric.learner;
+
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+
+/** A decoded, valid labelled event as the learner consumes it. A Flink POJO (no Kryo). */
+public class TrainingEvent {
+    public double[] features;
+    public String label;
+    /** Event time in ms since epoch. */
+    public long timestamp;
+
+    public TrainingEvent() {
+    }
+
+    public TrainingEvent(double[] features, String label, long timestamp) {
+        this.features = features;
+        this.label = label;
+        this.timestamp = timestamp;
+    }
+
+    public static final TypeInformation<TrainingEvent> TYPE = TypeInformation.of(TrainingEvent.class);
+}

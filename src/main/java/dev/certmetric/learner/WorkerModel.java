@@ -1,0 +1,94 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.train.LearnerStateCodec;
+import dev.certmetric.train.StreamingLearner;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInput;
+import java.io.DataInputStream;
+import java.io.DataOutput;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * One learner lineage: a {@link StreamingLearner} with its identity and a running loss. A worker
+ * trains one; the publisher holds the latest of every lineage and merges them.
+ *
+ * <p>The lineage id is random and travels in checkpoints, so a worker and the publisher, both
+ * restored from the same checkpoint, agree on it; after rescaling a worker may hold several.
+ */
+public final class WorkerModel {
+    private static final int MAGIC = 0x434d574d; // "CMWM"
+    private static final int FORMAT = 1;
+
+    private final long lineage;
+    private final StreamingLearner learner;
+    /** Exponential moving average of the total loss of recent gradient steps (NaN before the first). */
+    private double lossEma;
+
+    public WorkerModel(long lineage, StreamingLearner learner, double lossEma) {
+        this.lineage = lineage;
+        this.learner = learner;
+        this.lossEma = lossEma;
+    }
+
+    public long lineage() {
+        return lineage;
+    }
+
+    public StreamingLearner learner() {
+        return learner;
+    }
+
+    public double lossEma() {
+        return lossEma;
+    }
+
+    public void observeLoss(double loss) {
+        if (Double.isFinite(loss)) {
+            lossEma = Double.isNaN(lossEma) ? loss : 0.9 * lossEma + 0.1 * loss;
+        }
+    }
+
+    /** Writes the lineage (flushing a pending partial batch of the learner first). */
+    public static void write(WorkerModel m, DataOutput out) throws IOException {
+        out.writeInt(MAGIC);
+        out.writeInt(FORMAT);
+        out.writeLong(m.lineage);
+        out.writeDouble(m.lossEma);
+        LearnerStateCodec.write(m.learner, out);
+    }
+
+    public static WorkerModel read(DataInput in) throws IOException {
+        if (in.readInt() != MAGIC) {
+            throw new IOException("not a certmetric worker model");
+        }
+        int format = in.readInt();
+        if (format != FORMAT) {
+            throw new IOException("worker model format " + format + " is not supported (supported: " + FORMAT + ")");
+        }
+        long lineage = in.readLong();
+        double loss = in.readDouble();
+        return new WorkerModel(lineage, LearnerStateCodec.read(in), loss);
+    }
+
+    public static byte[] toBytes(WorkerModel m) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            write(m, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    public static WorkerModel fromBytes(byte[] bytes) {
+        try {
+            return read(new DataInputStream(new ByteArrayInputStream(bytes)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.certmetric.learner;
+
+import org.apache.flink.api.common.typeutils.SimpleTypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.api.common.typeutils.base.TypeSerializerSingleton;
+import org.apache.flink.core.memory.DataInputView;
+import org.apache.flink.core.memory.DataOutputView;
+
+import java.io.IOException;
+
+/**
+ * Flink's serializer for {@link WorkerModel} state: a length-prefixed {@link WorkerModel#toBytes}
+ * (which wraps {@code LearnerStateCodec}), so the learner never goes through Kryo and its checkpoint
+ * format is the project's own, versioned one.
+ */
+public final class WorkerModelSerializer extends TypeSerializerSingleton<WorkerModel> {
+    private static final long serialVersionUID = 1L;
+    public static final WorkerModelSerializer INSTANCE = new WorkerModelSerializer();
+
+    @Override
+    public boolean isImmutableType() {
+        return false;
+    }
+
+    @Override
+    public WorkerModel createInstance() {
+        return null;
+    }
+
+    @Override
+    public WorkerModel copy(WorkerModel from) {
+        return WorkerModel.fromBytes(WorkerModel.toBytes(from));
+    }
+
+    @Override
+    public WorkerModel copy(WorkerModel from, WorkerModel reuse) {
+        return copy(from);
+    }
+
+    @Override
+    public int getLength() {
+        return -1;
+    }
+
+    @Override
+    public void serialize(WorkerModel record, DataOutputView target) throws IOException {
+        byte[] bytes = WorkerModel.toBytes(record);
+        target.writeInt(bytes.length);
+        target.write(bytes);
+    }
+
+    @Override
+    public WorkerModel deserialize(DataInputView source) throws IOException {
+        byte[] bytes = new byte[source.readInt()];
+        source.readFully(bytes);
+        return WorkerModel.fromBytes(bytes);
+    }
+
+    @Override
+    public WorkerModel deserialize(WorkerModel reuse, DataInputView source) throws IOException {
+        return deserialize(source);
+    }
+
+    @Override
+    public void copy(DataInputView source, DataOutputView target) throws IOException {
+        int length = source.readInt();
+        target.writeInt(length);
+        target.write(source, length);
+    }
+
+    @Override
+    public TypeSerializerSnapshot<WorkerModel> snapshotConfiguration() {
+        return new Snapshot();
+    }
+
+    /** Serializer snapshot: the format version lives inside the bytes (WorkerModel / LearnerStateCodec). */
+    public static final class Snapshot extends SimpleTypeSerializerSnapshot<WorkerModel> {
+        public Snapshot() {
+            super(() -> INSTANCE);
+        }
+    }
+}
