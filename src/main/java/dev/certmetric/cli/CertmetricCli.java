@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CertmetricCli.Version.class,
         description = "Streaming robust metric learning (LMNN + perturbation loss) on Flink and Kafka.",
-        subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class, ProduceCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class, ProduceCommand.class,
+            dev.certmetric.scorer.ScoreCommand.class})
 public final class CertmetricCli implements Runnable {
     /** Exit code for bad input (CSV, arguments, configuration). */
     public static final int EXIT_BAD_INPUT = 2;

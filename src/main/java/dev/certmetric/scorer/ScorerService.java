@@ -70,6 +70,7 @@ public final class ScorerService implements AutoCloseable {
     /** The Kafka Streams configuration (explicit serdes are given in the topology). */
     public Properties streamsConfig() {
         Properties p = new Properties();
+        p.putAll(settings.kafkaProperties());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
