@@ -32,6 +32,14 @@ import java.util.stream.Stream;
 public final class ScorerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
 
+    static {
+        // The JDK HTTP server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
+        // and delayed ACKs add ~40 ms to every /score answer. Read once, when the server classes initialise.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final ScorerSettings settings;
     private final PrometheusMeterRegistry meters;
     private final ModelRegistry registry;
@@ -84,6 +92,12 @@ public final class ScorerService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "60000");
+        // Transactions v2 start every transaction with a new producer epoch; pipelined batches that reach the
+        // broker before the first one of the epoch are rejected (retriable OutOfOrderSequence, KAFKA-18202) and
+        // retried after a back-off, which costs far more than one in-flight request on a local round trip.
+        if ("exactly_once_v2".equals(settings.processingGuarantee())) {
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
+        }
         return p;
     }
 
