@@ -134,7 +134,13 @@ public final class ScoreBenchmark {
                 .withProcessing(guarantee, commitMs);
         try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
             if (broker != null) {
-                broker.createTopic(settings.snapshotTopic(), 1, true);
+                // a p=784 snapshot with 500 exemplars is ~9 MB of JSON: above the 1 MB defaults
+                try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                        java.util.Map.of("bootstrap.servers", servers))) {
+                    admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(settings.snapshotTopic(), 1, (short) 1)
+                            .configs(java.util.Map.of("cleanup.policy", "compact", "max.message.bytes", "67108864"))))
+                            .all().get();
+                }
                 broker.createTopic(settings.requestTopic(), 1, false);
                 broker.createTopic(settings.scoreTopic(), 1, false);
             }
@@ -171,6 +177,8 @@ public final class ScoreBenchmark {
     private static KafkaProducer<byte[], byte[]> producer(String servers) {
         Properties p = KafkaClientProperties.producer(servers);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "67108864");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
         return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
