@@ -108,7 +108,11 @@ public final class ScoreCommand implements Callable<Integer> {
                 out.println("serving " + m.name() + " v" + m.version() + " (p=" + m.dimension() + ", k=" + m.k() + ")");
                 out.flush();
             });
-            service.start();
+            try {
+                service.start();
+            } catch (IllegalStateException e) {
+                throw new BadInputException(e.getMessage(), e);
+            }
             out.println("scorer: " + settings.snapshotTopic() + " -> model '" + settings.modelName() + "'; "
                     + settings.requestTopic() + " -> " + settings.scoreTopic()
                     + (service.httpPort() >= 0 ? "; http://" + settings.httpHost() + ":" + service.httpPort() + "/" : ""));

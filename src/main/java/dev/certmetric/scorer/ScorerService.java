@@ -19,7 +19,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
@@ -106,6 +120,7 @@ public final class ScorerService implements AutoCloseable {
         if (streams != null) {
             throw new IllegalStateException("already started");
         }
+        ensureTopics();
         Topology topology = ScorerTopology.build(settings, registry, scorer, held, heldTotal);
         LOG.debug("scorer topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, streamsConfig());
@@ -128,6 +143,45 @@ public final class ScorerService implements AutoCloseable {
             LOG.info("scorer HTTP on http://{}:{}/ (/score, /model, /health, /metrics)", settings.httpHost(), http.port());
         }
         return this;
+    }
+
+    /**
+     * Creates the snapshot (compacted), request and score topics if they are missing, with the broker's
+     * default partitions and replication: Kafka Streams does not create source topics, and a missing
+     * global-store topic stops the app.
+     */
+    private void ensureTopics() {
+        Map<String, Object> conf = new HashMap<>(settings.kafkaProperties());
+        conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        try (Admin admin = Admin.create(conf)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String t : List.of(settings.snapshotTopic(), settings.requestTopic(), settings.scoreTopic())) {
+                if (!existing.contains(t)) {
+                    NewTopic topic = new NewTopic(t, Optional.empty(), Optional.empty());
+                    if (t.equals(settings.snapshotTopic())) {
+                        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    }
+                    missing.add(topic);
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("created missing topic(s) {}", missing.stream().map(NewTopic::name).toList());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the scorer's topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot check or create the scorer's topics on " + settings.bootstrapServers()
+                    + ": " + (e.getCause() == null ? e : e.getCause()), e);
+        }
     }
 
     public ServingModel awaitModel(Duration timeout) throws InterruptedException {

@@ -379,4 +379,19 @@ class ScorerKafkaTest {
                 "nullvalue", "dist"), order);
         assertEquals(0, second.heldRequests());
     }
+
+    @Test
+    void missingTopicsAreCreatedAtStart() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        snapshots = "new-snapshots-" + suffix;
+        requests = "new-requests-" + suffix;
+        scores = "new-scores-" + suffix;
+        ScorerService scorer = start(settings("new-" + suffix, -1));
+        publishSnapshot(ScorerFixtures.iris("iris", 1));
+        assertNotNull(scorer.awaitModel(Duration.ofSeconds(60)));
+        Answers answers = new Answers();
+        scoreRequest("n1", 10);
+        answers.awaitCount(1, Duration.ofSeconds(30));
+        assertEquals(1, answers.byId.get("n1").get("version").asLong());
+    }
 }
