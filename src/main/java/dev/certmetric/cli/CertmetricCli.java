@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = CertmetricCli.Version.class,
         description = "Streaming robust metric learning (LMNN + perturbation loss) on Flink and Kafka.",
         subcommands = {CommandLine.HelpCommand.class, BrokerCommand.class, ProduceCommand.class,
-            dev.certmetric.scorer.ScoreCommand.class, dev.certmetric.scorer.BenchScoreCommand.class})
+                LearnCommand.class, DemoCommand.class, BenchLearnCommand.class,
+                dev.certmetric.scorer.ScoreCommand.class, dev.certmetric.scorer.BenchScoreCommand.class})
 public final class CertmetricCli implements Runnable {
     /** Exit code for bad input (CSV, arguments, configuration). */
     public static final int EXIT_BAD_INPUT = 2;

@@ -60,6 +60,7 @@ public final class CertmetricConfig implements Serializable {
         m.put("learner.learning-rate", String.valueOf(d.learningRate()));
         m.put("learner.certify-every", String.valueOf(d.certifyEvery()));
         m.put("learner.parallelism", "1");
+        m.put("learner.sync-merged", "true");
         m.put("snapshots.every-updates", "50");
         m.put("snapshots.every-millis", "1000");
         m.put("snapshots.exemplars-per-class", "50");
@@ -90,6 +91,7 @@ public final class CertmetricConfig implements Serializable {
     private final double learningRate;
     private final int certifyEvery;
     private final int parallelism;
+    private final boolean syncMerged;
     private final long snapshotEveryUpdates;
     private final long snapshotEveryMillis;
     private final int exemplarsPerClass;
@@ -131,9 +133,14 @@ public final class CertmetricConfig implements Serializable {
         this.learningRate = rate;
         this.certifyEvery = (int) integer(v, "learner.certify-every", 0, Integer.MAX_VALUE);
         this.parallelism = (int) integer(v, "learner.parallelism", 1, 256);
+        String sync = v.get("learner.sync-merged").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!sync.equals("true") && !sync.equals("false")) {
+            throw bad("learner.sync-merged", v.get("learner.sync-merged"), "true | false");
+        }
+        this.syncMerged = Boolean.parseBoolean(sync);
         this.snapshotEveryUpdates = integer(v, "snapshots.every-updates", 1, 1_000_000_000);
         this.snapshotEveryMillis = integer(v, "snapshots.every-millis", 0, 86_400_000);
-        this.exemplarsPerClass = (int) integer(v, "snapshots.exemplars-per-class", 1, windowPerClass);
+        this.exemplarsPerClass = (int) integer(v, "snapshots.exemplars-per-class", 1, 100_000);
         this.checkpointIntervalMs = integer(v, "checkpoint.interval-ms", 100, 3_600_000);
         this.eventsDimension = (int) integer(v, "events.dimension", 0, 65536);
         this.eventsMaxBytes = (int) integer(v, "events.max-bytes", 64, 10 * 1024 * 1024);
@@ -305,6 +312,7 @@ public final class CertmetricConfig implements Serializable {
         m.put("learner.learning-rate", String.valueOf(learningRate));
         m.put("learner.certify-every", String.valueOf(certifyEvery));
         m.put("learner.parallelism", String.valueOf(parallelism));
+        m.put("learner.sync-merged", String.valueOf(syncMerged));
         m.put("snapshots.every-updates", String.valueOf(snapshotEveryUpdates));
         m.put("snapshots.every-millis", String.valueOf(snapshotEveryMillis));
         m.put("snapshots.exemplars-per-class", String.valueOf(exemplarsPerClass));
@@ -360,6 +368,11 @@ public final class CertmetricConfig implements Serializable {
 
     public int parallelism() {
         return parallelism;
+    }
+
+    /** With parallelism > 1 in an unbounded job: workers adopt every committed merged model. */
+    public boolean syncMergedModel() {
+        return syncMerged;
     }
 
     public long snapshotEveryUpdates() {

@@ -31,8 +31,8 @@ import java.util.Properties;
  * KafkaSource(events, raw records) -> decode --invalid--> KafkaSink(dead letters, exactly once)
  *                                        | valid
  *                                        v  (rebalance when learner.parallelism > 1)
- *                           learner workers (P, operator state)
- *                                        |  model states
+ *                           learner workers (P, operator state) <--- merged model (P > 1: KafkaSource
+ *                                        |  model states              on the snapshots topic, broadcast)
  *                                        v
  *                           snapshot publisher (1, versions) -> KafkaSink(snapshots, exactly once)
  * </pre>
@@ -108,10 +108,30 @@ public final class LearnerJob {
                         .build())
                 .name("dead-letters").uid("dead-letters-sink").setParallelism(p);
 
-        DataStream<TrainingEvent> toLearners = p > 1 ? valid.rebalance() : valid;
-        DataStream<WorkerUpdate> updates = toLearners
-                .transform("learner", WorkerUpdate.TYPE, new LearnerWorkerOperator(config))
-                .uid("learner").setParallelism(p);
+        DataStream<WorkerUpdate> updates;
+        if (p == 1 || range != null || !config.syncMergedModel()) {
+            // One lineage per worker, merged at publication. (A bounded job cannot read the merged model
+            // back: an unbounded Kafka source would keep it from ever finishing.)
+            DataStream<TrainingEvent> toLearners = p > 1 ? valid.rebalance() : valid;
+            updates = toLearners.transform("learner", WorkerUpdate.TYPE, new LearnerWorkerOperator(config))
+                    .uid("learner").setParallelism(p);
+        } else {
+            // The merged model comes back from the snapshots topic (committed snapshots only) to every worker.
+            KafkaSource<ModelSync> merged = KafkaSource.<ModelSync>builder()
+                    .setBootstrapServers(config.bootstrapServers())
+                    .setProperties(kafka)
+                    .setProperty("isolation.level", "read_committed")
+                    .setTopics(config.snapshotsTopic())
+                    .setGroupId(groupId(config) + "-sync")
+                    .setStartingOffsets(OffsetsInitializer.latest())
+                    .setDeserializer(new ModelSyncDeserializer(config.modelName()))
+                    .build();
+            DataStream<ModelSync> sync = env.fromSource(merged, WatermarkStrategy.noWatermarks(), "merged-model")
+                    .uid("merged-model-source").setParallelism(1);
+            updates = valid.rebalance().connect(sync.broadcast())
+                    .transform("learner", WorkerUpdate.TYPE, new SyncedLearnerWorkerOperator(config))
+                    .uid("learner").setParallelism(p);
+        }
 
         updates.transform("snapshot-publisher", SnapshotRecord.TYPE, new SnapshotPublisherOperator(config))
                 .uid("snapshot-publisher").setParallelism(1).setMaxParallelism(1)
@@ -164,6 +184,13 @@ public final class LearnerJob {
 
     public static void main(String[] args) throws Exception {
         CertmetricConfig config = parseArgs(args);
+        try {
+            TopicSetup.ensureOutputTopics(config);
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(LearnerJob.class).warn(
+                    "cannot check or create the output topics ({}); create {} (compacted) and {} yourself",
+                    e.toString(), config.snapshotsTopic(), config.deadLettersTopic());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(flinkConfiguration(config));
         build(env, config, null);
         env.execute(jobName(config));

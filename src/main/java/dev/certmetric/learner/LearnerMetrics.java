@@ -65,6 +65,12 @@ public final class LearnerMetrics {
                 .tags("model", model, "reason", reason).register(registry());
     }
 
+    /** Merged models adopted by a worker. */
+    public static Counter syncs(String model, int subtask) {
+        return Counter.builder("certmetric.model.syncs").description("Merged models adopted by a learner worker")
+                .tags("model", model, "subtask", String.valueOf(subtask)).register(registry());
+    }
+
     /** The meters of one learner worker (subtask). */
     public static final class Worker {
         final Counter eventsIn;

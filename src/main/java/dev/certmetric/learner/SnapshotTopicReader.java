@@ -41,7 +41,11 @@ public final class SnapshotTopicReader {
         return p;
     }
 
-    /** The highest committed version of the configured model, 0 if none (or no topic). */
+    /**
+     * The highest committed version of the configured model, 0 if none or if the topic does not
+     * exist; throws if the topic cannot be read (so a job start fails and is retried instead of
+     * restarting the version sequence).
+     */
     public static long lastVersion(CertmetricConfig config, Duration timeout) {
         long[] max = {0};
         readAll(config.bootstrapServers(), config.kafkaPropertyMap(), config.snapshotsTopic(), config.modelName(),
@@ -89,7 +93,8 @@ public final class SnapshotTopicReader {
             }
             throw new IllegalStateException("timed out reading the snapshots topic " + topic);
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
-            LOG.warn("cannot read snapshots topic {} ({}); assuming no earlier snapshots", topic, e.getMessage());
+            // Never guess: starting at version 0 while the topic holds later versions would break monotonicity.
+            throw new IllegalStateException("cannot read the snapshots topic " + topic + ": " + e.getMessage(), e);
         }
     }
 

@@ -245,6 +245,26 @@ public final class StreamingLearner {
         return lastStep;
     }
 
+    /**
+     * Replaces L by another map of the same shape (e.g. a merged model broadcast back to a
+     * data-parallel worker). A pending partial batch is stepped first; the step rule's moments,
+     * the window, the statistics and the counters are kept. No event is counted.
+     */
+    public void adoptMetric(double[] newL) {
+        if (newL.length != l.length) {
+            throw new IllegalArgumentException("L has " + newL.length + " entries, expected " + l.length);
+        }
+        for (double v : newL) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("L has a non-finite entry");
+            }
+        }
+        flush();
+        System.arraycopy(newL, 0, l, 0, l.length);
+        window.refresh(standardizer, l, q);
+        gradient.reset(l);
+    }
+
     /** A copy of the running preprocessing statistics (e.g. to merge learners exactly). */
     public OnlineStandardizer statisticsCopy() {
         return statistics.copy();

@@ -31,6 +31,18 @@ class LearnerJobTest {
     }
 
     @Test
+    void topologyUsesNoGenericTypes() {
+        CertmetricConfig c = LearnerFixtures.config(broker, "types", 2);
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(2,
+                        LearnerJob.flinkConfiguration(c));
+        assertTrue(env.getConfig().getSerializerConfig().hasGenericTypesDisabled());
+        LearnerJob.build(env, c, null);
+        // building the graph serializes every type; with generic types disabled a Kryo fallback would throw
+        env.getStreamGraph();
+    }
+
+    @Test
     void eventsInSnapshotsOutWithStrictlyIncreasingVersions() throws Exception {
         CertmetricConfig c = LearnerFixtures.config(broker, "e2e", 1);
         LearnerFixtures.createTopics(broker, c, 1);

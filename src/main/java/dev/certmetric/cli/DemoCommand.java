@@ -1,0 +1,343 @@
+package dev.certmetric.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.data.CsvDataset;
+import dev.certmetric.data.Splits;
+import dev.certmetric.events.EventEncoder;
+import dev.certmetric.events.LabeledEvent;
+import dev.certmetric.kafka.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.KafkaClientProperties;
+import dev.certmetric.knn.KnnClassifier;
+import dev.certmetric.learner.EventRange;
+import dev.certmetric.learner.LearnerJob;
+import dev.certmetric.learner.LocalLearner;
+import dev.certmetric.learner.SnapshotFollower;
+import dev.certmetric.metric.MahalanobisMetric;
+import dev.certmetric.snapshot.MetricSnapshot;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The whole pipeline in one process: embedded Kafka, a bundled (or given) dataset streamed as
+ * labelled events, the Flink learner on a MiniCluster, live progress from the snapshot topic, and
+ * a held-out comparison of Euclidean and learned-metric 3-NN, clean and under Gaussian noise.
+ */
+@Command(name = "demo",
+        mixinStandardHelpOptions = true,
+        description = "End-to-end demo: embedded broker + Flink learner on a real dataset, with a held-out "
+                + "comparison of Euclidean and learned 3-NN accuracy.")
+public final class DemoCommand implements Callable<Integer> {
+    static final double[] SIGMAS = {0.05, 0.1, 0.2};
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--data", paramLabel = "FILE.csv",
+            description = "CSV with a header, numeric features and the label last (default: the bundled dataset).")
+    Path data;
+
+    @Option(names = "--dataset", defaultValue = "wine", paramLabel = "NAME",
+            description = "Bundled dataset when --data is not given (default: ${DEFAULT-VALUE}).")
+    String dataset;
+
+    @Option(names = "--events", defaultValue = "20000", paramLabel = "N",
+            description = "Events to stream: the training part shuffled and repeated (default: ${DEFAULT-VALUE}).")
+    int events;
+
+    @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the summary as JSON.")
+    Path json;
+
+    @Option(names = "--web-ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "8081",
+            description = "Serve Flink's web UI on 127.0.0.1:PORT (default port 8081).")
+    Integer webUi;
+
+    @Option(names = "--parallelism", defaultValue = "1", paramLabel = "P",
+            description = "Learner workers (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Learner configuration (default: bundled).")
+    Path config;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Split, shuffle and noise seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Override
+    public Integer call() throws Exception {
+        if (events < 1) {
+            throw new BadInputException("--events must be >= 1, got " + events);
+        }
+        if (parallelism < 1 || parallelism > 256) {
+            throw new BadInputException("--parallelism must be in [1, 256], got " + parallelism);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        CsvDataset all = load();
+        if (all.rows() < 10) {
+            throw new BadInputException("the dataset needs at least 10 rows, has " + all.rows());
+        }
+        Splits.TrainTest tt = Splits.randomSplit(all.rows(), 0.3, seed);
+        CsvDataset train = all.subset(tt.train());
+        CsvDataset test = all.subset(tt.test());
+        long t0 = System.nanoTime();
+        out.printf("dataset %s: %d rows, %d features, %d classes; %d for training, %d held out%n", all.name(),
+                all.rows(), all.featureCount(), all.classes().size(), train.rows(), test.rows());
+        out.flush();
+
+        EmbeddedKafkaBroker broker = null;
+        LocalLearner job = null;
+        AtomicReference<Runnable> cleanup = new AtomicReference<>();
+        Thread hook = new Thread(() -> {
+            Runnable r = cleanup.get();
+            if (r != null) {
+                r.run();
+            }
+        }, "certmetric-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            broker = EmbeddedKafkaBroker.start();
+            EmbeddedKafkaBroker b = broker;
+            cleanup.set(b::close);
+            String model = "demo-" + all.name().replaceAll("[^a-zA-Z0-9._-]", "_");
+            Map<String, String> o = new LinkedHashMap<>();
+            o.put("kafka.bootstrap-servers", broker.bootstrapServers());
+            o.put("model.name", model);
+            o.put("events.dimension", String.valueOf(all.featureCount()));
+            o.put("learner.parallelism", String.valueOf(parallelism));
+            CertmetricConfig c = CertmetricConfig.load(config, o);
+            broker.createTopic(c.eventsTopic(), parallelism, false);
+            broker.createTopic(c.deadLettersTopic(), 1, false);
+            broker.createTopic(c.snapshotsTopic(), 1, true);
+            out.printf("kafka on %s; producing %d events to %s%n", broker.bootstrapServers(), events, c.eventsTopic());
+            out.flush();
+            produce(c, train);
+
+            EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events, Duration.ofMinutes(2), a -> { });
+            long jobStart = System.nanoTime();
+            job = LocalLearner.start(c, range, webUi == null ? 0 : webUi);
+            LocalLearner j = job;
+            cleanup.set(() -> {
+                j.close();
+                b.close();
+            });
+            if (webUi != null) {
+                out.printf("Flink web UI: http://127.0.0.1:%d%n", webUi);
+            }
+            if (c.metricsPort() > 0) {
+                out.printf("metrics: http://localhost:%d/metrics%n", c.metricsPort());
+            }
+            out.flush();
+            SnapshotFollower follower;
+            JobStatus status;
+            double jobSeconds;
+            try (SnapshotFollower f = new SnapshotFollower(c.bootstrapServers(), c.kafkaPropertyMap(),
+                    c.snapshotsTopic(), c.modelName())) {
+                follower = f;
+                while (true) {
+                    f.poll(Duration.ofMillis(250));
+                    MetricSnapshot last = f.last();
+                    double elapsed = (System.nanoTime() - jobStart) / 1e9;
+                    if (last != null) {
+                        out.printf(Locale.ROOT, "\rlearned %d/%d events | %.0f events/s | prequential accuracy %.4f "
+                                        + "| snapshot v%d   ", last.trainingStats().eventsSeen(), events,
+                                last.trainingStats().eventsSeen() / elapsed, last.trainingStats().prequentialAccuracy(),
+                                last.version());
+                    } else {
+                        out.printf("\rwaiting for the first snapshot (%.0f s)", elapsed);
+                    }
+                    out.flush();
+                    status = job.status();
+                    if ((status == null || status.isGloballyTerminalState()) && f.caughtUp()) {
+                        break;
+                    }
+                }
+                out.println();
+                // the job ends right after the final checkpoint that commits the last snapshot
+                jobSeconds = (System.nanoTime() - jobStart) / 1e9;
+            }
+            if (status != JobStatus.FINISHED) {
+                try {
+                    job.await(Duration.ofSeconds(5));
+                } catch (Exception e) {
+                    throw new IllegalStateException("the learner job ended " + status + ": " + e.getMessage(), e);
+                }
+            }
+            MetricSnapshot last = follower.last();
+            if (last == null) {
+                throw new IllegalStateException("the learner committed no snapshot");
+            }
+            long invalid = SnapshotFollower.countRecords(c.bootstrapServers(), c.kafkaPropertyMap(),
+                    c.deadLettersTopic(), Duration.ofSeconds(30));
+            long processed = last.trainingStats().eventsSeen() + invalid;
+            double wall = (System.nanoTime() - t0) / 1e9;
+
+            Holdout h = Holdout.evaluate(last, train, test, seed);
+            out.println();
+            out.printf(Locale.ROOT, "snapshots: %d committed, versions v%d..v%d, strictly increasing: %s%n",
+                    follower.count(), follower.firstVersion(), follower.lastVersion(), follower.strictlyIncreasing());
+            out.printf(Locale.ROOT, "events: %d produced, %d processed (%d invalid) in %.1f s = %.0f events/s%n",
+                    events, processed, invalid, jobSeconds, processed / jobSeconds);
+            out.printf(Locale.ROOT, "prequential accuracy (test-then-train, whole stream): %.4f%s%n",
+                    last.trainingStats().prequentialAccuracy(), events > train.rows()
+                            ? " (optimistic: the stream repeats the " + train.rows()
+                            + " training rows, so the window often holds a copy of the event)" : "");
+            out.printf(Locale.ROOT, "held-out 3-NN accuracy (%d test rows, %d references):%n", test.rows(), train.rows());
+            out.printf(Locale.ROOT, "  %-14s %10s %10s%n", "noise sigma", "euclidean", "learned");
+            out.printf(Locale.ROOT, "  %-14s %10.4f %10.4f%n", "0 (clean)", h.euclidean[0], h.learned[0]);
+            for (int s = 0; s < SIGMAS.length; s++) {
+                out.printf(Locale.ROOT, "  %-14s %10.4f %10.4f%n", String.valueOf(SIGMAS[s]), h.euclidean[s + 1],
+                        h.learned[s + 1]);
+            }
+            out.printf(Locale.ROOT, "wall time %.1f s%n", wall);
+            out.flush();
+            if (json != null) {
+                Map<String, Object> j1 = new LinkedHashMap<>();
+                j1.put("events_produced", events);
+                j1.put("events_processed", processed);
+                j1.put("events_invalid", invalid);
+                j1.put("snapshots", follower.count());
+                j1.put("first_version", follower.firstVersion());
+                j1.put("last_version", follower.lastVersion());
+                j1.put("versions_strictly_increasing", follower.strictlyIncreasing());
+                j1.put("prequential_accuracy", last.trainingStats().prequentialAccuracy());
+                Map<String, Object> ha = new LinkedHashMap<>();
+                ha.put("euclidean", h.euclidean[0]);
+                ha.put("learned", h.learned[0]);
+                j1.put("holdout_accuracy", ha);
+                j1.put("wall_seconds", round(wall));
+                j1.put("events_per_second", round(processed / jobSeconds));
+                try {
+                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), j1);
+                } catch (IOException e) {
+                    throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage(), e);
+                }
+                out.println("summary written to " + json);
+            }
+            return 0;
+        } finally {
+            if (job != null) {
+                job.close();
+            }
+            if (broker != null) {
+                broker.close();
+            }
+            cleanup.set(null);
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException ignored) {
+                // already shutting down
+            }
+        }
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
+    }
+
+    private CsvDataset load() {
+        if (data == null) {
+            try {
+                return CsvDataset.readResource(dataset);
+            } catch (IllegalArgumentException e) {
+                throw new BadInputException("--dataset: " + e.getMessage(), e);
+            }
+        }
+        try {
+            return CsvDataset.read(data);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("--data: no such file: " + data);
+        } catch (IOException e) {
+            throw new BadInputException("--data: cannot read " + data + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void produce(CertmetricConfig c, CsvDataset train) {
+        Random random = new Random(seed);
+        int[] order = new int[train.rows()];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Properties props = KafkaClientProperties.producer(c.bootstrapServers());
+        props.put("linger.ms", "5");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            int sent = 0;
+            for (int round = 0; sent < events; round++) {
+                for (int i = order.length - 1; i > 0; i--) {
+                    int k = random.nextInt(i + 1);
+                    int t = order[i];
+                    order[i] = order[k];
+                    order[k] = t;
+                }
+                for (int i = 0; i < order.length && sent < events; i++, sent++) {
+                    int r = order[i];
+                    LabeledEvent e = new LabeledEvent(train.name() + "-" + round + "-" + r, train.label(r), train.row(r),
+                            System.currentTimeMillis());
+                    producer.send(new ProducerRecord<>(c.eventsTopic(), e.id(), EventEncoder.toJson(e)));
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Held-out 3-NN accuracy, Euclidean vs learned, clean (index 0) and under each noise sigma. */
+    static final class Holdout {
+        final double[] euclidean = new double[SIGMAS.length + 1];
+        final double[] learned = new double[SIGMAS.length + 1];
+
+        static Holdout evaluate(MetricSnapshot s, CsvDataset train, CsvDataset test, long seed) {
+            List<String> classes = s.classes();
+            double[][] refs = s.preprocessing().applyAll(train.features());
+            int[] refClasses = codes(train, classes);
+            double[][] x = s.preprocessing().applyAll(test.features());
+            int[] y = codes(test, classes);
+            KnnClassifier euclid = new KnnClassifier(MahalanobisMetric.euclidean(s.p()), refs, refClasses, 3);
+            KnnClassifier learned = new KnnClassifier(s.metric(), refs, refClasses, 3);
+            Holdout h = new Holdout();
+            h.euclidean[0] = euclid.accuracy(x, y);
+            h.learned[0] = learned.accuracy(x, y);
+            Random random = new Random(seed ^ 0x5eed);
+            for (int k = 0; k < SIGMAS.length; k++) {
+                double[][] noisy = new double[x.length][];
+                for (int i = 0; i < x.length; i++) {
+                    noisy[i] = x[i].clone();
+                    for (int f = 0; f < noisy[i].length; f++) {
+                        noisy[i][f] += SIGMAS[k] * random.nextGaussian();
+                    }
+                }
+                h.euclidean[k + 1] = euclid.accuracy(noisy, y);
+                h.learned[k + 1] = learned.accuracy(noisy, y);
+            }
+            return h;
+        }
+
+        private static int[] codes(CsvDataset d, List<String> classes) {
+            int[] out = new int[d.rows()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = classes.indexOf(d.label(i));
+            }
+            return out;
+        }
+    }
+}

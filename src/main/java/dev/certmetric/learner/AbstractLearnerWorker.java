@@ -1,0 +1,173 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.objective.ObjectiveValue;
+import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.StreamingLearner;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The logic of a data-parallel learner worker ({@link LearnerWorkerOperator}, and
+ * {@link SyncedLearnerWorkerOperator} which also adopts the merged model): trains its own {@link StreamingLearner} (test-then-train) on its
+ * share of the events and sends its whole model state downstream to the snapshot publisher after
+ * every {@code ceil(snapshots.every-updates / parallelism)} gradient steps, on a processing-time
+ * tick (if it learned something since) and at end of input.
+ *
+ * <p>The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
+ * wrapping {@code LearnerStateCodec}); a partial batch is flushed before every checkpoint, so a
+ * restored worker holds exactly the events before the checkpoint and the source replays the rest.
+ */
+public abstract class AbstractLearnerWorker extends AbstractStreamOperator<WorkerUpdate> {
+    private static final long serialVersionUID = 1L;
+    /** Models (per JVM) whose injected test failure has already fired. */
+    static final Set<String> FAILED_ONCE = ConcurrentHashMap.newKeySet();
+    /** Models (per JVM) whose worker was restored from a checkpoint after the injected failure. */
+    static final Set<String> RESTORED_AFTER_FAILURE = ConcurrentHashMap.newKeySet();
+
+    protected final CertmetricConfig config;
+    private transient LearnerSettings settings;
+    private transient ListState<WorkerModel> state;
+    private transient List<WorkerModel> models;
+    protected transient WorkerModel active;
+    private transient long updatesSinceEmit;
+    private transient boolean dirty;
+    private transient long emitEvery;
+    private transient LearnerMetrics.Worker metrics;
+    private transient long droppedWrongDimension;
+    private transient long checkpointsCompleted;
+
+    protected AbstractLearnerWorker(CertmetricConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        state = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("learner", WorkerModelSerializer.INSTANCE));
+        models = new ArrayList<>();
+        if (context.isRestored()) {
+            for (WorkerModel m : state.get()) {
+                models.add(m);
+            }
+            if (FAILED_ONCE.contains(config.modelName())) {
+                RESTORED_AFTER_FAILURE.add(config.modelName());
+            }
+        }
+        active = models.isEmpty() ? null : models.get(0);
+    }
+
+    @Override
+    public void open() throws Exception {
+        super.open();
+        settings = config.learnerSettings();
+        MetricsEndpoint.ensureStarted(config.metricsPort());
+        int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
+        emitEvery = Math.max(1, (config.snapshotEveryUpdates() + parallelism - 1) / parallelism);
+        metrics = LearnerMetrics.worker(config.modelName(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        long tick = config.snapshotEveryMillis() > 0 ? config.snapshotEveryMillis() : config.checkpointIntervalMs();
+        ProcessingTimeService time = getProcessingTimeService();
+        time.scheduleWithFixedDelay(ts -> onTick(), tick, tick);
+    }
+
+    private void onTick() {
+        if (dirty && active != null) {
+            active.learner().flush();
+            emit();
+        }
+    }
+
+    /** Tests then trains on one event. */
+    protected void learn(TrainingEvent e) {
+        if (active == null) {
+            active = new WorkerModel(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
+                    new StreamingLearner(settings, e.features.length), Double.NaN);
+            models.add(0, active);
+        }
+        StreamingLearner learner = active.learner();
+        if (e.features.length != learner.dimension()) {
+            // The decoder fixes the dimension; this only happens if parallel decoders disagreed.
+            if (droppedWrongDimension++ % 1000 == 0) {
+                LOG.warn("dropping an event of dimension {} (the model has {})", e.features.length,
+                        learner.dimension());
+            }
+            return;
+        }
+        StreamingLearner.Outcome o = learner.testThenTrain(e.features, e.label, e.timestamp);
+        dirty = true;
+        metrics.event();
+        if (o.tested()) {
+            metrics.prequentialAccuracy.set(learner.prequentialAccuracy());
+        }
+        if (Double.isFinite(o.minMargin())) {
+            metrics.margins.record(o.minMargin());
+        }
+        if (config.failAfterEvents() > 0 && learner.events() >= config.failAfterEvents() && checkpointsCompleted > 0
+                && FAILED_ONCE.add(config.modelName())) {
+            throw new IllegalStateException("injected test failure after " + learner.events() + " events");
+        }
+        if (o.stepped()) {
+            ObjectiveValue v = o.step();
+            active.observeLoss(v.total());
+            metrics.updates.increment();
+            metrics.pull.set(v.pull());
+            metrics.hinge.set(v.hinge());
+            metrics.perturbation.set(v.perturbation());
+            if (++updatesSinceEmit >= emitEvery) {
+                emit();
+            }
+        }
+    }
+
+    private void emit() {
+        output.collect(new StreamRecord<>(new WorkerUpdate(active.lineage(),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), WorkerModel.toBytes(active))));
+        updatesSinceEmit = 0;
+        dirty = false;
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        // Take the pending partial step now and, if it changed the model, let the publisher know
+        // before the barrier: the checkpoint then holds worker and publisher in agreement.
+        if (active != null && active.learner().flush()) {
+            dirty = true;
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        state.update(models);
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) throws Exception {
+        super.notifyCheckpointComplete(checkpointId);
+        checkpointsCompleted++;
+    }
+
+    @Override
+    public void finish() throws Exception {
+        if (active != null) {
+            active.learner().flush();
+            if (dirty) {
+                emit();
+            }
+        }
+        super.finish();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.config.CertmetricConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Creates the job's output topics if they are missing, so the snapshots topic is compacted (a
+ * broker's auto-creation would make it a plain one): snapshots compacted, dead letters plain, both
+ * with the broker's default replication. Existing topics are left as they are.
+ */
+public final class TopicSetup {
+    private TopicSetup() {
+    }
+
+    public static void ensureOutputTopics(CertmetricConfig config) throws Exception {
+        Properties p = new Properties();
+        p.putAll(config.kafkaPropertyMap());
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(p)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            if (!existing.contains(config.snapshotsTopic())) {
+                missing.add(new NewTopic(config.snapshotsTopic(), java.util.Optional.of(1), java.util.Optional.empty())
+                        .configs(Map.of("cleanup.policy", "compact")));
+            }
+            if (!existing.contains(config.deadLettersTopic())) {
+                missing.add(new NewTopic(config.deadLettersTopic(), java.util.Optional.of(1), java.util.Optional.empty()));
+            }
+            if (missing.isEmpty()) {
+                return;
+            }
+            try {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.data.CsvDataset;
+import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.Standardizer;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.SnapshotCodec;
+import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.StreamingLearner;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ModelMergerTest {
+
+    @Test
+    void mergesStatisticsExactlyAndCountsEveryEvent() {
+        CsvDataset iris = CsvDataset.readResource("iris");
+        StreamingLearner a = new StreamingLearner(LearnerSettings.DEFAULT, iris.featureCount());
+        StreamingLearner b = new StreamingLearner(LearnerSettings.DEFAULT, iris.featureCount());
+        OnlineStandardizer all = new OnlineStandardizer(iris.featureCount());
+        for (int i = 0; i < iris.rows(); i++) {
+            (i % 3 == 0 ? a : b).testThenTrain(iris.row(i), iris.label(i), i);
+            all.update(iris.row(i));
+        }
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, a, 0.5), new WorkerModel(2, b, 0.25)), "m", 3,
+                Instant.parse("2026-01-01T00:00:00Z"), 20, Map.of());
+        assertEquals(iris.rows(), s.trainingStats().eventsSeen());
+        assertEquals(a.updates() + b.updates(), s.trainingStats().updates());
+        Standardizer expected = all.current();
+        assertArrayEquals(expected.mean(), s.preprocessing().mean(), 1e-12);
+        assertArrayEquals(expected.std(), s.preprocessing().std(), 1e-12);
+        assertEquals(3, s.classes().size());
+        assertTrue(s.exemplars().size() <= 60);
+        assertEquals("2", s.hyperparameters().extra().get("lineages"));
+        assertEquals(s, SnapshotCodec.decode(SnapshotCodec.encode(s)));
+    }
+
+    @Test
+    void oneLineagePublishesItsOwnMetric() {
+        CsvDataset wine = CsvDataset.readResource("wine");
+        StreamingLearner a = new StreamingLearner(LearnerSettings.DEFAULT, wine.featureCount());
+        for (int i = 0; i < wine.rows(); i++) {
+            a.testThenTrain(wine.row(i), wine.label(i), i);
+        }
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, a, Double.NaN)), "m", 1, Instant.now(), 50,
+                Map.of());
+        assertEquals(a.metric(), s.metric());
+        assertEquals(a.prequentialAccuracy(), s.trainingStats().prequentialAccuracy(), 1e-12);
+        assertEquals(ModelMerger.CALIBRATION_POINTS, s.trainingStats().anomalyCalibration().length);
+    }
+}
