@@ -119,7 +119,7 @@ public final class DemoCommand implements Callable<Integer> {
             broker = EmbeddedKafkaBroker.start();
             EmbeddedKafkaBroker b = broker;
             cleanup.set(b::close);
-            String model = "demo-" + all.name().replaceAll("[^a-zA-Z0-9._-]", "_");
+            String model = "demo-" + all.name().replaceFirst("\\.csv$", "").replaceAll("[^a-zA-Z0-9._-]", "_");
             Map<String, String> o = new LinkedHashMap<>();
             o.put("kafka.bootstrap-servers", broker.bootstrapServers());
             o.put("model.name", model);

@@ -29,7 +29,9 @@ import java.util.TreeMap;
  * <p>The last version is checkpointed, so it only grows across failovers (a snapshot emitted after
  * the last completed checkpoint belongs to an aborted Kafka transaction and is emitted again, with
  * the same version, after the restore). On a fresh start it continues above the highest committed
- * version of this model in the snapshots topic, so it also only grows across restarts.
+ * version of this model in the snapshots topic, so it also only grows across restarts; on a restore
+ * it takes the larger of the checkpointed and the committed version (an old savepoint must not
+ * reissue versions a newer run has published).
  */
 public final class SnapshotPublisherOperator extends AbstractStreamOperator<SnapshotRecord>
         implements OneInputStreamOperator<WorkerUpdate, SnapshotRecord> {
@@ -69,6 +71,13 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
                 lineages.put(m.lineage(), m);
             }
             eventsAtLastPublish = totalEvents();
+            try {
+                // Guards against restoring an old savepoint after a newer run published higher versions.
+                version = Math.max(version, SnapshotTopicReader.lastVersion(config, Duration.ofSeconds(10)));
+            } catch (RuntimeException e) {
+                LOG.warn("cannot read the snapshots topic on restore ({}); continuing from the checkpointed version",
+                        e.getMessage());
+            }
             LOG.info("publisher of {} restored at version {} with {} lineages", config.modelName(), version,
                     lineages.size());
         } else {
