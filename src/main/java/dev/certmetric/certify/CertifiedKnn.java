@@ -19,8 +19,13 @@ import java.util.Arrays;
  */
 public final class CertifiedKnn {
     private final KnnClassifier knn;
+    /** Reference sets up to this size get their pairwise ||M (x_l - x_j)|| precomputed (n^2 doubles, 32 MiB at most). */
+    public static final int MAX_PRECOMPUTED_PAIRS = 2048;
+
     private final double[][] mx;
     private final double[][] lx;
+    /** ||M (x_l - x_j)|| for every reference pair, row-major n x n; null for large reference sets. */
+    private final double[] pairNorms;
 
     /** A prediction with its certified radius. */
     public record Certified(KnnClassifier.Prediction prediction, double radius) {
@@ -29,7 +34,17 @@ public final class CertifiedKnn {
         }
     }
 
+    /** For one or a few queries: nothing is precomputed beyond M x and L x of the references. */
     public CertifiedKnn(KnnClassifier knn) {
+        this(knn, false);
+    }
+
+    /**
+     * @param precomputePairs when serving many queries against the same references, precompute the
+     *     query-independent ||M (x_l - x_j)|| of every reference pair (O(n^2 p) once; only if n <=
+     *     {@link #MAX_PRECOMPUTED_PAIRS}), cutting a query's radius from O(n^2 p) to O(n^2 + n q p)
+     */
+    public CertifiedKnn(KnnClassifier knn, boolean precomputePairs) {
         this.knn = knn;
         MahalanobisMetric metric = knn.metric();
         double[][] refs = knn.references();
@@ -42,6 +57,28 @@ public final class CertifiedKnn {
             metric.applyM(refs[i], scratch, mx[i]);
             lx[i] = metric.transform(refs[i]);
         }
+        this.pairNorms = precomputePairs && refs.length <= MAX_PRECOMPUTED_PAIRS ? pairNorms(mx) : null;
+    }
+
+    /** The query-independent denominators of rho, once per model: O(n^2 p) instead of per query. */
+    private static double[] pairNorms(double[][] mx) {
+        int n = mx.length;
+        double[] norms = new double[n * n];
+        for (int a = 0; a < n; a++) {
+            double[] ma = mx[a];
+            for (int b = a + 1; b < n; b++) {
+                double[] mb = mx[b];
+                double norm2 = 0;
+                for (int e = 0; e < ma.length; e++) {
+                    double diff = ma[e] - mb[e];
+                    norm2 += diff * diff;
+                }
+                double norm = Math.sqrt(norm2);
+                norms[a * n + b] = norm;
+                norms[b * n + a] = norm;
+            }
+        }
+        return norms;
     }
 
     public KnnClassifier classifier() {
@@ -93,14 +130,20 @@ public final class CertifiedKnn {
                 if (gap <= 0) { // rho is 0: it cannot raise the top s, which start at 0
                     continue;
                 }
-                double norm2 = 0;
-                double[] ml = mx[l];
-                double[] mj = mx[j];
-                for (int e = 0; e < p; e++) {
-                    double diff = ml[e] - mj[e];
-                    norm2 += diff * diff;
+                double norm;
+                if (pairNorms != null) {
+                    norm = pairNorms[l * n + j];
+                } else {
+                    double norm2 = 0;
+                    double[] ml = mx[l];
+                    double[] mj = mx[j];
+                    for (int e = 0; e < p; e++) {
+                        double diff = ml[e] - mj[e];
+                        norm2 += diff * diff;
+                    }
+                    norm = Math.sqrt(norm2);
                 }
-                double rho = gap / (2 * Math.sqrt(norm2) + MahalanobisMetric.EPS);
+                double rho = gap / (2 * norm + MahalanobisMetric.EPS);
                 insertDescending(perJ, rho);
             }
             insertAscending(perL, perJ[s - 1]);

@@ -1,5 +1,7 @@
 package dev.certmetric.cli;
 
+import dev.certmetric.scorer.BenchScoreCommand;
+import dev.certmetric.scorer.ScoreCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,7 +17,9 @@ import picocli.CommandLine.Command;
             BrokerCommand.class,
             ProduceCommand.class,
             LearnCommand.class,
+            ScoreCommand.class,
             BenchLearnCommand.class,
+            BenchScoreCommand.class,
         })
 public final class CertmetricCli implements Runnable {
     /** Exit code for bad input (CSV, arguments, configuration). */

@@ -1,0 +1,259 @@
+package dev.certmetric.scorer;
+
+import dev.certmetric.monitoring.MetricsHttpServer;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * The running scorer: the Kafka Streams app of {@link ScorerTopology}, the model registry, the
+ * optional HTTP endpoint and the metrics. {@link #close()} is idempotent: HTTP, then Kafka Streams
+ * ({@code close(Duration)}), then its temporary state ({@code cleanUp()}).
+ */
+public final class ScorerService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
+
+    static {
+        // The JDK HTTP server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
+        // and delayed ACKs add ~40 ms to every /score answer. Read once, when the server classes initialise.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
+    private final ScorerSettings settings;
+    private final PrometheusMeterRegistry meters;
+    private final ModelRegistry registry;
+    private final Scorer scorer;
+    private final AtomicLong held = new AtomicLong();
+    private final AtomicLong heldTotal = new AtomicLong();
+    private final Path stateDir;
+    private final boolean tempStateDir;
+    private KafkaStreams streams;
+    private KafkaStreamsMetrics streamsMetrics;
+    private MetricsHttpServer http;
+    private boolean closed;
+
+    public ScorerService(ScorerSettings settings, PrometheusMeterRegistry meters) {
+        this.settings = settings;
+        this.meters = meters;
+        this.registry = new ModelRegistry(settings.modelName(), meters);
+        this.scorer = new Scorer(meters);
+        Gauge.builder("certmetric.scorer.requests.held", held, AtomicLong::get)
+                .description("Requests held until a model is loaded").register(meters);
+        io.micrometer.core.instrument.FunctionCounter.builder("certmetric.scorer.requests.held.total", heldTotal,
+                AtomicLong::get).description("Requests that had to wait for a model").register(meters);
+        try {
+            if (settings.stateDir() == null) {
+                stateDir = Files.createTempDirectory("certmetric-scorer-");
+                tempStateDir = true;
+            } else {
+                stateDir = Files.createDirectories(settings.stateDir());
+                tempStateDir = false;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the Kafka Streams state directory", e);
+        }
+    }
+
+    /** The Kafka Streams configuration (explicit serdes are given in the topology). */
+    public Properties streamsConfig() {
+        Properties p = new Properties();
+        p.putAll(settings.kafkaProperties());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, settings.processingGuarantee());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(settings.commitIntervalMs()));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, "1");
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "60000");
+        // Transactions v2 start every transaction with a new producer epoch; pipelined batches that reach the
+        // broker before the first one of the epoch are rejected (retriable OutOfOrderSequence, KAFKA-18202) and
+        // retried after a back-off, which costs far more than one in-flight request on a local round trip.
+        if ("exactly_once_v2".equals(settings.processingGuarantee())) {
+            p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
+        }
+        return p;
+    }
+
+    /** Starts Kafka Streams and, if configured, HTTP. Returns immediately; see {@link #awaitModel}. */
+    public synchronized ScorerService start() {
+        if (streams != null) {
+            throw new IllegalStateException("already started");
+        }
+        ensureTopics();
+        Topology topology = ScorerTopology.build(settings, registry, scorer, held, heldTotal);
+        LOG.debug("scorer topology:\n{}", topology.describe());
+        streams = new KafkaStreams(topology, streamsConfig());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("scorer stream thread failed; shutting the client down", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.setStateListener((now, before) -> LOG.info("scorer Kafka Streams {} -> {}", before, now));
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
+        streams.start();
+        if (settings.httpPort() >= 0) {
+            try {
+                http = MetricsHttpServer.start(settings.httpHost(), settings.httpPort(), meters);
+            } catch (IOException e) {
+                close();
+                throw new UncheckedIOException("cannot start HTTP on " + settings.httpHost() + ":" + settings.httpPort(), e);
+            }
+            ScorerHttp.install(http, registry, scorer);
+            LOG.info("scorer HTTP on http://{}:{}/ (/score, /model, /health, /metrics)", settings.httpHost(), http.port());
+        }
+        return this;
+    }
+
+    /**
+     * Creates the snapshot (compacted), request and score topics if they are missing, with the broker's
+     * default partitions and replication: Kafka Streams does not create source topics, and a missing
+     * global-store topic stops the app.
+     */
+    private void ensureTopics() {
+        Map<String, Object> conf = new HashMap<>(settings.kafkaProperties());
+        conf.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        try (Admin admin = Admin.create(conf)) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String t : List.of(settings.snapshotTopic(), settings.requestTopic(), settings.scoreTopic())) {
+                if (!existing.contains(t)) {
+                    NewTopic topic = new NewTopic(t, Optional.empty(), Optional.empty());
+                    if (t.equals(settings.snapshotTopic())) {
+                        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    }
+                    missing.add(topic);
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                    LOG.info("created missing topic(s) {}", missing.stream().map(NewTopic::name).toList());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while checking the scorer's topics", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot check or create the scorer's topics on " + settings.bootstrapServers()
+                    + ": " + (e.getCause() == null ? e : e.getCause()), e);
+        }
+    }
+
+    public ServingModel awaitModel(Duration timeout) throws InterruptedException {
+        return registry.awaitModel(timeout);
+    }
+
+    public ModelRegistry registry() {
+        return registry;
+    }
+
+    public Scorer scorer() {
+        return scorer;
+    }
+
+    public ScorerSettings settings() {
+        return settings;
+    }
+
+    /** Requests currently held for want of a model. */
+    public long heldRequests() {
+        return held.get();
+    }
+
+    /** Requests that ever had to be held for want of a model (since this service started). */
+    public long heldRequestsTotal() {
+        return heldTotal.get();
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.CREATED : streams.state();
+    }
+
+    /** The HTTP port, or -1 when HTTP is off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (http != null) {
+            http.close();
+        }
+        if (streams != null) {
+            // leave the group so a restarted scorer gets the partitions at once, not after the session timeout
+            if (!streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)))) {
+                LOG.warn("Kafka Streams did not close within 30 s");
+            }
+            if (tempStateDir) {
+                streams.cleanUp();
+            }
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
+        }
+        if (tempStateDir) {
+            deleteTree(stateDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package dev.certmetric.scorer;
+
+import dev.certmetric.data.CsvDataset;
+import dev.certmetric.metric.MahalanobisMetric;
+import dev.certmetric.preprocess.Standardizer;
+import dev.certmetric.snapshot.Exemplar;
+import dev.certmetric.snapshot.Hyperparameters;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.TrainingStats;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.TreeMap;
+
+/** Snapshots built from real data for the scorer tests. */
+final class ScorerFixtures {
+    static final CsvDataset IRIS = CsvDataset.readResource("iris");
+
+    private ScorerFixtures() {
+    }
+
+    static Hyperparameters hyperparameters(int k, int rank, int window) {
+        return new Hyperparameters(k, 10, 0.5, 1.0, 0.1, rank, "adam", 0.03, window, 8, new TreeMap<>());
+    }
+
+    /** A snapshot of a metric over the given data: every row an exemplar, calibration from the exemplars. */
+    static MetricSnapshot snapshot(String name, long version, CsvDataset data, MahalanobisMetric metric, int k) {
+        Standardizer pre = Standardizer.fit(data.features());
+        double[][] z = pre.applyAll(data.features());
+        List<Exemplar> exemplars = new ArrayList<>();
+        int maxPerClass = 0;
+        int[] perClass = new int[data.classes().size()];
+        for (int i = 0; i < z.length; i++) {
+            exemplars.add(new Exemplar(data.label(i), z[i]));
+            maxPerClass = Math.max(maxPerClass, ++perClass[data.classCodes()[i]]);
+        }
+        double[] calibration = AnomalyCalibration.fromExemplars(metric, z).quantiles();
+        return MetricSnapshot.builder()
+                .modelName(name)
+                .version(version)
+                .createdAt(Instant.now())
+                .metric(metric)
+                .preprocessing(pre)
+                .hyperparameters(hyperparameters(k, metric.rank(), maxPerClass))
+                .trainingStats(new TrainingStats(z.length, 1, 0.9, 0.1, -0.1, 0.1, 0.3, calibration))
+                .classes(data.classes())
+                .exemplars(exemplars)
+                .build();
+    }
+
+    /** Iris with L = scale * I: distances scale with the version, so answers show which version made them. */
+    static MetricSnapshot iris(String name, long version) {
+        int p = IRIS.featureCount();
+        double[] l = MahalanobisMetric.identity(p, p);
+        for (int i = 0; i < l.length; i++) {
+            l[i] *= version;
+        }
+        return snapshot(name, version, IRIS, MahalanobisMetric.of(p, p, l), 3);
+    }
+
+    static String scoreRequest(String id, double[] x) {
+        StringBuilder sb = new StringBuilder("{\"id\":\"").append(id).append("\",\"features\":[");
+        for (int i = 0; i < x.length; i++) {
+            sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%s", x[i]));
+        }
+        return sb.append("]}").toString();
+    }
+}
