@@ -92,11 +92,25 @@ public final class CertifiedKnn {
 
     /** The certified radius of class c at x (0 if c is not what k-NN predicts there). */
     public double radius(double[] x, int c) {
-        int kk = Math.min(knn.k(), mx.length);
+        return radius(knn.metric().transform(x), lx, mx, knn::classOf, knn.k(), c, pairNorms);
+    }
+
+    /**
+     * The radius from precomputed transforms: {@code lq} = L x of the query, {@code lx[i]} = L x_i
+     * and {@code mx[i]} = M x_i of the references (e.g. a learner's cached window), their classes
+     * and k. Same arithmetic as {@link #radius(double[], int)}.
+     */
+    public static double radius(double[] lq, double[][] lx, double[][] mx, int[] classes, int k, int c) {
+        return radius(lq, lx, mx, i -> classes[i], k, c, null);
+    }
+
+    private static double radius(double[] lq, double[][] lx, double[][] mx, java.util.function.IntUnaryOperator classOf,
+                                 int k, int c, double[] pairNorms) {
+        int kk = Math.min(k, mx.length);
         int s = (kk + 1) / 2;
-        double[] lq = knn.metric().transform(x);
         int n = mx.length;
         double[] d2 = new double[n];
+        boolean[] isC = new boolean[n];
         int same = 0;
         for (int i = 0; i < n; i++) {
             double d = 0;
@@ -105,7 +119,8 @@ public final class CertifiedKnn {
                 d += diff * diff;
             }
             d2[i] = d;
-            if (knn.classOf(i) == c) {
+            if (classOf.applyAsInt(i) == c) {
+                isC[i] = true;
                 same++;
             }
         }
@@ -118,12 +133,13 @@ public final class CertifiedKnn {
         double[] perJ = new double[s];
         int p = mx[0].length;
         for (int l = 0; l < n; l++) {
-            if (knn.classOf(l) == c) {
+            if (isC[l]) {
                 continue;
             }
             Arrays.fill(perJ, 0);
+            double[] ml = mx[l];
             for (int j = 0; j < n; j++) {
-                if (knn.classOf(j) != c) {
+                if (!isC[j]) {
                     continue;
                 }
                 double gap = d2[l] - d2[j];
@@ -135,7 +151,6 @@ public final class CertifiedKnn {
                     norm = pairNorms[l * n + j];
                 } else {
                     double norm2 = 0;
-                    double[] ml = mx[l];
                     double[] mj = mx[j];
                     for (int e = 0; e < p; e++) {
                         double diff = ml[e] - mj[e];
@@ -145,6 +160,9 @@ public final class CertifiedKnn {
                 }
                 double rho = gap / (2 * norm + MahalanobisMetric.EPS);
                 insertDescending(perJ, rho);
+                if (perJ[s - 1] >= perL[s - 1]) {
+                    break; // perJ[s-1] only grows: this l can no longer lower the s smallest
+                }
             }
             insertAscending(perL, perJ[s - 1]);
         }

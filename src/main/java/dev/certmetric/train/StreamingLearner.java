@@ -42,6 +42,15 @@ public final class StreamingLearner {
     private final Map<String, Integer> codes = new HashMap<>();
     private final LinearGradient gradient;
     private Standardizer standardizer;
+    // Per-event scratch (selection results), reused.
+    private TripletWindow.Entry[] neighbours;
+    private double[] neighbourD;
+    private int[] neighbourLabels;
+    private double[] neighbourDistances;
+    private TripletWindow.Entry[] targets;
+    private double[] targetD;
+    private TripletWindow.Entry[] impostors;
+    private double[] impostorD;
 
     private long events;
     private long tested;
@@ -102,17 +111,24 @@ public final class StreamingLearner {
         LinearAlgebra.multiply(l, q, p, x, lx);
         events++;
 
+        // One distance pass over the window serves the test k-NN, the targets and the impostors: the
+        // window is the same for all three but for the anchor itself, which takes the slot of the entry
+        // its class evicts (skipped below); the selections tie-break exactly as TripletWindow.nearest.
+        int k = settings.k();
+        double[] dist = window.distances(lx);
+        ensureBuffers(k, settings.impostors());
+
         // Test.
         String predicted = null;
         boolean hit = false;
         double radius = Double.NaN;
-        TripletWindow.Entry[] neighbours = window.nearest(lx, settings.k(), c -> true, null);
-        if (neighbours.length > 0) {
-            int[] nl = new int[neighbours.length];
-            double[] nd = new double[neighbours.length];
-            for (int s = 0; s < neighbours.length; s++) {
+        int n = window.select(dist, k, TripletWindow.ALL, code, -1, neighbours, neighbourD);
+        if (n > 0) {
+            int[] nl = n == k ? neighbourLabels : new int[n];
+            double[] nd = n == k ? neighbourDistances : new double[n];
+            for (int s = 0; s < n; s++) {
                 nl[s] = neighbours[s].label();
-                nd[s] = LinearAlgebra.squaredDistance(lx, neighbours[s].lx());
+                nd[s] = neighbourD[s];
             }
             int guess = KnnClassifier.plurality(nl, nd, labels.size());
             predicted = labels.get(guess);
@@ -122,37 +138,55 @@ public final class StreamingLearner {
                 correct++;
             }
             if (settings.certifyEvery() > 0 && events % settings.certifyEvery() == 0) {
-                radius = certify(x, guess);
+                radius = certify(lx, guess);
             }
         }
 
-        // Train.
+        // Train: the anchor's targets (same class, not itself nor the entry it evicts) and impostors.
+        int slot = window.nextSlot(code);
+        int nt = slot < 0 ? 0 : window.select(dist, k, TripletWindow.SAME, code, slot, targets, targetD);
+        int ni = nt == 0 ? 0 : window.select(dist, settings.impostors(), TripletWindow.OTHER, code, -1, impostors,
+                impostorD);
         statistics.update(raw);
         TripletWindow.Entry self = window.add(code, timestamp, raw.clone(), x, lx);
-        double minMargin = accumulate(self);
+        double minMargin = accumulate(self, nt, ni);
         boolean stepped = false;
         if (anchorsInBatch >= settings.batchSize()) {
             step();
             stepped = true;
         }
-        return new Outcome(label, predicted, neighbours.length > 0, hit, radius, minMargin, stepped,
+        return new Outcome(label, predicted, n > 0, hit, radius, minMargin, stepped,
                 stepped ? lastStep : null);
     }
 
-    private double accumulate(TripletWindow.Entry anchor) {
-        int code = anchor.label();
-        TripletWindow.Entry[] targets = window.nearest(anchor.lx(), settings.k(), c -> c == code, anchor);
-        if (targets.length == 0) {
+    private void ensureBuffers(int k, int m) {
+        if (neighbours == null || neighbours.length != k || impostors.length != m) {
+            neighbours = new TripletWindow.Entry[k];
+            neighbourD = new double[k];
+            neighbourLabels = new int[k];
+            neighbourDistances = new double[k];
+            targets = new TripletWindow.Entry[k];
+            targetD = new double[k];
+            impostors = new TripletWindow.Entry[m];
+            impostorD = new double[m];
+        }
+    }
+
+    private double accumulate(TripletWindow.Entry anchor, int nt, int ni) {
+        if (nt == 0) {
             return Double.NaN;
         }
-        TripletWindow.Entry[] impostors = window.nearest(anchor.lx(), settings.impostors(), c -> c != code, anchor);
         double pullWeight = settings.mu() / ((double) settings.batchSize() * settings.k());
         double tripletWeight = 1.0 / ((double) settings.batchSize() * settings.k() * settings.impostors());
         double minMargin = Double.NaN;
-        for (TripletWindow.Entry j : targets) {
-            gradient.addPull(anchor.x(), anchor.lx(), j.x(), j.lx(), pullWeight);
-            for (TripletWindow.Entry i : impostors) {
-                double gamma = gradient.addTriplet(anchor.x(), anchor.lx(), j.x(), j.lx(), i.x(), i.lx(), tripletWeight);
+        double[] ax = anchor.x();
+        double[] alx = anchor.lx();
+        for (int t = 0; t < nt; t++) {
+            TripletWindow.Entry j = targets[t];
+            gradient.addPull(ax, alx, j.x(), j.lx(), pullWeight);
+            for (int m = 0; m < ni; m++) {
+                TripletWindow.Entry i = impostors[m];
+                double gamma = gradient.addTriplet(ax, alx, j.x(), j.lx(), i.x(), i.lx(), tripletWeight);
                 minMargin = Double.isNaN(minMargin) ? gamma : Math.min(minMargin, gamma);
             }
         }
@@ -182,16 +216,24 @@ public final class StreamingLearner {
         gradient.reset(l);
     }
 
-    private double certify(double[] x, int label) {
+    /**
+     * The certified radius of the query (given as L x) against the window, reusing the window's cached
+     * L x of every entry (fresh: L has not changed since the last refresh) instead of re-transforming
+     * the references; the same numbers as {@code new CertifiedKnn(new KnnClassifier(metric(), ...))}.
+     */
+    private double certify(double[] lq, int label) {
         List<TripletWindow.Entry> entries = window.entries();
-        double[][] refs = new double[entries.size()][];
-        int[] classes = new int[entries.size()];
-        for (int i = 0; i < refs.length; i++) {
-            refs[i] = entries.get(i).x();
-            classes[i] = entries.get(i).label();
+        int n = entries.size();
+        double[][] lxs = new double[n][];
+        double[][] mxs = new double[n][p];
+        int[] classes = new int[n];
+        for (int i = 0; i < n; i++) {
+            TripletWindow.Entry e = entries.get(i);
+            lxs[i] = e.lx();
+            LinearAlgebra.multiplyTransposed(l, q, p, e.lx(), mxs[i]);
+            classes[i] = e.label();
         }
-        CertifiedKnn certified = new CertifiedKnn(new KnnClassifier(metric(), refs, classes, settings.k()));
-        return certified.radius(x, label);
+        return CertifiedKnn.radius(lq, lxs, mxs, classes, settings.k(), label);
     }
 
     /** The current metric (a copy). */

@@ -61,6 +61,7 @@ public final class TripletWindow {
     private final List<Entry[]> rings = new ArrayList<>();
     private final List<int[]> heads = new ArrayList<>(); // {next write slot, size}
     private int size;
+    private double[] dist = new double[0];
 
     public TripletWindow(int perClass, long maxAgeMillis) {
         if (perClass < 1) {
@@ -134,6 +135,7 @@ public final class TripletWindow {
 
     /** Re-preprocesses every entry with the current statistics and re-transforms it with L. */
     public void refresh(Standardizer standardizer, double[] l, int q) {
+        int p = l.length / Math.max(1, q);
         for (Entry[] ring : rings) {
             for (Entry e : ring) {
                 if (e == null) {
@@ -143,9 +145,123 @@ public final class TripletWindow {
                 if (e.lx.length != q) {
                     e.lx = new double[q];
                 }
-                LinearAlgebra.multiply(l, q, e.x.length, e.x, e.lx);
+                // Same sums in the same order as LinearAlgebra.multiply (bitwise equal), with more ILP.
+                LinearAlgebra.multiplyBlocked(l, q, p, e.x, e.lx);
             }
         }
+    }
+
+    /** The ring slot the next {@link #add} of this class writes (its evicted entry's), or -1 for a new class. */
+    public int nextSlot(int label) {
+        return label < heads.size() ? heads.get(label)[0] : -1;
+    }
+
+    /**
+     * Squared transformed distances from {@code lx} to every occupied slot, into a buffer owned by the
+     * window (index {@code class * perClass + slot}; unoccupied slots are left stale). The buffer stays
+     * valid for {@link #select} until the next call, as long as no class is added.
+     */
+    public double[] distances(double[] lx) {
+        int need = rings.size() * perClass;
+        if (dist.length < need) {
+            dist = new double[need];
+        }
+        int q = lx.length;
+        for (int c = 0; c < rings.size(); c++) {
+            Entry[] ring = rings.get(c);
+            int base = c * perClass;
+            int s = 0;
+            // Four entries at a time (four independent sums in flight), each summed in the usual order.
+            for (; s + 3 < perClass; s += 4) {
+                Entry e0 = ring[s];
+                Entry e1 = ring[s + 1];
+                Entry e2 = ring[s + 2];
+                Entry e3 = ring[s + 3];
+                if (e0 == null || e1 == null || e2 == null || e3 == null) {
+                    for (int t = s; t < s + 4; t++) {
+                        if (ring[t] != null) {
+                            dist[base + t] = LinearAlgebra.squaredDistance(lx, ring[t].lx);
+                        }
+                    }
+                    continue;
+                }
+                double[] o0 = e0.lx;
+                double[] o1 = e1.lx;
+                double[] o2 = e2.lx;
+                double[] o3 = e3.lx;
+                double d0 = 0;
+                double d1 = 0;
+                double d2 = 0;
+                double d3 = 0;
+                for (int r = 0; r < q; r++) {
+                    double v = lx[r];
+                    double f0 = v - o0[r];
+                    double f1 = v - o1[r];
+                    double f2 = v - o2[r];
+                    double f3 = v - o3[r];
+                    d0 += f0 * f0;
+                    d1 += f1 * f1;
+                    d2 += f2 * f2;
+                    d3 += f3 * f3;
+                }
+                dist[base + s] = d0;
+                dist[base + s + 1] = d1;
+                dist[base + s + 2] = d2;
+                dist[base + s + 3] = d3;
+            }
+            for (; s < perClass; s++) {
+                if (ring[s] != null) {
+                    dist[base + s] = LinearAlgebra.squaredDistance(lx, ring[s].lx);
+                }
+            }
+        }
+        return dist;
+    }
+
+    /** {@link #select} over every class. */
+    public static final int ALL = 0;
+    /** {@link #select} over the given class only. */
+    public static final int SAME = 1;
+    /** {@link #select} over every class but the given one. */
+    public static final int OTHER = 2;
+
+    /**
+     * The {@link #nearest} selection from precomputed {@link #distances}: the (at most) count nearest
+     * entries among the classes chosen by {@code mode} and {@code label}, skipping slot
+     * {@code skipSlot} of class {@code label} (-1: none), into {@code best}/{@code bestD}, nearest
+     * first, ties in window order exactly as {@link #nearest}. Returns how many were found.
+     */
+    public int select(double[] dist, int count, int mode, int label, int skipSlot, Entry[] best, double[] bestD) {
+        int found = 0;
+        for (int c = 0; c < rings.size(); c++) {
+            if ((mode == SAME && c != label) || (mode == OTHER && c == label)) {
+                continue;
+            }
+            Entry[] ring = rings.get(c);
+            int base = c * perClass;
+            int skip = c == label ? skipSlot : -1;
+            for (int s = 0; s < perClass; s++) {
+                Entry e = ring[s];
+                if (e == null || s == skip) {
+                    continue;
+                }
+                double d = dist[base + s];
+                if (found < count) {
+                    found++;
+                } else if (d >= bestD[count - 1]) {
+                    continue;
+                }
+                int i = found - 1;
+                while (i > 0 && bestD[i - 1] > d) {
+                    bestD[i] = bestD[i - 1];
+                    best[i] = best[i - 1];
+                    i--;
+                }
+                bestD[i] = d;
+                best[i] = e;
+            }
+        }
+        return found;
     }
 
     /**
