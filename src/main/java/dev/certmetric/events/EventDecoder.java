@@ -4,6 +4,10 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.util.Locale;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,6 +30,12 @@ public final class EventDecoder implements Serializable {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build()
             .reader();
+
+    /** The streaming fast path's parser factory: same number syntax as READER, correctly rounded fast doubles. */
+    private static final JsonFactory FAST = JsonFactory.builder()
+            .enable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .build();
 
     private final int expectedDimension;
     private final int maxRecordBytes;
@@ -83,6 +93,10 @@ public final class EventDecoder implements Serializable {
         if (bytes.length > maxRecordBytes) {
             return invalid(InvalidReason.OVERSIZED, bytes.length + " bytes exceeds the limit of " + maxRecordBytes);
         }
+        Decoded fast = decodeFast(bytes);
+        if (fast != null) {
+            return fast;
+        }
         JsonNode root;
         try {
             root = READER.readTree(bytes);
@@ -96,6 +110,101 @@ public final class EventDecoder implements Serializable {
             return invalid(InvalidReason.MALFORMED_JSON, "expected a JSON object, got " + describe(root));
         }
         return decodeObject(root);
+    }
+
+    /**
+     * One streaming pass for the common case, a well-formed valid event; null on anything else (a
+     * syntax error, a missing, duplicate or mistyped field, a wrong count, a non-finite number,
+     * trailing tokens), which the tree path then decodes or rejects with its exact reason. For valid
+     * input it yields what the tree path would: the last value of each field, features as doubles.
+     */
+    private Decoded decodeFast(byte[] bytes) {
+        try (JsonParser parser = FAST.createParser(bytes)) {
+            if (parser.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String id = null;
+            String label = null;
+            Long ts = null;
+            boolean tsSeen = false;
+            double[] values = null;
+            JsonToken field;
+            while ((field = parser.nextToken()) == JsonToken.FIELD_NAME) {
+                String name = parser.currentName();
+                JsonToken value = parser.nextToken();
+                switch (name) {
+                    case "id" -> {
+                        if (id != null || value != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        id = parser.getText();
+                        if (id.isEmpty()) {
+                            return null;
+                        }
+                    }
+                    case "label" -> {
+                        if (label != null || value != JsonToken.VALUE_STRING) {
+                            return null; // numeric labels: the tree path renders them
+                        }
+                        label = parser.getText();
+                    }
+                    case "ts" -> {
+                        if (tsSeen) {
+                            return null;
+                        }
+                        tsSeen = true;
+                        if (value == JsonToken.VALUE_NUMBER_INT && (parser.getNumberType() == JsonParser.NumberType.INT
+                                || parser.getNumberType() == JsonParser.NumberType.LONG)) {
+                            ts = parser.getLongValue();
+                        } else if (value != JsonToken.VALUE_NULL) {
+                            return null;
+                        }
+                    }
+                    case "features" -> {
+                        if (values != null || value != JsonToken.START_ARRAY) {
+                            return null;
+                        }
+                        values = features(parser);
+                        if (values == null) {
+                            return null;
+                        }
+                    }
+                    default -> parser.skipChildren();
+                }
+            }
+            if (field != JsonToken.END_OBJECT || parser.nextToken() != null || id == null || label == null
+                    || values == null) {
+                return null;
+            }
+            return new Decoded.Valid(new LabeledEvent(id, label, values, ts));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** The numbers of a features array (parser on its START_ARRAY), or null unless valid. */
+    private double[] features(JsonParser parser) throws IOException {
+        int cap = expectedDimension > 0 ? expectedDimension : 16;
+        double[] values = new double[cap];
+        int n = 0;
+        JsonToken t;
+        while ((t = parser.nextToken()) == JsonToken.VALUE_NUMBER_FLOAT || t == JsonToken.VALUE_NUMBER_INT) {
+            if (n == maxFeatures || (expectedDimension > 0 && n == expectedDimension)) {
+                return null;
+            }
+            double v = parser.getDoubleValue();
+            if (!Double.isFinite(v)) {
+                return null;
+            }
+            if (n == values.length) {
+                values = java.util.Arrays.copyOf(values, 2 * n);
+            }
+            values[n++] = v;
+        }
+        if (t != JsonToken.END_ARRAY || n == 0 || (expectedDimension > 0 && n != expectedDimension)) {
+            return null;
+        }
+        return n == values.length ? values : java.util.Arrays.copyOf(values, n);
     }
 
     private Decoded decodeObject(JsonNode root) {

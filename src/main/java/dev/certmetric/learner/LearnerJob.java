@@ -65,6 +65,9 @@ public final class LearnerJob {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
         conf.set(PipelineOptions.GENERIC_TYPES, false);
+        // Chained operators hand records on by reference instead of a serializer copy: every operator
+        // of the job emits fresh objects and keeps none of its inputs (the learner clones the features).
+        conf.set(PipelineOptions.OBJECT_REUSE, true);
         return conf;
     }
 
@@ -112,7 +115,9 @@ public final class LearnerJob {
         if (p == 1 || range != null || !config.syncMergedModel()) {
             // One lineage per worker, merged at publication. (A bounded job cannot read the merged model
             // back: an unbounded Kafka source would keep it from ever finishing.)
-            DataStream<TrainingEvent> toLearners = p > 1 ? valid.rebalance() : valid;
+            // Forward (chained: no serialization, no network buffers) when every source subtask owns the
+            // same number of partitions; else rebalance so that no worker idles.
+            DataStream<TrainingEvent> toLearners = p > 1 && !partitionsSpreadEvenly(config) ? valid.rebalance() : valid;
             updates = toLearners.transform("learner", WorkerUpdate.TYPE, new LearnerWorkerOperator(config))
                     .uid("learner").setParallelism(p);
         } else {
@@ -144,6 +149,32 @@ public final class LearnerJob {
                         .setRecordSerializer(new SnapshotSerializer(config.snapshotsTopic()))
                         .build())
                 .name("snapshots").uid("snapshots-sink").setParallelism(1);
+    }
+
+    /**
+     * True if the events topic has a positive multiple of {@code learner.parallelism} partitions, so
+     * that the Kafka source's subtasks own equal shares and each can feed its own learner directly.
+     * False when that cannot be checked (no broker yet, no permission): the job then rebalances.
+     */
+    static boolean partitionsSpreadEvenly(CertmetricConfig config) {
+        int p = config.parallelism();
+        Properties props = config.kafkaProperties();
+        props.put("bootstrap.servers", config.bootstrapServers());
+        props.put("request.timeout.ms", "10000");
+        props.put("default.api.timeout.ms", "10000");
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            int n = admin.describeTopics(java.util.List.of(config.eventsTopic())).allTopicNames()
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS).get(config.eventsTopic()).partitions().size();
+            return n >= p && n % p == 0;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            org.slf4j.LoggerFactory.getLogger(LearnerJob.class).info(
+                    "cannot count the partitions of {} ({}); rebalancing events to the learners",
+                    config.eventsTopic(), e.toString());
+            return false;
+        }
     }
 
     /** Unique per model (one lineage per model name and cluster) and per sink. */
