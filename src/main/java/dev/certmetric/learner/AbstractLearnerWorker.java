@@ -83,6 +83,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     }
 
     private void onTick() {
+        metrics.flush();
         if (dirty && active != null) {
             active.learner().flush();
             emit();
@@ -141,6 +142,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
+        metrics.flush();
         // Take the pending partial step now and, if it changed the model, let the publisher know
         // before the barrier: the checkpoint then holds worker and publisher in agreement.
         if (active != null && active.learner().flush()) {
@@ -162,6 +164,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
 
     @Override
     public void finish() throws Exception {
+        metrics.flush();
         if (active != null) {
             active.learner().flush();
             if (dirty) {

@@ -105,9 +105,23 @@ public final class LearnerMetrics {
                     .distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry());
         }
 
+        private long pending;
+
+        /** Counts one event; the meters are updated every 256 events and on {@link #flush()}. */
         void event() {
-            eventsIn.increment();
-            windowEvents++;
+            if (++pending >= 256) {
+                flush();
+            }
+        }
+
+        /** Publishes the events counted since the last flush (and the events/s gauge every ~2 s). */
+        void flush() {
+            if (pending == 0) {
+                return;
+            }
+            eventsIn.increment(pending);
+            windowEvents += pending;
+            pending = 0;
             long now = System.nanoTime();
             long elapsed = now - windowStartNanos;
             if (elapsed >= 2_000_000_000L) {

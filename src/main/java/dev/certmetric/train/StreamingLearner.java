@@ -51,6 +51,7 @@ public final class StreamingLearner {
     private double[] targetD;
     private TripletWindow.Entry[] impostors;
     private double[] impostorD;
+    private final int[] found = new int[3];
 
     private long events;
     private long tested;
@@ -122,7 +123,10 @@ public final class StreamingLearner {
         String predicted = null;
         boolean hit = false;
         double radius = Double.NaN;
-        int n = window.select(dist, k, TripletWindow.ALL, code, -1, neighbours, neighbourD);
+        int slot = window.nextSlot(code);
+        window.selectAll(dist, code, slot, k, settings.impostors(), neighbours, neighbourD, targets, targetD,
+                impostors, impostorD, found);
+        int n = found[0];
         if (n > 0) {
             int[] nl = n == k ? neighbourLabels : new int[n];
             double[] nd = n == k ? neighbourDistances : new double[n];
@@ -143,10 +147,8 @@ public final class StreamingLearner {
         }
 
         // Train: the anchor's targets (same class, not itself nor the entry it evicts) and impostors.
-        int slot = window.nextSlot(code);
-        int nt = slot < 0 ? 0 : window.select(dist, k, TripletWindow.SAME, code, slot, targets, targetD);
-        int ni = nt == 0 ? 0 : window.select(dist, settings.impostors(), TripletWindow.OTHER, code, -1, impostors,
-                impostorD);
+        int nt = found[1];
+        int ni = found[2];
         statistics.update(raw);
         TripletWindow.Entry self = window.add(code, timestamp, raw.clone(), x, lx);
         double minMargin = accumulate(self, nt, ni);

@@ -218,6 +218,60 @@ public final class TripletWindow {
         return dist;
     }
 
+    /**
+     * The three selections of a test-then-train step in one pass over {@code dist}, each equal to its
+     * {@link #select}: the k nearest of all classes ({@code all}), the k nearest of class
+     * {@code label} but slot {@code skipSlot} ({@code same}) and the m nearest of the other classes
+     * ({@code other}). Their counts go to {@code found[0..2]}.
+     */
+    public void selectAll(double[] dist, int label, int skipSlot, int k, int m, Entry[] all, double[] allD,
+                          Entry[] same, double[] sameD, Entry[] other, double[] otherD, int[] found) {
+        int nAll = 0;
+        int nSame = 0;
+        int nOther = 0;
+        for (int c = 0; c < rings.size(); c++) {
+            Entry[] ring = rings.get(c);
+            int base = c * perClass;
+            boolean own = c == label;
+            for (int s = 0; s < perClass; s++) {
+                Entry e = ring[s];
+                if (e == null) {
+                    continue;
+                }
+                double d = dist[base + s];
+                if (nAll < k || d < allD[k - 1]) {
+                    nAll = insert(all, allD, k, nAll, e, d);
+                }
+                if (own) {
+                    if (s != skipSlot && (nSame < k || d < sameD[k - 1])) {
+                        nSame = insert(same, sameD, k, nSame, e, d);
+                    }
+                } else if (nOther < m || d < otherD[m - 1]) {
+                    nOther = insert(other, otherD, m, nOther, e, d);
+                }
+            }
+        }
+        found[0] = nAll;
+        found[1] = nSame;
+        found[2] = nOther;
+    }
+
+    /** Inserts (e, d) into the sorted best list of capacity count holding found; returns the new size. */
+    private static int insert(Entry[] best, double[] bestD, int count, int found, Entry e, double d) {
+        if (found < count) {
+            found++;
+        }
+        int i = found - 1;
+        while (i > 0 && bestD[i - 1] > d) {
+            bestD[i] = bestD[i - 1];
+            best[i] = best[i - 1];
+            i--;
+        }
+        bestD[i] = d;
+        best[i] = e;
+        return found;
+    }
+
     /** {@link #select} over every class. */
     public static final int ALL = 0;
     /** {@link #select} over the given class only. */
