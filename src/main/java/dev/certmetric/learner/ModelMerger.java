@@ -171,6 +171,10 @@ public final class ModelMerger {
         for (int i = 0; i < n; i++) {
             lx[i] = metric.transform(pool.get(i));
         }
+        int[] cls = new int[n];
+        for (int i = 0; i < n; i++) {
+            cls[i] = classOf.get(i);
+        }
         double[] margins = new double[n];
         double[] nn = new double[n];
         int mCount = 0;
@@ -185,7 +189,7 @@ public final class ModelMerger {
                     continue;
                 }
                 double d = squared(lx[i], lx[j]);
-                if (classOf.get(j).equals(classOf.get(i))) {
+                if (cls[j] == cls[i]) {
                     if (d < dt) {
                         dt = d;
                         target = j;
