@@ -85,31 +85,6 @@ public final class LinearAlgebra {
         }
     }
 
-    /** at = A^T (cols x rows) for row-major A (rows x cols). */
-    public static void transpose(double[] a, int rows, int cols, double[] at) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            for (int c = 0; c < cols; c++) {
-                at[c * rows + r] = a[base + c];
-            }
-        }
-    }
-
-    /**
-     * out = A x given {@code at} = A^T (cols x rows, row-major): the same sums as {@link #multiply},
-     * added in the same order (so bitwise equal), but as axpys over the rows, which vectorise.
-     */
-    public static void multiplyByTransposed(double[] at, int rows, int cols, double[] x, double[] out) {
-        java.util.Arrays.fill(out, 0, rows, 0.0);
-        for (int c = 0; c < cols; c++) {
-            double xc = x[c];
-            int base = c * rows;
-            for (int r = 0; r < rows; r++) {
-                out[r] += at[base + r] * xc;
-            }
-        }
-    }
-
     /** out = A^T y for row-major A (rows x cols); out has length cols. */
     public static void multiplyTransposed(double[] a, int rows, int cols, double[] y, double[] out) {
         java.util.Arrays.fill(out, 0, cols, 0.0);

@@ -159,7 +159,7 @@ public final class TripletWindow {
     /**
      * Squared transformed distances from {@code lx} to every occupied slot, into a buffer owned by the
      * window (index {@code class * perClass + slot}; unoccupied slots are left stale). The buffer stays
-     * valid for {@link #select} until the next call, as long as no class is added.
+     * valid for {@link #selectAll} until the next call, as long as no class is added.
      */
     public double[] distances(double[] lx) {
         int need = rings.size() * perClass;
@@ -219,8 +219,8 @@ public final class TripletWindow {
     }
 
     /**
-     * The three selections of a test-then-train step in one pass over {@code dist}, each equal to its
-     * {@link #select}: the k nearest of all classes ({@code all}), the k nearest of class
+     * The three selections of a test-then-train step in one pass over {@code dist}, each what {@link #nearest}
+     * would return: the k nearest of all classes ({@code all}), the k nearest of class
      * {@code label} but slot {@code skipSlot} ({@code same}) and the m nearest of the other classes
      * ({@code other}). Their counts go to {@code found[0..2]}.
      */
@@ -269,52 +269,6 @@ public final class TripletWindow {
         }
         bestD[i] = d;
         best[i] = e;
-        return found;
-    }
-
-    /** {@link #select} over every class. */
-    public static final int ALL = 0;
-    /** {@link #select} over the given class only. */
-    public static final int SAME = 1;
-    /** {@link #select} over every class but the given one. */
-    public static final int OTHER = 2;
-
-    /**
-     * The {@link #nearest} selection from precomputed {@link #distances}: the (at most) count nearest
-     * entries among the classes chosen by {@code mode} and {@code label}, skipping slot
-     * {@code skipSlot} of class {@code label} (-1: none), into {@code best}/{@code bestD}, nearest
-     * first, ties in window order exactly as {@link #nearest}. Returns how many were found.
-     */
-    public int select(double[] dist, int count, int mode, int label, int skipSlot, Entry[] best, double[] bestD) {
-        int found = 0;
-        for (int c = 0; c < rings.size(); c++) {
-            if ((mode == SAME && c != label) || (mode == OTHER && c == label)) {
-                continue;
-            }
-            Entry[] ring = rings.get(c);
-            int base = c * perClass;
-            int skip = c == label ? skipSlot : -1;
-            for (int s = 0; s < perClass; s++) {
-                Entry e = ring[s];
-                if (e == null || s == skip) {
-                    continue;
-                }
-                double d = dist[base + s];
-                if (found < count) {
-                    found++;
-                } else if (d >= bestD[count - 1]) {
-                    continue;
-                }
-                int i = found - 1;
-                while (i > 0 && bestD[i - 1] > d) {
-                    bestD[i] = bestD[i - 1];
-                    best[i] = best[i - 1];
-                    i--;
-                }
-                bestD[i] = d;
-                best[i] = e;
-            }
-        }
         return found;
     }
 
