@@ -128,7 +128,7 @@ public final class DemoCommand implements Callable<Integer> {
             CertmetricConfig c = CertmetricConfig.load(config, o);
             broker.createTopic(c.eventsTopic(), parallelism, false);
             broker.createTopic(c.deadLettersTopic(), 1, false);
-            broker.createTopic(c.snapshotsTopic(), 1, true);
+            broker.createSnapshotTopic(c.snapshotsTopic(), c.snapshotMaxBytes());
             out.printf("kafka on %s; producing %d events to %s%n", broker.bootstrapServers(), events, c.eventsTopic());
             out.flush();
             produce(c, train);
