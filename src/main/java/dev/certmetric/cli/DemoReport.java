@@ -46,20 +46,20 @@ final class DemoReport {
         List<Point> h = c.history();
         Map<String, SortedMap<Double, Double>> preq = new LinkedHashMap<>();
         preq.put("prequential accuracy", series(h, p -> (double) p.events(), Point::prequentialAccuracy));
-        html.append(SvgCharts.lineChart("Prequential accuracy (test-then-train) of the committed snapshots",
-                niceX("events processed", preq), niceY("prequential accuracy", preq), preq));
+        String preqChart = SvgCharts.lineChart("Prequential accuracy (test-then-train) of the committed snapshots",
+                niceX("events processed", preq), niceY("prequential accuracy", preq), preq);
 
         Map<String, SortedMap<Double, Double>> versions = new LinkedHashMap<>();
         versions.put("snapshot version", series(h, Point::seconds, p -> (double) p.version()));
-        html.append(SvgCharts.lineChart("Snapshot version vs wall time (when the commit became visible)",
-                niceX("seconds since the learner started", versions), niceY("version", versions), versions));
+        String versionChart = SvgCharts.lineChart("Snapshot version vs wall time (when the commit became visible)",
+                niceX("seconds since the learner started", versions), niceY("version", versions), versions);
 
         Map<String, SortedMap<Double, Double>> margins = new LinkedHashMap<>();
         margins.put("p10", series(h, p -> (double) p.version(), Point::marginP10));
         margins.put("p50", series(h, p -> (double) p.version(), Point::marginP50));
         margins.put("p90", series(h, p -> (double) p.version(), Point::marginP90));
-        html.append(SvgCharts.lineChart("Adversarial margin quantiles of the window, per snapshot",
-                niceX("snapshot version", margins), niceY("adversarial margin", margins), margins));
+        String marginChart = SvgCharts.lineChart("Adversarial margin quantiles of the window, per snapshot",
+                niceX("snapshot version", margins), niceY("adversarial margin", margins), margins);
 
         double[] sigmas = DemoCommand.SIGMAS;
         Map<String, SortedMap<Double, Double>> noise = new LinkedHashMap<>();
@@ -75,9 +75,9 @@ final class DemoReport {
         noise.put("euclidean (local)", euclid);
         noise.put("learned (local)", learned);
         noise.put("learned (scorer)", new TreeMap<>(Map.of(0.0, c.scorer().accuracy())));
-        html.append(SvgCharts.lineChart("Held-out 3-NN accuracy, clean and under Gaussian noise",
+        String noiseChart = SvgCharts.lineChart("Held-out 3-NN accuracy, clean and under Gaussian noise",
                 new Axis("noise sigma (preprocessed inputs)", 0, sigmas[sigmas.length - 1], xs, EvaluationResult::key),
-                Axis.unit("accuracy"), noise));
+                Axis.unit("accuracy"), noise);
 
         double[] radii = DemoScoring.RADII;
         TreeMap<Double, Double> cert = new TreeMap<>();
@@ -89,10 +89,13 @@ final class DemoReport {
         }
         Map<String, SortedMap<Double, Double>> certified = new LinkedHashMap<>();
         certified.put("learned (scorer)", cert);
-        html.append(SvgCharts.lineChart("Certified held-out accuracy, from the scorer's answers",
+        String certChart = SvgCharts.lineChart("Certified held-out accuracy, from the scorer's answers",
                 new Axis("radius (preprocessed input space)", 0, radii[radii.length - 1], rs, EvaluationResult::key),
-                Axis.unit("certified accuracy"), certified));
+                Axis.unit("certified accuracy"), certified);
 
+        html.append("<h2>Learning (the committed snapshots, as followed by the demo)</h2>\n")
+                .append(SvgCharts.chartRow(preqChart, versionChart, marginChart));
+        html.append("<h2>Held-out comparison</h2>\n").append(SvgCharts.chartRow(noiseChart, certChart));
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("held-out figure", "euclidean (local)", "learned (local)", "learned (scorer, "
                 + c.scorer().versionLabel() + ")"));

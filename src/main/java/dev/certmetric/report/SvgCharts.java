@@ -156,12 +156,18 @@ public final class SvgCharts {
                 + "body{font-family:sans-serif;margin:2em;color:#222}\n"
                 + "table{border-collapse:collapse}td,th{padding:4px 10px;border-bottom:1px solid #ddd;white-space:nowrap}\n"
                 + "td{text-align:right;font-variant-numeric:tabular-nums}td:first-child{text-align:left}\n"
-                + "svg{display:block;margin:1em 0}\n</style>\n</head>\n<body>\n"
+                + "svg{display:block;margin:1em 0}\n"
+                + ".charts{display:flex;flex-wrap:wrap;column-gap:2em}\n</style>\n</head>\n<body>\n"
                 + "<h1>" + esc(title) + "</h1>\n";
     }
 
     public static String pageEnd() {
         return "</body>\n</html>\n";
+    }
+
+    /** Charts laid out side by side, wrapping to the page width. */
+    public static String chartRow(String... charts) {
+        return "<div class=\"charts\">\n" + String.join("", charts) + "</div>\n";
     }
 
     /** A table; the first row is the header. */
