@@ -156,10 +156,7 @@ public final class DemoCommand implements Callable<Integer> {
             long jobStart = System.nanoTime();
             job = LocalLearner.start(c, range, webUi == null ? 0 : webUi);
             LocalLearner j = job;
-            cleanup.set(() -> {
-                j.close();
-                b.close();
-            });
+            cleanup.set(() -> closeAll(j, b));
             ScorerSettings scorerSettings = ScorerSettings.defaults(c.bootstrapServers())
                     .withTopics(c.snapshotsTopic(), ScorerSettings.DEFAULT_REQUEST_TOPIC, ScorerSettings.DEFAULT_SCORE_TOPIC)
                     .withModelName(model)
@@ -171,11 +168,7 @@ public final class DemoCommand implements Callable<Integer> {
             broker.createTopic(scorerSettings.scoreTopic(), 1, false);
             scorer = new ScorerService(scorerSettings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
             ScorerService sc = scorer;
-            cleanup.set(() -> {
-                sc.close();
-                j.close();
-                b.close();
-            });
+            cleanup.set(() -> closeAll(sc, j, b));
             out.printf("scorer following %s: requests %s -> answers %s%n", c.snapshotsTopic(),
                     scorerSettings.requestTopic(), scorerSettings.scoreTopic());
             if (webUi != null) {
@@ -331,6 +324,17 @@ public final class DemoCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {
                 // already shutting down
+            }
+        }
+    }
+
+    /** Closes each in turn (on Ctrl-C), so that one failing does not leave the others running. */
+    private static void closeAll(AutoCloseable... resources) {
+        for (AutoCloseable r : resources) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                System.err.println("while stopping " + r.getClass().getSimpleName() + ": " + e);
             }
         }
     }
