@@ -152,11 +152,6 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             produce(c, train);
 
-            EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events, Duration.ofMinutes(2), a -> { });
-            long jobStart = System.nanoTime();
-            job = LocalLearner.start(c, range, webUi == null ? 0 : webUi);
-            LocalLearner j = job;
-            cleanup.set(() -> closeAll(j, b));
             ScorerSettings scorerSettings = ScorerSettings.defaults(c.bootstrapServers())
                     .withTopics(c.snapshotsTopic(), ScorerSettings.DEFAULT_REQUEST_TOPIC, ScorerSettings.DEFAULT_SCORE_TOPIC)
                     .withModelName(model)
@@ -168,6 +163,13 @@ public final class DemoCommand implements Callable<Integer> {
             broker.createTopic(scorerSettings.scoreTopic(), 1, false);
             scorer = new ScorerService(scorerSettings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT)).start();
             ScorerService sc = scorer;
+            cleanup.set(() -> closeAll(sc, b));
+            // started, and running, before the learner's clock starts: its start-up does not count as learning time
+            awaitRunning(sc, Duration.ofSeconds(60));
+            EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events, Duration.ofMinutes(2), a -> { });
+            long jobStart = System.nanoTime();
+            job = LocalLearner.start(c, range, webUi == null ? 0 : webUi);
+            LocalLearner j = job;
             cleanup.set(() -> closeAll(sc, j, b));
             out.printf("scorer following %s: requests %s -> answers %s%n", c.snapshotsTopic(),
                     scorerSettings.requestTopic(), scorerSettings.scoreTopic());
@@ -336,6 +338,17 @@ public final class DemoCommand implements Callable<Integer> {
             } catch (Exception e) {
                 System.err.println("while stopping " + r.getClass().getSimpleName() + ": " + e);
             }
+        }
+    }
+
+    private static void awaitRunning(ScorerService scorer, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (scorer.state() != org.apache.kafka.streams.KafkaStreams.State.RUNNING) {
+            if (scorer.state().hasCompletedShutdown() || scorer.state() == org.apache.kafka.streams.KafkaStreams.State.ERROR
+                    || System.nanoTime() > deadline) {
+                throw new IllegalStateException("the scorer did not start (Kafka Streams " + scorer.state() + ")");
+            }
+            Thread.sleep(50);
         }
     }
 
