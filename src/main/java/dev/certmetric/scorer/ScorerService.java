@@ -72,9 +72,10 @@ public final class ScorerService implements AutoCloseable {
         this.meters = meters;
         this.registry = new ModelRegistry(settings.modelName(), meters);
         this.scorer = new Scorer(meters);
-        Gauge.builder("certmetric.scorer.requests.held", held, AtomicLong::get)
+        // Distinct names: a gauge and a counter of one name collide in the Prometheus registry.
+        Gauge.builder("certmetric.scorer.requests.waiting", held, AtomicLong::get)
                 .description("Requests held until a model is loaded").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("certmetric.scorer.requests.held.total", heldTotal,
+        io.micrometer.core.instrument.FunctionCounter.builder("certmetric.scorer.requests.held", heldTotal,
                 AtomicLong::get).description("Requests that had to wait for a model").register(meters);
         try {
             if (settings.stateDir() == null) {

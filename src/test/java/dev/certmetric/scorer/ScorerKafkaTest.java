@@ -295,7 +295,8 @@ class ScorerKafkaTest {
                 "certmetric_scorer_snapshots_rejected_total{reason=\"incompatible\"} 1.0",
                 "certmetric_scorer_model_version 5.0", "certmetric_scorer_model_age_seconds",
                 "certmetric_scorer_requests_seconds_bucket", "certmetric_scorer_requests_seconds_count{",
-                "certmetric_scorer_errors_total{kind=\"invalid\",transport=\"http\"} 1.0", "kafka_stream_"}) {
+                "certmetric_scorer_errors_total{kind=\"invalid\",transport=\"http\"} 1.0", "kafka_stream_",
+                "certmetric_scorer_requests_waiting ", "certmetric_scorer_requests_held_total "}) {
             assertTrue(metrics.contains(name), "metrics expose " + name);
         }
     }
