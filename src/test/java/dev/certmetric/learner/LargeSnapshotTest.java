@@ -1,7 +1,7 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
-import dev.certmetric.kafka.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.WithEmbeddedKafka;
 import dev.certmetric.scorer.ScoreBenchmark;
 import dev.certmetric.scorer.ScorerService;
 import dev.certmetric.scorer.ScorerSettings;
@@ -19,8 +19,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -44,20 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link SnapshotSerializer}, then the scorer (global store, fetch sizes from the same config key) and
  * the snapshot readers. On a topic with the broker's default limit the same record is rejected.
  */
-class LargeSnapshotTest {
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+class LargeSnapshotTest extends WithEmbeddedKafka {
 
     @Test
     void p784SnapshotGoesFromTheLearnerSinkSettingsToTheScorer() throws Exception {

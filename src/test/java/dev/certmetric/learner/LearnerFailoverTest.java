@@ -1,11 +1,9 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
-import dev.certmetric.kafka.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.WithEmbeddedKafka;
 import dev.certmetric.snapshot.MetricSnapshot;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,20 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A failure injected mid-stream in the learner operator: the job restores from its last checkpoint
  * and replays, and still every event is learned exactly once and versions never repeat.
  */
-class LearnerFailoverTest {
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+class LearnerFailoverTest extends WithEmbeddedKafka {
 
     /**
      * The injected failure fires on the first event, from the {@code half}-th on, learned after a
