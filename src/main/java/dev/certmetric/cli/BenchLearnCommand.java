@@ -135,7 +135,7 @@ public final class BenchLearnCommand implements Callable<Integer> {
         CertmetricConfig c = CertmetricConfig.load(config, o);
         broker.createTopic(c.eventsTopic(), p, false);
         broker.createTopic(c.deadLettersTopic(), 1, false);
-        broker.createTopic(c.snapshotsTopic(), 1, true);
+        broker.createSnapshotTopic(c.snapshotsTopic(), c.snapshotMaxBytes());
         produce(c);
         EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events, Duration.ofMinutes(5), a -> { });
         List<Double> lags = new ArrayList<>();

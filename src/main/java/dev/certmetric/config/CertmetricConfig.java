@@ -64,6 +64,7 @@ public final class CertmetricConfig implements Serializable {
         m.put("snapshots.every-updates", "50");
         m.put("snapshots.every-millis", "1000");
         m.put("snapshots.exemplars-per-class", "50");
+        m.put("snapshots.max-bytes", String.valueOf(dev.certmetric.kafka.KafkaClientProperties.DEFAULT_SNAPSHOT_MAX_BYTES));
         m.put("checkpoint.interval-ms", "1000");
         m.put("events.dimension", "0");
         m.put("events.max-bytes", "65536");
@@ -95,6 +96,7 @@ public final class CertmetricConfig implements Serializable {
     private final long snapshotEveryUpdates;
     private final long snapshotEveryMillis;
     private final int exemplarsPerClass;
+    private final int snapshotMaxBytes;
     private final long checkpointIntervalMs;
     private final int eventsDimension;
     private final int eventsMaxBytes;
@@ -141,6 +143,7 @@ public final class CertmetricConfig implements Serializable {
         this.snapshotEveryUpdates = integer(v, "snapshots.every-updates", 1, 1_000_000_000);
         this.snapshotEveryMillis = integer(v, "snapshots.every-millis", 0, 86_400_000);
         this.exemplarsPerClass = (int) integer(v, "snapshots.exemplars-per-class", 1, 100_000);
+        this.snapshotMaxBytes = (int) integer(v, "snapshots.max-bytes", 1024 * 1024, 1024 * 1024 * 1024);
         this.checkpointIntervalMs = integer(v, "checkpoint.interval-ms", 100, 3_600_000);
         this.eventsDimension = (int) integer(v, "events.dimension", 0, 65536);
         this.eventsMaxBytes = (int) integer(v, "events.max-bytes", 64, 10 * 1024 * 1024);
@@ -316,6 +319,7 @@ public final class CertmetricConfig implements Serializable {
         m.put("snapshots.every-updates", String.valueOf(snapshotEveryUpdates));
         m.put("snapshots.every-millis", String.valueOf(snapshotEveryMillis));
         m.put("snapshots.exemplars-per-class", String.valueOf(exemplarsPerClass));
+        m.put("snapshots.max-bytes", String.valueOf(snapshotMaxBytes));
         m.put("checkpoint.interval-ms", String.valueOf(checkpointIntervalMs));
         m.put("events.dimension", String.valueOf(eventsDimension));
         m.put("events.max-bytes", String.valueOf(eventsMaxBytes));
@@ -385,6 +389,14 @@ public final class CertmetricConfig implements Serializable {
 
     public int exemplarsPerClass() {
         return exemplarsPerClass;
+    }
+
+    /**
+     * Largest snapshot record in bytes: the snapshot topic's {@code max.message.bytes} (when the job
+     * creates it), the snapshot sink's {@code max.request.size} and the snapshot consumers' fetch sizes.
+     */
+    public int snapshotMaxBytes() {
+        return snapshotMaxBytes;
     }
 
     public long checkpointIntervalMs() {

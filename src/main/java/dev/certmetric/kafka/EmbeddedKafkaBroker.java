@@ -166,9 +166,23 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     /** Creates a topic with replication factor 1; does nothing if it already exists. */
     public void createTopic(String name, int partitions, boolean compacted) {
+        createTopic(name, partitions, compacted
+                ? Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT) : Map.of());
+    }
+
+    /**
+     * Creates the snapshot topic: compacted, accepting records up to {@code maxBytes}
+     * ({@link KafkaClientProperties#snapshotTopicConfig}); does nothing if it already exists.
+     */
+    public void createSnapshotTopic(String name, int maxBytes) {
+        createTopic(name, 1, KafkaClientProperties.snapshotTopicConfig(maxBytes));
+    }
+
+    /** Creates a topic with replication factor 1 and the given topic configs; does nothing if it already exists. */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
         NewTopic topic = new NewTopic(name, partitions, (short) 1);
-        if (compacted) {
-            topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        if (!configs.isEmpty()) {
+            topic.configs(configs);
         }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             admin.createTopics(List.of(topic)).all().get();

@@ -2,6 +2,7 @@ package dev.certmetric.learner;
 
 import dev.certmetric.cli.BadInputException;
 import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.kafka.KafkaClientProperties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -30,7 +31,7 @@ import java.util.Properties;
  * <pre>
  * KafkaSource(events, raw records) -> decode --invalid--> KafkaSink(dead letters, exactly once)
  *                                        | valid
- *                                        v  (rebalance when learner.parallelism > 1)
+ *                                        v  (P > 1: forward if the partitions spread evenly, else rebalance)
  *                           learner workers (P, operator state) <--- merged model (P > 1: KafkaSource
  *                                        |  model states              on the snapshots topic, broadcast)
  *                                        v
@@ -126,6 +127,7 @@ public final class LearnerJob {
                     .setBootstrapServers(config.bootstrapServers())
                     .setProperties(kafka)
                     .setProperty("isolation.level", "read_committed")
+                    .setProperties(asProperties(KafkaClientProperties.snapshotConsumer(config.snapshotMaxBytes())))
                     .setTopics(config.snapshotsTopic())
                     .setGroupId(groupId(config) + "-sync")
                     .setStartingOffsets(OffsetsInitializer.latest())
@@ -146,6 +148,7 @@ public final class LearnerJob {
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(transactionalIdPrefix(config, "snapshots"))
                         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                        .setKafkaProducerConfig(snapshotProducerConfig(config))
                         .setRecordSerializer(new SnapshotSerializer(config.snapshotsTopic()))
                         .build())
                 .name("snapshots").uid("snapshots-sink").setParallelism(1);
@@ -175,6 +178,22 @@ public final class LearnerJob {
                     config.eventsTopic(), e.toString());
             return false;
         }
+    }
+
+    /**
+     * The snapshot sink's producer: the pass-through client properties, then records up to
+     * {@code snapshots.max-bytes} ({@code max.request.size}, {@code buffer.memory}) and zstd compression.
+     */
+    static Properties snapshotProducerConfig(CertmetricConfig config) {
+        Properties p = config.kafkaProperties();
+        p.putAll(KafkaClientProperties.snapshotProducer(config.snapshotMaxBytes()));
+        return p;
+    }
+
+    private static Properties asProperties(Map<String, String> m) {
+        Properties p = new Properties();
+        p.putAll(m);
+        return p;
     }
 
     /** Unique per model (one lineage per model name and cluster) and per sink. */

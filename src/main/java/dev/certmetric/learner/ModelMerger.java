@@ -121,8 +121,15 @@ public final class ModelMerger {
             List<TripletWindow.Entry> entries = byClass.get(classes.get(c));
             java.util.Collections.reverse(entries); // newest first among equal timestamps (the sort is stable)
             entries.sort(Comparator.comparingLong(TripletWindow.Entry::timestamp).reversed());
-            for (int i = 0; i < Math.min(perClass, entries.size()); i++) {
-                double[] x = preprocessing.apply(entries.get(i).raw());
+            // Exact repeats (a replayed stream) add no information to k-NN and would put zero
+            // nearest-neighbour distances into the anomaly calibration.
+            java.util.Set<java.nio.DoubleBuffer> seen = new java.util.HashSet<>();
+            for (int i = 0; i < entries.size() && seen.size() < perClass; i++) {
+                double[] raw = entries.get(i).raw();
+                if (!seen.add(java.nio.DoubleBuffer.wrap(raw))) {
+                    continue;
+                }
+                double[] x = preprocessing.apply(raw);
                 exemplars.add(new Exemplar(classes.get(c), x));
                 pool.add(x);
                 poolClass.add(c);

@@ -1,5 +1,6 @@
 package dev.certmetric.learner;
 
+import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
@@ -32,6 +33,8 @@ public final class SnapshotTopicReader {
 
     public static Properties consumerProperties(String bootstrap, Map<String, String> extra) {
         Properties p = new Properties();
+        // whole snapshot records in one fetch (the client's pass-through properties may set other sizes)
+        p.putAll(KafkaClientProperties.snapshotConsumer(KafkaClientProperties.DEFAULT_SNAPSHOT_MAX_BYTES));
         p.putAll(extra);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

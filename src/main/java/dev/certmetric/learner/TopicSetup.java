@@ -1,6 +1,7 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.kafka.KafkaClientProperties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -8,7 +9,6 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Creates the job's output topics if they are missing, so the snapshots topic is compacted (a
- * broker's auto-creation would make it a plain one): snapshots compacted, dead letters plain, both
- * with the broker's default replication. Existing topics are left as they are.
+ * broker's auto-creation would make it a plain one): snapshots compacted with {@code max.message.bytes}
+ * = {@code snapshots.max-bytes}, dead letters plain, both with the broker's default replication. Existing topics are left as they are.
  */
 public final class TopicSetup {
     private TopicSetup() {
@@ -32,7 +32,7 @@ public final class TopicSetup {
             List<NewTopic> missing = new ArrayList<>();
             if (!existing.contains(config.snapshotsTopic())) {
                 missing.add(new NewTopic(config.snapshotsTopic(), java.util.Optional.of(1), java.util.Optional.empty())
-                        .configs(Map.of("cleanup.policy", "compact")));
+                        .configs(KafkaClientProperties.snapshotTopicConfig(config.snapshotMaxBytes())));
             }
             if (!existing.contains(config.deadLettersTopic())) {
                 missing.add(new NewTopic(config.deadLettersTopic(), java.util.Optional.of(1), java.util.Optional.empty()));

@@ -90,7 +90,8 @@ public final class ScoreCommand implements Callable<Integer> {
                     .withStateDir(stateDir)
                     .withHttp(httpHost, httpPort)
                     .withProcessing(guarantee, commitIntervalMs)
-                    .withKafkaProperties(cfg.kafkaPropertyMap());
+                    .withKafkaProperties(cfg.kafkaPropertyMap())
+                    .withSnapshotMaxBytes(cfg.snapshotMaxBytes());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

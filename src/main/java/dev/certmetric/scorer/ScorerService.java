@@ -1,5 +1,6 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.monitoring.MetricsHttpServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
@@ -32,7 +33,6 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -72,9 +72,10 @@ public final class ScorerService implements AutoCloseable {
         this.meters = meters;
         this.registry = new ModelRegistry(settings.modelName(), meters);
         this.scorer = new Scorer(meters);
-        Gauge.builder("certmetric.scorer.requests.held", held, AtomicLong::get)
+        // Distinct names: a gauge and a counter of one name collide in the Prometheus registry.
+        Gauge.builder("certmetric.scorer.requests.waiting", held, AtomicLong::get)
                 .description("Requests held until a model is loaded").register(meters);
-        io.micrometer.core.instrument.FunctionCounter.builder("certmetric.scorer.requests.held.total", heldTotal,
+        io.micrometer.core.instrument.FunctionCounter.builder("certmetric.scorer.requests.held", heldTotal,
                 AtomicLong::get).description("Requests that had to wait for a model").register(meters);
         try {
             if (settings.stateDir() == null) {
@@ -103,6 +104,9 @@ public final class ScorerService implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         p.put(StreamsConfig.globalConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
         p.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.ISOLATION_LEVEL_CONFIG), "read_committed");
+        // the global store's consumer reads whole snapshot records (a p=784 snapshot is several MB)
+        KafkaClientProperties.snapshotConsumer(settings.snapshotMaxBytes())
+                .forEach((k, v) -> p.put(StreamsConfig.globalConsumerPrefix(k), v));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG), "60000");
@@ -160,7 +164,7 @@ public final class ScorerService implements AutoCloseable {
                 if (!existing.contains(t)) {
                     NewTopic topic = new NewTopic(t, Optional.empty(), Optional.empty());
                     if (t.equals(settings.snapshotTopic())) {
-                        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                        topic.configs(KafkaClientProperties.snapshotTopicConfig(settings.snapshotMaxBytes()));
                     }
                     missing.add(topic);
                 }

@@ -1,5 +1,7 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.kafka.KafkaClientProperties;
+
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -21,10 +23,12 @@ import java.util.Objects;
  * @param commitIntervalMs Kafka Streams commit interval; under exactly-once answers become visible
  *     at each commit, so this bounds the added latency
  * @param kafkaProperties pass-through client properties (applied first; the scorer's own settings win)
+ * @param snapshotMaxBytes largest snapshot record: the snapshot consumers' fetch sizes and, if the scorer
+ *     creates the snapshot topic, its max.message.bytes (config key snapshots.max-bytes)
  */
 public record ScorerSettings(String bootstrapServers, String snapshotTopic, String requestTopic, String scoreTopic,
         String modelName, String applicationId, Path stateDir, String httpHost, int httpPort,
-        String processingGuarantee, long commitIntervalMs, Map<String, String> kafkaProperties) {
+        String processingGuarantee, long commitIntervalMs, Map<String, String> kafkaProperties, int snapshotMaxBytes) {
 
     public static final String DEFAULT_SNAPSHOT_TOPIC = "certmetric.snapshots";
     public static final String DEFAULT_REQUEST_TOPIC = "certmetric.requests";
@@ -46,6 +50,9 @@ public record ScorerSettings(String bootstrapServers, String snapshotTopic, Stri
         if (commitIntervalMs < 1) {
             throw new IllegalArgumentException("commit interval = " + commitIntervalMs + " ms; must be >= 1");
         }
+        if (snapshotMaxBytes < 1024 * 1024) {
+            throw new IllegalArgumentException("snapshot max bytes = " + snapshotMaxBytes + "; must be >= 1048576");
+        }
         kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
         if (modelName != null && modelName.isBlank()) {
             modelName = null;
@@ -55,42 +62,49 @@ public record ScorerSettings(String bootstrapServers, String snapshotTopic, Stri
     /** Defaults for everything but the broker: default topics, any model, HTTP off, exactly-once, 100 ms commits. */
     public static ScorerSettings defaults(String bootstrapServers) {
         return new ScorerSettings(bootstrapServers, DEFAULT_SNAPSHOT_TOPIC, DEFAULT_REQUEST_TOPIC, DEFAULT_SCORE_TOPIC,
-                null, "certmetric-scorer", null, "127.0.0.1", -1, "exactly_once_v2", 100, Map.of());
+                null, "certmetric-scorer", null, "127.0.0.1", -1, "exactly_once_v2", 100, Map.of(),
+                KafkaClientProperties.DEFAULT_SNAPSHOT_MAX_BYTES);
     }
 
     public ScorerSettings withTopics(String snapshots, String requests, String scores) {
         return new ScorerSettings(bootstrapServers, snapshots, requests, scores, modelName, applicationId, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
     }
 
     public ScorerSettings withModelName(String name) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, name, applicationId, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
     }
 
     public ScorerSettings withApplicationId(String id) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, id, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
     }
 
     public ScorerSettings withStateDir(Path dir) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId, dir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
     }
 
     public ScorerSettings withHttp(String host, int port) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, host, port, processingGuarantee, commitIntervalMs, kafkaProperties);
+                stateDir, host, port, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
     }
 
     /** Extra client properties for every Kafka client (security.protocol, sasl.*, ...). */
     public ScorerSettings withKafkaProperties(Map<String, String> props) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, props);
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, props, snapshotMaxBytes);
+    }
+
+    /** Largest snapshot record (config key snapshots.max-bytes). */
+    public ScorerSettings withSnapshotMaxBytes(int maxBytes) {
+        return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, maxBytes);
     }
 
     public ScorerSettings withProcessing(String guarantee, long commitMs) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, guarantee, commitMs, kafkaProperties);
+                stateDir, httpHost, httpPort, guarantee, commitMs, kafkaProperties, snapshotMaxBytes);
     }
 }

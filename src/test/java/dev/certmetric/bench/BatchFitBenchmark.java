@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class BatchFitBenchmark {
-    @Param({"iris", "wine", "heart-scale", "breast-cancer", "ionosphere", "vehicle", "wdbc"})
+    /** A bundled dataset (its 70% training part) or "synthetic-NxP": N two-class Gaussian rows, all fitted. */
+    @Param({"iris", "wine", "heart-scale", "breast-cancer", "ionosphere", "vehicle", "wdbc",
+        "synthetic-690x14", "synthetic-208x60"})
     String dataset;
 
     private double[][] x;
@@ -34,11 +36,30 @@ public class BatchFitBenchmark {
 
     @Setup
     public void setUp() {
+        if (dataset.startsWith("synthetic-")) {
+            String[] shape = dataset.substring("synthetic-".length()).split("x");
+            synthetic(Integer.parseInt(shape[0]), Integer.parseInt(shape[1]));
+            return;
+        }
         CsvDataset data = CsvDataset.readResource(dataset);
         int[] rows = dev.certmetric.data.Splits.randomSplit(data.rows(), 0.3, 1).train();
         CsvDataset train = data.subset(rows);
         x = Standardizer.fit(train.features()).applyAll(train.features());
         y = train.classCodes();
+    }
+
+    /** The shapes of the sets the reference was timed on (690 x 14 and 208 x 60), with overlapping classes. */
+    private void synthetic(int n, int p) {
+        java.util.Random rnd = new java.util.Random(7);
+        double[][] raw = new double[n][p];
+        y = new int[n];
+        for (int i = 0; i < n; i++) {
+            y[i] = i % 2;
+            for (int c = 0; c < p; c++) {
+                raw[i][c] = rnd.nextGaussian() + (c < 3 && y[i] == 1 ? 0.8 : 0);
+            }
+        }
+        x = Standardizer.fit(raw).applyAll(raw);
     }
 
     @Benchmark

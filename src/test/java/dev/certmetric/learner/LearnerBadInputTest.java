@@ -2,15 +2,13 @@ package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.kafka.DeadLetters;
-import dev.certmetric.kafka.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.WithEmbeddedKafka;
 import dev.certmetric.monitoring.Monitoring;
 import dev.certmetric.snapshot.MetricSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -25,20 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Valid events mixed with every kind of invalid one: the invalid go to the DLQ, the job lives on. */
-class LearnerBadInputTest {
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
+class LearnerBadInputTest extends WithEmbeddedKafka {
 
     @Test
     void invalidEventsGoToTheDeadLetterTopicWithReasons() throws Exception {

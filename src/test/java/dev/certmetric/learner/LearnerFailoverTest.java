@@ -1,15 +1,15 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
-import dev.certmetric.kafka.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.WithEmbeddedKafka;
 import dev.certmetric.snapshot.MetricSnapshot;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,31 +19,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A failure injected mid-stream in the learner operator: the job restores from its last checkpoint
  * and replays, and still every event is learned exactly once and versions never repeat.
  */
-class LearnerFailoverTest {
-    static EmbeddedKafkaBroker broker;
+class LearnerFailoverTest extends WithEmbeddedKafka {
 
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
-
+    /**
+     * The injected failure fires on the first event, from the {@code half}-th on, learned after a
+     * checkpoint has completed. Producing everything up front raced with the checkpoints: the whole stream could be
+     * learned before the first checkpoint completed, and the hook never fired. So the stream arrives in
+     * two halves: the job (bounded at n records by offsets, so it waits for the rest) learns the first
+     * half, the test waits until a snapshot holding exactly that half is committed (the checkpoint after
+     * it has completed), and only then produces the second half, whose first event fires the failure if it has not fired yet (it does at
+     * event {@code half} when a checkpoint completed earlier, the usual case).
+     */
     @Test
     void restoresFromCheckpointAndCountsEveryEventOnce() throws Exception {
+        int n = 4000;
+        int half = n / 2;
         CertmetricConfig c = LearnerFixtures.config(broker, "failover", 1).toBuilder()
-                .failAfterEvents(2000).build();
+                .failAfterEvents(half).build();
         LearnerFixtures.createTopics(broker, c, 1);
         LearnerFixtures.Split split = LearnerFixtures.split("wine", 11);
-        int n = 4000;
-        LearnerFixtures.produce(broker, c.eventsTopic(), LearnerFixtures.events(split.train(), n, 3));
-        EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), n, Duration.ofSeconds(30), a -> { });
+        List<byte[]> events = LearnerFixtures.events(split.train(), n, 3);
+        LearnerFixtures.produce(broker, c.eventsTopic(), events.subList(0, half));
+        EventRange firstHalf = EventRange.firstN(c, LearnerJob.groupId(c), half, Duration.ofSeconds(30), a -> { });
+        TopicPartition tp = new TopicPartition(c.eventsTopic(), 0);
+        EventRange range = new EventRange(firstHalf.start(), Map.of(tp, firstHalf.start().get(tp) + n));
         try (LocalLearner job = LocalLearner.start(c, range, 0)) {
+            try (SnapshotFollower f = new SnapshotFollower(c.bootstrapServers(), c.kafkaPropertyMap(),
+                    c.snapshotsTopic(), c.modelName())) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (f.last() == null || f.last().trainingStats().eventsSeen() < half) {
+                    assertTrue(System.nanoTime() < deadline, "no committed snapshot of the first " + half + " events");
+                    f.poll(Duration.ofMillis(200));
+                }
+                assertEquals(half, f.last().trainingStats().eventsSeen(), "the job stops at the end of the first half");
+            }
+            LearnerFixtures.produce(broker, c.eventsTopic(), events.subList(half, n));
             job.await(Duration.ofSeconds(90));
         }
         assertTrue(AbstractLearnerWorker.FAILED_ONCE.contains("failover"), "the injected failure did not fire");

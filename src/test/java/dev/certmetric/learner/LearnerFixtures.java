@@ -43,7 +43,7 @@ final class LearnerFixtures {
     static void createTopics(EmbeddedKafkaBroker broker, CertmetricConfig c, int partitions) {
         broker.createTopic(c.eventsTopic(), partitions, false);
         broker.createTopic(c.deadLettersTopic(), 1, false);
-        broker.createTopic(c.snapshotsTopic(), 1, true);
+        broker.createSnapshotTopic(c.snapshotsTopic(), c.snapshotMaxBytes());
     }
 
     /** A dataset split into a training part (events) and a held-out part. */

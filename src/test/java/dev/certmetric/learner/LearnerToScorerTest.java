@@ -3,7 +3,7 @@ package dev.certmetric.learner;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certmetric.config.CertmetricConfig;
-import dev.certmetric.kafka.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.WithEmbeddedKafka;
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.scorer.ScorerService;
 import dev.certmetric.scorer.ScorerSettings;
@@ -17,8 +17,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -41,21 +39,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * answers agree with the last published snapshot.
  */
 @Timeout(180)
-class LearnerToScorerTest {
+class LearnerToScorerTest extends WithEmbeddedKafka {
     private static final ObjectMapper JSON = new ObjectMapper();
-    static EmbeddedKafkaBroker broker;
-
-    @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
-    }
-
-    @AfterAll
-    static void stopBroker() {
-        if (broker != null) {
-            broker.close();
-        }
-    }
 
     private static String request(String id, double[] x) {
         StringBuilder sb = new StringBuilder("{\"id\":\"").append(id).append("\",\"features\":[");

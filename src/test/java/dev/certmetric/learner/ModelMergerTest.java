@@ -55,4 +55,24 @@ class ModelMergerTest {
         assertEquals(a.prequentialAccuracy(), s.trainingStats().prequentialAccuracy(), 1e-12);
         assertEquals(ModelMerger.CALIBRATION_POINTS, s.trainingStats().anomalyCalibration().length);
     }
+
+    @Test
+    void aReplayedStreamGivesDistinctExemplarsAndAPositiveCalibration() {
+        CsvDataset wine = CsvDataset.readResource("wine");
+        StreamingLearner a = new StreamingLearner(LearnerSettings.DEFAULT, wine.featureCount());
+        long t = 0;
+        for (int repeat = 0; repeat < 5; repeat++) {
+            for (int i = 0; i < 60; i++) {
+                a.testThenTrain(wine.row(i), wine.label(i), t++);
+            }
+        }
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, a, Double.NaN)), "m", 1, Instant.now(), 50,
+                Map.of());
+        java.util.Set<java.util.List<Double>> distinct = new java.util.HashSet<>();
+        for (var e : s.exemplars()) {
+            distinct.add(java.util.Arrays.stream(e.features()).boxed().toList());
+        }
+        assertEquals(s.exemplars().size(), distinct.size(), "no exemplar twice");
+        assertTrue(s.trainingStats().anomalyCalibration()[1] > 0, "calibration is not dominated by zero distances");
+    }
 }

@@ -2,7 +2,7 @@ package dev.certmetric.scorer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.certmetric.kafka.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.WithEmbeddedKafka;
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
@@ -47,9 +47,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The scorer on a real embedded KRaft broker: hot swap, rejection, restart, held and malformed requests. */
 @Timeout(120)
-class ScorerKafkaTest {
+class ScorerKafkaTest extends WithEmbeddedKafka {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static EmbeddedKafkaBroker broker;
     private static KafkaProducer<byte[], byte[]> producer;
     private final List<AutoCloseable> closeables = new ArrayList<>();
     private String snapshots;
@@ -57,20 +56,16 @@ class ScorerKafkaTest {
     private String scores;
 
     @BeforeAll
-    static void startBroker() {
-        broker = EmbeddedKafkaBroker.start();
+    static void startProducer() {
         Properties p = KafkaClientProperties.producer(broker.bootstrapServers());
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     @AfterAll
-    static void stopBroker() {
+    static void stopProducer() {
         if (producer != null) {
             producer.close(Duration.ofSeconds(5));
-        }
-        if (broker != null) {
-            broker.close();
         }
     }
 
@@ -295,7 +290,8 @@ class ScorerKafkaTest {
                 "certmetric_scorer_snapshots_rejected_total{reason=\"incompatible\"} 1.0",
                 "certmetric_scorer_model_version 5.0", "certmetric_scorer_model_age_seconds",
                 "certmetric_scorer_requests_seconds_bucket", "certmetric_scorer_requests_seconds_count{",
-                "certmetric_scorer_errors_total{kind=\"invalid\",transport=\"http\"} 1.0", "kafka_stream_"}) {
+                "certmetric_scorer_errors_total{kind=\"invalid\",transport=\"http\"} 1.0", "kafka_stream_",
+                "certmetric_scorer_requests_waiting ", "certmetric_scorer_requests_held_total "}) {
             assertTrue(metrics.contains(name), "metrics expose " + name);
         }
     }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** The learner's fast paths against the straightforward ones they replace: equal to the bit. */
-class TripletWindowTest {
+class TripletWindowFastPathTest {
     @Test
     void blockedMultiplyIsBitwiseEqualToMultiply() {
         Random rnd = new Random(5);
