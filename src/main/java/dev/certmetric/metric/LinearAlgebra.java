@@ -5,23 +5,11 @@ public final class LinearAlgebra {
     private LinearAlgebra() {
     }
 
-    /** out = A x for row-major A (rows x cols). */
-    public static void multiply(double[] a, int rows, int cols, double[] x, double[] out) {
-        for (int r = 0; r < rows; r++) {
-            int base = r * cols;
-            double s = 0;
-            for (int c = 0; c < cols; c++) {
-                s += a[base + c] * x[c];
-            }
-            out[r] = s;
-        }
-    }
-
     /**
-     * out = A x like {@link #multiply}, bitwise equal (each row's sum in the same order), but eight
-     * (then four) rows at a time so that independent sums are in flight instead of one latency-bound chain.
+     * out = A x for row-major A (rows x cols). Eight (then four) rows at a time, so that independent
+     * sums are in flight instead of one latency-bound chain; each row's sum keeps the plain order.
      */
-    public static void multiplyBlocked(double[] a, int rows, int cols, double[] x, double[] out) {
+    public static void multiply(double[] a, int rows, int cols, double[] x, double[] out) {
         int r = 0;
         for (; r + 7 < rows; r += 8) {
             int b0 = r * cols;

@@ -134,21 +134,36 @@ public final class LinearGradient {
             cu -= hingeWeight;
             cv += hingeWeight;
         }
+        double cw = 0;
         if (pertActive) {
             double a = delta / (s + MahalanobisMetric.EPS);
             cu -= pertWeight * a / 2;
             cv += pertWeight * a / 2;
             // + (lambda/|T|)(A^2/4) * 2 L (M w w^T + w w^T M) = c [ (L M w) w^T + (L w)(M w)^T ]
-            double cw = pertWeight * a * a / 2;
+            cw = pertWeight * a * a / 2;
             LinearAlgebra.multiply(l, q, p, mw, lmw);
             for (int c = 0; c < p; c++) {
                 w[c] = xj[c] - xl[c];
             }
-            LinearAlgebra.addOuter(gradient, cw, lmw, w);
-            LinearAlgebra.addOuter(gradient, cw, lw, mw);
         }
-        LinearAlgebra.addOuter(gradient, 2 * cu, lu, u);
-        LinearAlgebra.addOuter(gradient, 2 * cv, lv, v);
+        // All rank-one terms in one pass over the gradient: it is the per-triplet hot loop.
+        double[] g = gradient;
+        for (int r = 0; r < q; r++) {
+            double au = 2 * cu * lu[r];
+            double av = 2 * cv * lv[r];
+            int base = r * p;
+            if (cw == 0) {
+                for (int c = 0; c < p; c++) {
+                    g[base + c] += au * u[c] + av * v[c];
+                }
+            } else {
+                double aw = cw * lmw[r];
+                double am = cw * lw[r];
+                for (int c = 0; c < p; c++) {
+                    g[base + c] += au * u[c] + av * v[c] + aw * w[c] + am * mw[c];
+                }
+            }
+        }
         return gamma;
     }
 

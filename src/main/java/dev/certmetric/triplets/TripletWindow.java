@@ -146,7 +146,7 @@ public final class TripletWindow {
                     e.lx = new double[q];
                 }
                 // Same sums in the same order as LinearAlgebra.multiply (bitwise equal), with more ILP.
-                LinearAlgebra.multiplyBlocked(l, q, p, e.x, e.lx);
+                LinearAlgebra.multiply(l, q, p, e.x, e.lx);
             }
         }
     }
