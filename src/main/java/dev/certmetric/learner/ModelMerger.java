@@ -1,5 +1,6 @@
 package dev.certmetric.learner;
 
+import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
@@ -195,7 +196,7 @@ public final class ModelMerger {
                 if (j == i) {
                     continue;
                 }
-                double d = squared(lx[i], lx[j]);
+                double d = LinearAlgebra.squaredDistance(lx[i], lx[j]);
                 if (cls[j] == cls[i]) {
                     if (d < dt) {
                         dt = d;
@@ -218,15 +219,6 @@ public final class ModelMerger {
             }
         }
         return new double[][] {Arrays.copyOf(margins, mCount), Arrays.copyOf(nn, nCount)};
-    }
-
-    private static double squared(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            double d = a[i] - b[i];
-            s += d * d;
-        }
-        return s;
     }
 
     /** Linear-interpolation quantile of a sorted, non-empty array. */
