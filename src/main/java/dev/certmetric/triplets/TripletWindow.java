@@ -5,7 +5,6 @@ import dev.certmetric.preprocess.Standardizer;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * A sliding window of recent labelled events, bounded per class by count and optionally by event
@@ -219,10 +218,11 @@ public final class TripletWindow {
     }
 
     /**
-     * The three selections of a test-then-train step in one pass over {@code dist}, each what {@link #nearest}
-     * would return: the k nearest of all classes ({@code all}), the k nearest of class
-     * {@code label} but slot {@code skipSlot} ({@code same}) and the m nearest of the other classes
-     * ({@code other}). Their counts go to {@code found[0..2]}.
+     * The three selections of a test-then-train step in one pass over {@code dist}: the k nearest of
+     * all classes ({@code all}), the k nearest of class {@code label} but slot {@code skipSlot} and
+     * any at distance zero ({@code same}: the targets; a copy of the anchor, as a replayed event is,
+     * teaches nothing and would let the pull term vanish) and the m nearest of the other classes
+     * ({@code other}). Ties go to the earlier class and slot. Their counts go to {@code found[0..2]}.
      */
     public void selectAll(double[] dist, int label, int skipSlot, int k, int m, Entry[] all, double[] allD,
                           Entry[] same, double[] sameD, Entry[] other, double[] otherD, int[] found) {
@@ -243,7 +243,7 @@ public final class TripletWindow {
                     nAll = insert(all, allD, k, nAll, e, d);
                 }
                 if (own) {
-                    if (s != skipSlot && (nSame < k || d < sameD[k - 1])) {
+                    if (s != skipSlot && d > 0 && (nSame < k || d < sameD[k - 1])) {
                         nSame = insert(same, sameD, k, nSame, e, d);
                     }
                 } else if (nOther < m || d < otherD[m - 1]) {
@@ -272,38 +272,8 @@ public final class TripletWindow {
         return found;
     }
 
-    /**
-     * The (at most) count entries nearest to {@code lx} in transformed space among those whose label
-     * passes the filter, excluding {@code self}; nearest first.
-     */
-    public Entry[] nearest(double[] lx, int count, IntPredicate labelFilter, Entry self) {
-        Entry[] best = new Entry[count];
-        double[] bestD = new double[count];
-        int found = 0;
-        for (int c = 0; c < rings.size(); c++) {
-            if (!labelFilter.test(c)) {
-                continue;
-            }
-            for (Entry e : rings.get(c)) {
-                if (e == null || e == self) {
-                    continue;
-                }
-                double d = LinearAlgebra.squaredDistance(lx, e.lx);
-                if (found < count) {
-                    found++;
-                } else if (d >= bestD[count - 1]) {
-                    continue;
-                }
-                int s = found - 1;
-                while (s > 0 && bestD[s - 1] > d) {
-                    bestD[s] = bestD[s - 1];
-                    best[s] = best[s - 1];
-                    s--;
-                }
-                bestD[s] = d;
-                best[s] = e;
-            }
-        }
-        return found == count ? best : java.util.Arrays.copyOf(best, found);
+    /** Class c's ring buffer, slot order (for the selection test's reference implementation). */
+    Entry[] ring(int c) {
+        return rings.get(c);
     }
 }

@@ -67,11 +67,13 @@ class TripletWindowFastPathTest {
             int[] found = new int[3];
             w.selectAll(dist, label, slot, k, m, all, new double[k], same, new double[k], other, new double[m], found);
 
-            TripletWindow.Entry[] expectAll = w.nearest(query, k, c -> true, null);
-            TripletWindow.Entry[] expectOther = w.nearest(query, m, c -> c != label, null);
+            TripletWindow.Entry[] expectAll = nearest(w, query, k, c -> true, null);
+            TripletWindow.Entry[] expectOther = nearest(w, query, m, c -> c != label, null);
             // The anchor then takes `slot` of its class (evicting what was there) and is excluded itself.
             TripletWindow.Entry self = w.add(label, adds, new double[1], new double[1], query);
-            TripletWindow.Entry[] expectSame = w.nearest(query, k, c -> c == label, self);
+            TripletWindow.Entry[] expectSame = Arrays.stream(nearest(w, query, w.size(), c -> c == label, self))
+                    .filter(e -> LinearAlgebra.squaredDistance(query, e.lx()) > 0).limit(k)
+                    .toArray(TripletWindow.Entry[]::new);
 
             assertSameEntries(expectAll, all, found[0]);
             assertSameEntries(expectSame, same, found[1]);
@@ -85,5 +87,38 @@ class TripletWindowFastPathTest {
             assertSame(expected[i], actual[i], "entry " + i + " of " + Arrays.toString(expected));
         }
         assertArrayEquals(expected, Arrays.copyOf(actual, n));
+    }
+
+    /** The straightforward selection: nearest first among the accepted classes, ties to the earlier slot. */
+    private static TripletWindow.Entry[] nearest(TripletWindow w, double[] lx, int count,
+                                                 java.util.function.IntPredicate labelFilter, TripletWindow.Entry self) {
+        TripletWindow.Entry[] best = new TripletWindow.Entry[count];
+        double[] bestD = new double[count];
+        int found = 0;
+        for (int c = 0; c < w.classes(); c++) {
+            if (!labelFilter.test(c)) {
+                continue;
+            }
+            for (TripletWindow.Entry e : w.ring(c)) {
+                if (e == null || e == self) {
+                    continue;
+                }
+                double d = LinearAlgebra.squaredDistance(lx, e.lx());
+                if (found < count) {
+                    found++;
+                } else if (d >= bestD[count - 1]) {
+                    continue;
+                }
+                int s = found - 1;
+                while (s > 0 && bestD[s - 1] > d) {
+                    bestD[s] = bestD[s - 1];
+                    best[s] = best[s - 1];
+                    s--;
+                }
+                bestD[s] = d;
+                best[s] = e;
+            }
+        }
+        return Arrays.copyOf(best, found);
     }
 }
