@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 public class BatchFitBenchmark {
     /** A bundled dataset (its 70% training part) or "synthetic-NxP": N two-class Gaussian rows, all fitted. */
     @Param({"iris", "wine", "heart-scale", "breast-cancer", "ionosphere", "vehicle", "wdbc",
-        "synthetic-690x14", "synthetic-208x60"})
+        "synthetic-690x14", "synthetic-208x60", "synthetic-483x14", "synthetic-146x60"})
     String dataset;
 
     private double[][] x;
