@@ -112,6 +112,9 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         if (o.tested()) {
             metrics.prequentialAccuracy.set(learner.prequentialAccuracy());
         }
+        if (Double.isFinite(o.certifiedRadius()) && o.certifiedRadius() < Double.MAX_VALUE) {
+            metrics.certifiedRadii.record(o.certifiedRadius());
+        }
         if (Double.isFinite(o.minMargin())) {
             metrics.margins.record(o.minMargin());
         }

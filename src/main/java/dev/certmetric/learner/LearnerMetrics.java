@@ -81,6 +81,7 @@ public final class LearnerMetrics {
         final AtomicDouble prequentialAccuracy;
         final AtomicDouble eventsPerSecond;
         final DistributionSummary margins;
+        final DistributionSummary certifiedRadii;
         private long windowStartNanos = System.nanoTime();
         private long windowEvents;
 
@@ -101,6 +102,10 @@ public final class LearnerMetrics {
                     model, "subtask", s);
             margins = DistributionSummary.builder("certmetric.margin")
                     .description("Smallest adversarial margin of each anchor's triplets (negative: violated)")
+                    .tags("model", model, "subtask", s).publishPercentiles(0.1, 0.5, 0.9)
+                    .distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry());
+            certifiedRadii = DistributionSummary.builder("certmetric.certified.radius")
+                    .description("Certified L2 radius of the prequential k-NN prediction (one event in certify-every)")
                     .tags("model", model, "subtask", s).publishPercentiles(0.1, 0.5, 0.9)
                     .distributionStatisticExpiry(Duration.ofMinutes(1)).register(registry());
         }

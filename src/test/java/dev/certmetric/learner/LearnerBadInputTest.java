@@ -28,7 +28,7 @@ class LearnerBadInputTest extends WithEmbeddedKafka {
     @Test
     void invalidEventsGoToTheDeadLetterTopicWithReasons() throws Exception {
         CertmetricConfig c = LearnerFixtures.config(broker, "badinput", 1).toBuilder()
-                .set("events.max-bytes", "2048").build();
+                .set("events.max-bytes", "2048").set("learner.certify-every", "50").build();
         LearnerFixtures.createTopics(broker, c, 1);
         LearnerFixtures.Split split = LearnerFixtures.split("iris", 5);
         List<byte[]> valid = LearnerFixtures.events(split.train(), 1000, 9);
@@ -72,9 +72,13 @@ class LearnerBadInputTest extends WithEmbeddedKafka {
         String scrape = Monitoring.registry().scrape();
         for (String meter : new String[] {"certmetric_events_invalid_total", "certmetric_events_in_total",
                 "certmetric_updates_total", "certmetric_loss_hinge", "certmetric_prequential_accuracy",
-                "certmetric_margin{", "certmetric_snapshot_version", "certmetric_snapshot_publish_lag_seconds"}) {
+                "certmetric_margin{", "certmetric_snapshot_version", "certmetric_snapshot_publish_lag_seconds",
+                "certmetric_certified_radius{"}) {
             org.junit.jupiter.api.Assertions.assertTrue(scrape.contains(meter), "no " + meter + " in /metrics");
         }
+        long radii = Monitoring.registry().find("certmetric.certified.radius").tag("model", c.modelName())
+                .summaries().stream().mapToLong(io.micrometer.core.instrument.DistributionSummary::count).sum();
+        org.junit.jupiter.api.Assertions.assertTrue(radii > 0, "prequential certified radii are recorded");
         List<MetricSnapshot> snapshots = LearnerFixtures.snapshots(c);
         LearnerFixtures.assertStrictlyIncreasing(snapshots);
         assertEquals(valid.size(), snapshots.get(snapshots.size() - 1).trainingStats().eventsSeen(),
