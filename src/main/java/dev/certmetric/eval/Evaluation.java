@@ -59,8 +59,8 @@ public final class Evaluation {
             Splits.TrainTest split = Splits.randomSplit(data.rows(), settings.testFraction(), settings.seed() + round);
             CsvDataset train = data.subset(split.train());
             CsvDataset test = data.subset(split.test());
-            int[] trainY = codes(train, data);
-            int[] testY = codes(test, data);
+            int[] trainY = train.classCodes();
+            int[] testY = test.classCodes();
             Standardizer batch = Standardizer.fit(train.features());
             LmnnPlObjective objective = settings.tune()
                     ? tune(batch.applyAll(train.features()), trainY, settings.seed() + round)
@@ -172,16 +172,6 @@ public final class Evaluation {
             }
         }
         return best;
-    }
-
-    private static int[] codes(CsvDataset part, CsvDataset whole) {
-        List<String> classes = whole.classes();
-        String[] labels = part.labels();
-        int[] codes = new int[labels.length];
-        for (int i = 0; i < labels.length; i++) {
-            codes[i] = classes.indexOf(labels[i]);
-        }
-        return codes;
     }
 
     static double[][] addNoise(double[][] x, double sigma, Random rnd) {
