@@ -1,0 +1,314 @@
+package dev.certmetric.cli;
+
+import dev.certmetric.scorer.ScorerSettings;
+import dev.certmetric.scorer.ScorerService;
+import dev.certmetric.scorer.Scorer;
+import dev.certmetric.scorer.AnomalyCalibration;
+import dev.certmetric.scorer.ServingModel;
+import dev.certmetric.embedded.EmbeddedKafkaBroker;
+import dev.certmetric.kafka.KafkaClientProperties;
+import dev.certmetric.metric.MahalanobisMetric;
+import dev.certmetric.preprocess.Standardizer;
+import dev.certmetric.snapshot.Exemplar;
+import dev.certmetric.snapshot.Hyperparameters;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.SnapshotCodec;
+import dev.certmetric.snapshot.TrainingStats;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Measures the scorer end to end on synthetic Gaussian classes: answers/s and latency percentiles
+ * in process (the {@link Scorer} alone), through Kafka (request topic to answer topic, producer send
+ * to consumer receive, exactly-once commits included) and through HTTP ({@code POST /score}, closed
+ * loop). Used by {@code certmetric bench-score}.
+ */
+public final class ScoreBenchmark {
+    /** One measurement. */
+    public record Measurement(String transport, int requests, double answersPerSecond, double p50Ms, double p99Ms) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%-22s %7d requests %10.1f answers/s   p50 %8.3f ms   p99 %8.3f ms",
+                    transport, requests, answersPerSecond, p50Ms, p99Ms);
+        }
+    }
+
+    private ScoreBenchmark() {
+    }
+
+    /** A snapshot of {@code classes} Gaussian blobs in p dimensions with a random rank-q metric. */
+    public static MetricSnapshot syntheticSnapshot(int p, int q, int classes, int perClass, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[][] means = new double[classes][p];
+        for (double[] m : means) {
+            for (int f = 0; f < p; f++) {
+                m[f] = rnd.nextGaussian() * 2;
+            }
+        }
+        double[][] raw = new double[classes * perClass][];
+        String[] labels = new String[raw.length];
+        for (int c = 0; c < classes; c++) {
+            for (int i = 0; i < perClass; i++) {
+                double[] x = new double[p];
+                for (int f = 0; f < p; f++) {
+                    x[f] = means[c][f] + rnd.nextGaussian();
+                }
+                raw[c * perClass + i] = x;
+                labels[c * perClass + i] = "c" + c;
+            }
+        }
+        Standardizer pre = Standardizer.fit(raw);
+        double[] l = new double[q * p];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = rnd.nextGaussian() / Math.sqrt(p);
+        }
+        MahalanobisMetric metric = MahalanobisMetric.of(q, p, l);
+        double[][] z = pre.applyAll(raw);
+        List<Exemplar> exemplars = new ArrayList<>();
+        for (int i = 0; i < z.length; i++) {
+            exemplars.add(new Exemplar(labels[i], z[i]));
+        }
+        List<String> classNames = new ArrayList<>();
+        for (int c = 0; c < classes; c++) {
+            classNames.add("c" + c);
+        }
+        return MetricSnapshot.builder().modelName("bench").version(1).createdAt(Instant.now()).metric(metric)
+                .preprocessing(pre)
+                .hyperparameters(new Hyperparameters(3, 10, 0.34, 20, 0.27, q, "adam", 0.03, perClass, 8, new TreeMap<>()))
+                .trainingStats(new TrainingStats(z.length, 0, 0, 0, 0, 0, 0,
+                        AnomalyCalibration.fromExemplars(metric, z).quantiles()))
+                .classes(classNames).exemplars(exemplars).build();
+    }
+
+    /** Raw request bodies: noisy copies of class means. */
+    static byte[][] requests(MetricSnapshot s, int n, long seed) {
+        SplittableRandom rnd = new SplittableRandom(seed);
+        double[] mean = s.preprocessing().mean();
+        double[] std = s.preprocessing().std();
+        byte[][] out = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            StringBuilder sb = new StringBuilder(16 * s.p()).append("{\"id\":\"b").append(i).append("\",\"features\":[");
+            for (int f = 0; f < s.p(); f++) {
+                sb.append(f == 0 ? "" : ",").append(mean[f] + std[f] * rnd.nextGaussian());
+            }
+            out[i] = sb.append("]}").toString().getBytes(StandardCharsets.UTF_8);
+        }
+        return out;
+    }
+
+    /** Runs all three transports; {@code bootstrap} null starts an embedded broker. */
+    public static List<Measurement> run(String bootstrap, int p, int q, int classes, int perClass, int requests,
+            int httpThreads, String guarantee, long commitMs, java.io.PrintWriter log) throws Exception {
+        MetricSnapshot snapshot = syntheticSnapshot(p, q, classes, perClass, 1);
+        byte[][] bodies = requests(snapshot, requests, 2);
+        List<Measurement> out = new ArrayList<>();
+        out.add(inProcess(snapshot, bodies));
+        log.println(out.get(0));
+        log.flush();
+        EmbeddedKafkaBroker broker = bootstrap == null ? EmbeddedKafkaBroker.start() : null;
+        String servers = bootstrap == null ? broker.bootstrapServers() : bootstrap;
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        ScorerSettings settings = ScorerSettings.defaults(servers)
+                .withTopics("bench-snapshots-" + suffix, "bench-requests-" + suffix, "bench-scores-" + suffix)
+                .withModelName("bench").withApplicationId("bench-" + suffix).withHttp("127.0.0.1", 0)
+                .withProcessing(guarantee, commitMs);
+        try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
+            if (broker != null) {
+                // a p=784 snapshot with 500 exemplars is ~9 MB of JSON: above the 1 MB defaults
+                try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                        java.util.Map.of("bootstrap.servers", servers))) {
+                    admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(settings.snapshotTopic(), 1, (short) 1)
+                            .configs(java.util.Map.of("cleanup.policy", "compact", "max.message.bytes", "67108864"))))
+                            .all().get();
+                }
+                broker.createTopic(settings.requestTopic(), 1, false);
+                broker.createTopic(settings.scoreTopic(), 1, false);
+            }
+            producer.send(new ProducerRecord<>(settings.snapshotTopic(), "bench".getBytes(StandardCharsets.UTF_8),
+                    SnapshotCodec.encode(snapshot))).get();
+            try (ScorerService service = new ScorerService(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                service.start();
+                if (service.awaitModel(Duration.ofSeconds(60)) == null) {
+                    throw new IllegalStateException("the scorer did not load the benchmark model");
+                }
+                Measurement kafka = kafka(settings, producer, bodies, servers, 0, "kafka (saturated)");
+                out.add(kafka);
+                log.println(kafka);
+                log.flush();
+                int rate = (int) Math.max(1, Math.min(1000, kafka.answersPerSecond() / 2));
+                byte[][] paced = Arrays.copyOf(bodies, Math.min(bodies.length, rate * 10));
+                Measurement kafkaPaced = kafka(settings, producer, paced, servers, rate, "kafka (" + rate + "/s paced)");
+                out.add(kafkaPaced);
+                log.println(kafkaPaced);
+                log.flush();
+                Measurement http = http(service.httpPort(), bodies, httpThreads);
+                out.add(http);
+                log.println(http);
+                log.flush();
+            }
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+        return out;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String servers) {
+        Properties p = KafkaClientProperties.producer(servers);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, "67108864");
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
+        return new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    static Measurement inProcess(MetricSnapshot snapshot, byte[][] bodies) {
+        ServingModel model = ServingModel.of(snapshot);
+        Scorer scorer = new Scorer(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        int warm = Math.min(bodies.length, 200);
+        for (int i = 0; i < warm; i++) {
+            scorer.answer(bodies[i], model, "bench");
+        }
+        double[] lat = new double[bodies.length];
+        long start = System.nanoTime();
+        for (int i = 0; i < bodies.length; i++) {
+            long t = System.nanoTime();
+            if (scorer.answer(bodies[i], model, "bench").error()) {
+                throw new IllegalStateException("benchmark request answered with an error");
+            }
+            lat[i] = (System.nanoTime() - t) / 1e6;
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        return measurement("in-process", lat, secs);
+    }
+
+    /** Sends all bodies (at {@code rate} per second, 0 = as fast as possible) and times each answer. */
+    static Measurement kafka(ScorerSettings settings, KafkaProducer<byte[], byte[]> producer, byte[][] bodies,
+            String servers, int rate, String label) throws Exception {
+        Properties cp = KafkaClientProperties.consumer(servers, "bench-reader-" + UUID.randomUUID());
+        int n = bodies.length;
+        long[] sent = new long[n];
+        double[] lat = new double[n];
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(cp, new StringDeserializer(), new ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> parts = consumer.partitionsFor(settings.scoreTopic()).stream()
+                    .map(pi -> new org.apache.kafka.common.TopicPartition(pi.topic(), pi.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToEnd(parts);
+            parts.forEach(consumer::position); // only answers to this run from here on
+            long start = System.nanoTime();
+            Thread sender = new Thread(() -> {
+                long t0 = System.nanoTime();
+                for (int i = 0; i < n; i++) {
+                    if (rate > 0) {
+                        long due = t0 + (long) (i * 1e9 / rate);
+                        while (System.nanoTime() < due) {
+                            java.util.concurrent.locks.LockSupport.parkNanos(Math.max(1000, due - System.nanoTime()));
+                        }
+                    }
+                    sent[i] = System.nanoTime();
+                    producer.send(new ProducerRecord<>(settings.requestTopic(), ("b" + i).getBytes(StandardCharsets.UTF_8), bodies[i]));
+                }
+                producer.flush();
+            }, "bench-sender");
+            sender.start();
+            int received = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            long last = start;
+            while (received < n) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + received + " of " + n + " answers within 10 minutes");
+                }
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(100))) {
+                    long now = System.nanoTime();
+                    int i = Integer.parseInt(r.key().substring(1));
+                    if (i >= n || lat[i] != 0) {
+                        continue; // an answer of an earlier run
+                    }
+                    lat[i] = (now - sent[i]) / 1e6;
+                    received++;
+                    last = now;
+                }
+            }
+            sender.join();
+            return measurement(label, lat, (last - start) / 1e9);
+        }
+    }
+
+    static Measurement http(int port, byte[][] bodies, int threads) throws Exception {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/score");
+        for (int i = 0; i < Math.min(100, bodies.length); i++) {
+            client.send(HttpRequest.newBuilder(uri).POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build(),
+                    HttpResponse.BodyHandlers.discarding());
+        }
+        double[] lat = new double[bodies.length];
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> workers = new ArrayList<>();
+        long start = System.nanoTime();
+        Exception[] failure = new Exception[1];
+        for (int t = 0; t < threads; t++) {
+            Thread w = new Thread(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < bodies.length) {
+                    long s = System.nanoTime();
+                    try {
+                        HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri)
+                                .POST(HttpRequest.BodyPublishers.ofByteArray(bodies[i])).build(), HttpResponse.BodyHandlers.discarding());
+                        if (r.statusCode() != 200) {
+                            throw new IllegalStateException("HTTP " + r.statusCode());
+                        }
+                    } catch (Exception e) {
+                        failure[0] = e;
+                        return;
+                    }
+                    lat[i] = (System.nanoTime() - s) / 1e6;
+                }
+            }, "bench-http-" + t);
+            workers.add(w);
+            w.start();
+        }
+        for (Thread w : workers) {
+            w.join();
+        }
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return measurement("http (" + threads + " clients)", lat, (System.nanoTime() - start) / 1e9);
+    }
+
+    private static Measurement measurement(String transport, double[] latMs, double seconds) {
+        double[] sorted = latMs.clone();
+        Arrays.sort(sorted);
+        return new Measurement(transport, latMs.length, latMs.length / seconds, percentile(sorted, 0.5), percentile(sorted, 0.99));
+    }
+
+    private static double percentile(double[] sorted, double q) {
+        int i = (int) Math.ceil(q * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}

@@ -1,0 +1,4 @@
+/**
+ * k-nearest-neighbour classification under a learned metric.
+ */
+package dev.certmetric.knn;

@@ -1,0 +1,4 @@
+/**
+ * Triplet selection: reference triplets (targets and impostors) for batch fits and the streaming window.
+ */
+package dev.certmetric.triplets;

@@ -1,0 +1,115 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.kafka.KafkaClientProperties;
+import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.SnapshotCodec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.Consumer;
+
+/**
+ * Reads committed snapshots ({@code isolation.level=read_committed}) of one model from the snapshots
+ * topic, without a consumer group (manual assignment, nothing committed).
+ */
+public final class SnapshotTopicReader {
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotTopicReader.class);
+
+    private SnapshotTopicReader() {
+    }
+
+    public static Properties consumerProperties(String bootstrap, Map<String, String> extra) {
+        Properties p = new Properties();
+        // whole snapshot records in one fetch (the client's pass-through properties may set other sizes)
+        p.putAll(KafkaClientProperties.snapshotConsumer(CertmetricConfig.DEFAULT_SNAPSHOT_MAX_BYTES));
+        p.putAll(extra);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+        return p;
+    }
+
+    /**
+     * The highest committed version of the configured model, 0 if none or if the topic does not
+     * exist; throws if the topic cannot be read (so a job start fails and is retried instead of
+     * restarting the version sequence).
+     */
+    public static long lastVersion(CertmetricConfig config, Duration timeout) {
+        long[] max = {0};
+        readAll(config.bootstrapServers(), config.kafkaPropertyMap(), config.snapshotsTopic(), config.modelName(),
+                timeout, s -> max[0] = Math.max(max[0], s.version()));
+        return max[0];
+    }
+
+    /** All committed snapshots of {@code model} currently in the topic, in log order. */
+    public static List<MetricSnapshot> readAll(String bootstrap, Map<String, String> props, String topic, String model,
+                                               Duration timeout) {
+        List<MetricSnapshot> out = new ArrayList<>();
+        readAll(bootstrap, props, topic, model, timeout, out::add);
+        return out;
+    }
+
+    private static void readAll(String bootstrap, Map<String, String> props, String topic, String model,
+                                Duration timeout, Consumer<MetricSnapshot> sink) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap, props),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
+            if (infos == null || infos.isEmpty()) {
+                return;
+            }
+            List<TopicPartition> partitions = new ArrayList<>();
+            for (PartitionInfo info : infos) {
+                partitions.add(new TopicPartition(topic, info.partition()));
+            }
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            while (System.nanoTime() < deadline) {
+                boolean done = true;
+                for (TopicPartition tp : partitions) {
+                    if (consumer.position(tp, timeout) < end.get(tp)) {
+                        done = false;
+                    }
+                }
+                if (done) {
+                    return;
+                }
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    accept(r, model, sink);
+                }
+            }
+            throw new IllegalStateException("timed out reading the snapshots topic " + topic);
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            // Never guess: starting at version 0 while the topic holds later versions would break monotonicity.
+            throw new IllegalStateException("cannot read the snapshots topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void accept(ConsumerRecord<byte[], byte[]> r, String model, Consumer<MetricSnapshot> sink) {
+        if (r.key() == null || r.value() == null || !model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+            return;
+        }
+        try {
+            sink.accept(SnapshotCodec.decode(r.value()));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("skipping an undecodable snapshot at {}-{}@{}: {}", r.topic(), r.partition(), r.offset(),
+                    e.getMessage());
+        }
+    }
+}
