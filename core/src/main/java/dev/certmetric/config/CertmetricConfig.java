@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certmetric.config.BadInputException;
+import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.train.LearnerSettings;
 
 import java.io.IOException;
@@ -64,6 +65,9 @@ public final class CertmetricConfig implements Serializable {
         m.put("learner.step-rule", d.stepRule());
         m.put("learner.learning-rate", String.valueOf(d.learningRate()));
         m.put("learner.certify-every", String.valueOf(d.certifyEvery()));
+        m.put("learner.average-steps", String.valueOf(d.averageSteps()));
+        m.put("learner.drift.detector", d.driftDetector());
+        m.put("learner.drift.threshold", String.valueOf(d.driftThreshold()));
         m.put("learner.parallelism", "1");
         m.put("learner.sync-merged", "true");
         m.put("snapshots.every-updates", "50");
@@ -96,6 +100,9 @@ public final class CertmetricConfig implements Serializable {
     private final String stepRule;
     private final double learningRate;
     private final int certifyEvery;
+    private final int averageSteps;
+    private final String driftDetector;
+    private final double driftThreshold;
     private final int parallelism;
     private final boolean syncMerged;
     private final long snapshotEveryUpdates;
@@ -139,6 +146,15 @@ public final class CertmetricConfig implements Serializable {
         }
         this.learningRate = rate;
         this.certifyEvery = (int) integer(v, "learner.certify-every", 0, Integer.MAX_VALUE);
+        this.averageSteps = (int) integer(v, "learner.average-steps", 0, 1_000_000);
+        this.driftDetector = v.get("learner.drift.detector").trim();
+        if (!DriftDetectors.NAMES.contains(driftDetector)) {
+            throw bad("learner.drift.detector", driftDetector, String.join(" | ", DriftDetectors.NAMES));
+        }
+        this.driftThreshold = real(v, "learner.drift.threshold", 0, 1e6);
+        if (!(driftThreshold > 0)) {
+            throw bad("learner.drift.threshold", v.get("learner.drift.threshold"), "(0, 1e6]");
+        }
         this.parallelism = (int) integer(v, "learner.parallelism", 1, 256);
         String sync = v.get("learner.sync-merged").trim().toLowerCase(java.util.Locale.ROOT);
         if (!sync.equals("true") && !sync.equals("false")) {
@@ -319,6 +335,9 @@ public final class CertmetricConfig implements Serializable {
         m.put("learner.step-rule", stepRule);
         m.put("learner.learning-rate", String.valueOf(learningRate));
         m.put("learner.certify-every", String.valueOf(certifyEvery));
+        m.put("learner.average-steps", String.valueOf(averageSteps));
+        m.put("learner.drift.detector", driftDetector);
+        m.put("learner.drift.threshold", String.valueOf(driftThreshold));
         m.put("learner.parallelism", String.valueOf(parallelism));
         m.put("learner.sync-merged", String.valueOf(syncMerged));
         m.put("snapshots.every-updates", String.valueOf(snapshotEveryUpdates));
@@ -369,7 +388,7 @@ public final class CertmetricConfig implements Serializable {
     public LearnerSettings learnerSettings() {
         try {
             return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                    stepRule, learningRate, certifyEvery);
+                    stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("learner." + e.getMessage(), e);
         }

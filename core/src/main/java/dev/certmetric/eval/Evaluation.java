@@ -130,7 +130,8 @@ public final class Evaluation {
         LearnerSettings defaults = LearnerSettings.DEFAULT;
         LearnerSettings learnerSettings = new LearnerSettings(settings.k(), settings.impostors(), objective.mu(),
                 objective.lambda(), objective.tau(), defaults.rank(), defaults.windowPerClass(), defaults.windowMillis(),
-                defaults.batchSize(), defaults.stepRule(), defaults.learningRate(), 0);
+                defaults.batchSize(), defaults.stepRule(), defaults.learningRate(), 0, defaults.averageSteps(),
+                defaults.driftDetector(), defaults.driftThreshold());
         StreamingLearner learner = new StreamingLearner(learnerSettings, rawTrain[0].length);
         Random rnd = new Random(seed);
         int[] order = Splits.identity(rawTrain.length);

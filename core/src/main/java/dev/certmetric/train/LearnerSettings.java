@@ -1,5 +1,7 @@
 package dev.certmetric.train;
 
+import dev.certmetric.drift.DriftDetectors;
+import dev.certmetric.drift.PageHinkley;
 import dev.certmetric.objective.LmnnPlObjective;
 
 /**
@@ -19,12 +21,19 @@ import dev.certmetric.objective.LmnnPlObjective;
  * @param learningRate step size of the rule
  * @param certifyEvery compute the prequential certified radius for one event in this many (it costs
  *     O(window^2 p)); 0 = never
+ * @param averageSteps horizon, in gradient steps, of the running average of L that the learner publishes
+ *     (iterate averaging: it removes most of the step noise of a constant step size); 0 = publish the last
+ *     iterate
+ * @param driftDetector detector of a rise in the prequential error ({@link DriftDetectors#NAMES}); on a drift
+ *     the window keeps about the events since the estimated change and the average restarts from the current L
+ * @param driftThreshold the Page-Hinkley alarm threshold (larger = fewer, later alarms)
  */
 public record LearnerSettings(int k, int impostors, double mu, double lambda, double tau, int rank,
                               int windowPerClass, long windowMillis, int batchSize, String stepRule,
-                              double learningRate, int certifyEvery) {
+                              double learningRate, int certifyEvery, int averageSteps, String driftDetector,
+                              double driftThreshold) {
     public static final LearnerSettings DEFAULT =
-            new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100);
+            new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD);
 
     public LearnerSettings {
         require(k >= 1 && k <= 50, "k", k, "[1, 50]");
@@ -40,6 +49,11 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
         require("adam".equals(stepRule) || "adagrad".equals(stepRule), "step-rule", stepRule, "adam | adagrad");
         require(learningRate > 0 && learningRate <= 10, "learning-rate", learningRate, "(0, 10]");
         require(certifyEvery >= 0, "certify-every", certifyEvery, ">= 0");
+        require(averageSteps >= 0 && averageSteps <= 1_000_000, "average-steps", averageSteps,
+                "[0, 1000000] (0 = no averaging)");
+        require(DriftDetectors.NAMES.contains(driftDetector), "drift.detector", driftDetector,
+                String.join(" | ", DriftDetectors.NAMES));
+        require(driftThreshold > 0 && driftThreshold <= 1e6, "drift.threshold", driftThreshold, "(0, 1e6]");
     }
 
     private static void require(boolean ok, String key, Object value, String range) {
@@ -58,11 +72,11 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
 
     public LearnerSettings withObjective(double mu, double lambda, double tau) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, learningRate, certifyEvery);
+                stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold);
     }
 
     public LearnerSettings withLearningRate(double rate) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, rate, certifyEvery);
+                stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold);
     }
 }

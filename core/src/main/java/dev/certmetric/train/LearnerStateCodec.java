@@ -1,5 +1,7 @@
 package dev.certmetric.train;
 
+import dev.certmetric.drift.DriftDetector;
+import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.triplets.TripletWindow;
 
@@ -16,12 +18,13 @@ import java.util.List;
 
 /**
  * Binary codec of a {@link StreamingLearner}'s whole state (settings, L, step-rule moments,
- * preprocessing statistics, label dictionary, counters and the window's raw events), for
+ * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector and
+ * the window's raw events), for
  * checkpoints. A pending partial batch is flushed first, so nothing learned is left out.
  */
 public final class LearnerStateCodec {
     private static final int MAGIC = 0x434d4c53; // "CMLS"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
 
     private LearnerStateCodec() {
     }
@@ -43,6 +46,9 @@ public final class LearnerStateCodec {
         out.writeUTF(s.stepRule());
         out.writeDouble(s.learningRate());
         out.writeInt(s.certifyEvery());
+        out.writeInt(s.averageSteps());
+        out.writeUTF(s.driftDetector());
+        out.writeDouble(s.driftThreshold());
 
         out.writeInt(learner.dimension());
         writeArray(out, learner.parameters());
@@ -64,6 +70,14 @@ public final class LearnerStateCodec {
         out.writeLong(c.tested());
         out.writeLong(c.correct());
         out.writeLong(c.updates());
+        out.writeLong(c.drifts());
+        double[] average = learner.averageView();
+        out.writeBoolean(average != null);
+        if (average != null) {
+            writeArray(out, average);
+            out.writeLong(learner.averagedSteps());
+        }
+        writeArray(out, learner.driftDetector().state());
         List<TripletWindow.Entry> entries = learner.window().entries();
         out.writeInt(entries.size());
         for (TripletWindow.Entry e : entries) {
@@ -83,7 +97,7 @@ public final class LearnerStateCodec {
         }
         LearnerSettings s = new LearnerSettings(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readUTF(),
-                in.readDouble(), in.readInt());
+                in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble());
         int p = in.readInt();
         double[] l = readArray(in);
         long steps = in.readLong();
@@ -94,9 +108,17 @@ public final class LearnerStateCodec {
         for (int i = 0; i < labelCount; i++) {
             labels.add(in.readUTF());
         }
-        StreamingLearner.Counters counters =
-                new StreamingLearner.Counters(in.readLong(), in.readLong(), in.readLong(), in.readLong());
-        StreamingLearner learner = new StreamingLearner(s, p, l, rule, stats, labels, counters);
+        StreamingLearner.Counters counters = new StreamingLearner.Counters(in.readLong(), in.readLong(), in.readLong(),
+                in.readLong(), in.readLong());
+        double[] average = null;
+        long averagedSteps = 0;
+        if (in.readBoolean()) {
+            average = readArray(in);
+            averagedSteps = in.readLong();
+        }
+        DriftDetector drift = DriftDetectors.restore(s.driftDetector(), readArray(in));
+        StreamingLearner learner = new StreamingLearner(s, p, l, rule, stats, labels, counters, average,
+                averagedSteps, drift);
         int entries = in.readInt();
         for (int i = 0; i < entries; i++) {
             learner.restoreWindowEntry(in.readInt(), in.readLong(), readArray(in));

@@ -1,6 +1,8 @@
 package dev.certmetric.train;
 
 import dev.certmetric.certify.CertifiedKnn;
+import dev.certmetric.drift.DriftDetector;
+import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.knn.KnnClassifier;
 import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
@@ -22,6 +24,12 @@ import java.util.Map;
  * same-class and other-class window entries under the current metric; every {@code batchSize}
  * anchors the accumulated gradient of L takes one step of the step rule.
  *
+ * <p>What it publishes ({@link #metric()}) is the running average of L over the last
+ * {@code averageSteps} steps or so (iterate averaging): with a constant step size the last iterate
+ * wanders around the optimum, and the average sits much closer to it. A drift detector on the
+ * prequential error shrinks the window to about the events since the estimated change and restarts the
+ * average, so memory and metric follow a changed stream.
+ *
  * <p>Mutable and single-threaded: a Flink operator owns one instance and checkpoints it whole with
  * {@link LearnerStateCodec}.
  */
@@ -41,6 +49,8 @@ public final class StreamingLearner {
     private final List<String> labels;
     private final Map<String, Integer> codes = new HashMap<>();
     private final LinearGradient gradient;
+    private final double[] average;
+    private final DriftDetector drift;
     private Standardizer standardizer;
     // Per-event scratch (selection results), reused.
     private TripletWindow.Entry[] neighbours;
@@ -57,16 +67,20 @@ public final class StreamingLearner {
     private long tested;
     private long correct;
     private long updates;
+    private long averagedSteps;
+    private long drifts;
     private int anchorsInBatch;
     private ObjectiveValue lastStep;
 
     public StreamingLearner(LearnerSettings settings, int p) {
         this(settings, p, MahalanobisMetric.identity(settings.rankFor(p), p), null,
-                new OnlineStandardizer(p), new ArrayList<>(), new Counters(0, 0, 0, 0));
+                new OnlineStandardizer(p), new ArrayList<>(), new Counters(0, 0, 0, 0, 0), null, 0,
+                DriftDetectors.create(settings.driftDetector(), settings.driftThreshold()));
     }
 
     StreamingLearner(LearnerSettings settings, int p, double[] l, StepRule stepRule,
-                     OnlineStandardizer statistics, List<String> labels, Counters counters) {
+                     OnlineStandardizer statistics, List<String> labels, Counters counters,
+                     double[] average, long averagedSteps, DriftDetector drift) {
         if (p < 1) {
             throw new IllegalArgumentException("dimension must be >= 1, got " + p);
         }
@@ -92,10 +106,22 @@ public final class StreamingLearner {
         this.tested = counters.tested();
         this.correct = counters.correct();
         this.updates = counters.updates();
+        this.drifts = counters.drifts();
+        if (settings.averageSteps() > 0) {
+            this.average = average != null ? average : l.clone();
+            if (this.average.length != l.length) {
+                throw new IllegalArgumentException("average of L has " + this.average.length + " entries, expected "
+                        + l.length);
+            }
+            this.averagedSteps = averagedSteps;
+        } else {
+            this.average = null;
+        }
+        this.drift = drift;
     }
 
     /** Event counters, as checkpointed. */
-    public record Counters(long events, long tested, long correct, long updates) {
+    public record Counters(long events, long tested, long correct, long updates, long drifts) {
     }
 
     public Outcome testThenTrain(double[] raw, String label, long timestamp) {
@@ -140,6 +166,9 @@ public final class StreamingLearner {
             tested++;
             if (hit) {
                 correct++;
+            }
+            if (drift.add(!hit)) {
+                onDrift();
             }
             if (settings.certifyEvery() > 0 && events % settings.certifyEvery() == 0) {
                 radius = certify(lx, guess);
@@ -212,10 +241,34 @@ public final class StreamingLearner {
         lastStep = gradient.value();
         stepRule.apply(l, gradient.gradient());
         updates++;
+        if (average != null) {
+            // A plain mean until the horizon is reached, then an exponential one: no start-up bias.
+            averagedSteps++;
+            double w = 1.0 / Math.min(averagedSteps, settings.averageSteps());
+            for (int e = 0; e < l.length; e++) {
+                average[e] += w * (l[e] - average[e]);
+            }
+        }
         anchorsInBatch = 0;
         standardizer = statistics.current();
         window.refresh(standardizer, l, q);
         gradient.reset(l);
+    }
+
+    private void onDrift() {
+        drifts++;
+        // Keep about the events since the estimated change, spread over the classes (at least k + 1 each).
+        long age = drift.changeAge();
+        long perClass = age == Long.MAX_VALUE ? settings.windowPerClass() : (age + labels.size() - 1) / labels.size();
+        window.retainNewest((int) Math.max(settings.k() + 1, Math.min(perClass, settings.windowPerClass())));
+        restartAverage();
+    }
+
+    private void restartAverage() {
+        if (average != null) {
+            System.arraycopy(l, 0, average, 0, l.length);
+            averagedSteps = 1;
+        }
     }
 
     /**
@@ -238,9 +291,9 @@ public final class StreamingLearner {
         return CertifiedKnn.radius(lq, lxs, mxs, classes, settings.k(), label);
     }
 
-    /** The current metric (a copy). */
+    /** The metric to publish (a copy): the running average of L, or the last iterate without averaging. */
     public MahalanobisMetric metric() {
-        return MahalanobisMetric.of(q, p, l);
+        return MahalanobisMetric.of(q, p, average != null ? average : l);
     }
 
     public Standardizer standardizer() {
@@ -264,7 +317,7 @@ public final class StreamingLearner {
     }
 
     public Counters counters() {
-        return new Counters(events, tested, correct, updates);
+        return new Counters(events, tested, correct, updates, drifts);
     }
 
     public long events() {
@@ -305,6 +358,7 @@ public final class StreamingLearner {
         }
         flush();
         System.arraycopy(newL, 0, l, 0, l.length);
+        restartAverage();
         window.refresh(standardizer, l, q);
         gradient.reset(l);
     }
@@ -321,6 +375,19 @@ public final class StreamingLearner {
 
     StepRule stepRule() {
         return stepRule;
+    }
+
+    /** The running average of L (null without averaging) and how many steps it has seen. */
+    double[] averageView() {
+        return average;
+    }
+
+    long averagedSteps() {
+        return averagedSteps;
+    }
+
+    DriftDetector driftDetector() {
+        return drift;
     }
 
     OnlineStandardizer statistics() {

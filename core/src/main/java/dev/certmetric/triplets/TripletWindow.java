@@ -119,6 +119,27 @@ public final class TripletWindow {
         }
     }
 
+    /**
+     * Keeps only the newest {@code keep} entries of every class (at least one), e.g. after a concept drift
+     * made the older ones misleading; returns how many were dropped.
+     */
+    public int retainNewest(int keep) {
+        int kept = Math.max(1, keep);
+        int dropped = 0;
+        for (int c = 0; c < rings.size(); c++) {
+            Entry[] ring = rings.get(c);
+            int[] head = heads.get(c);
+            while (head[1] > kept) {
+                int tail = Math.floorMod(head[0] - head[1], perClass);
+                ring[tail] = null;
+                head[1]--;
+                size--;
+                dropped++;
+            }
+        }
+        return dropped;
+    }
+
     /** All entries, each class oldest first. */
     public List<Entry> entries() {
         List<Entry> all = new ArrayList<>(size);
