@@ -27,6 +27,8 @@ public final class LinearGradient {
     private final double[] w;
     private final double[] mw;
     private final double[] lmw;
+    private final double[] scratchMxj;
+    private final double[] scratchMxl;
     private double[] l;
 
     private double pull;
@@ -49,6 +51,8 @@ public final class LinearGradient {
         this.w = new double[p];
         this.mw = new double[p];
         this.lmw = new double[q];
+        this.scratchMxj = new double[p];
+        this.scratchMxl = new double[p];
     }
 
     public LmnnPlObjective objective() {
@@ -92,6 +96,18 @@ public final class LinearGradient {
      */
     public double addTriplet(double[] xi, double[] lxi, double[] xj, double[] lxj,
                              double[] xl, double[] lxl, double weight) {
+        LinearAlgebra.multiplyTransposed(l, q, p, lxj, scratchMxj);
+        LinearAlgebra.multiplyTransposed(l, q, p, lxl, scratchMxl);
+        return addTriplet(xi, lxi, xj, lxj, scratchMxj, xl, lxl, scratchMxl, weight);
+    }
+
+    /**
+     * {@link #addTriplet(double[], double[], double[], double[], double[], double[], double)} with M x_j and
+     * M x_l given: M w = M x_j - M x_l then costs O(p), so an anchor with k targets and v impostors pays
+     * k + v products with L^T instead of k v.
+     */
+    public double addTriplet(double[] xi, double[] lxi, double[] xj, double[] lxj, double[] mxj,
+                             double[] xl, double[] lxl, double[] mxl, double weight) {
         triplets++;
         double dil = 0;
         double dij = 0;
@@ -108,7 +124,9 @@ public final class LinearGradient {
         }
         boolean hingeActive = delta < 1;
         // M w is needed for gamma, which is reported for every triplet, and for the perturbation gradient.
-        LinearAlgebra.multiplyTransposed(l, q, p, lw, mw);
+        for (int c = 0; c < p; c++) {
+            mw[c] = mxj[c] - mxl[c];
+        }
         double s = LinearAlgebra.dot(mw, mw);
         double gamma = delta / (2 * Math.sqrt(s) + MahalanobisMetric.EPS);
         minGamma = Math.min(minGamma, gamma);

@@ -42,7 +42,13 @@ public final class StreamingLearner {
     private final LearnerSettings settings;
     private final int p;
     private final int q;
+    /** Steps between two rebuilds of the window's cached transforms. */
+    static final int REFRESH_EVERY_STEPS = 4;
+
     private final double[] l;
+    /** L as of the last window refresh: what the cached transforms and the gradient are computed with. */
+    private final double[] frozen;
+    private int stepsSinceRefresh;
     private final StepRule stepRule;
     private final OnlineStandardizer statistics;
     private final TripletWindow window;
@@ -61,6 +67,8 @@ public final class StreamingLearner {
     private double[] targetD;
     private TripletWindow.Entry[] impostors;
     private double[] impostorD;
+    private double[][] targetMx;
+    private double[][] impostorMx;
     private final int[] found = new int[3];
 
     private long events;
@@ -91,6 +99,7 @@ public final class StreamingLearner {
             throw new IllegalArgumentException("L has " + l.length + " entries, expected " + q * p);
         }
         this.l = l;
+        this.frozen = l.clone();
         this.stepRule = stepRule != null ? stepRule
                 : StepRule.create(settings.stepRule(), settings.learningRate(), q * p);
         this.statistics = statistics;
@@ -100,7 +109,7 @@ public final class StreamingLearner {
             codes.put(labels.get(c), c);
         }
         this.gradient = new LinearGradient(settings.objective(), q, p);
-        this.gradient.reset(l);
+        this.gradient.reset(frozen);
         this.standardizer = statistics.current();
         this.events = counters.events();
         this.tested = counters.tested();
@@ -135,7 +144,7 @@ public final class StreamingLearner {
         });
         double[] x = standardizer.apply(raw);
         double[] lx = new double[q];
-        LinearAlgebra.multiply(l, q, p, x, lx);
+        LinearAlgebra.multiply(frozen, q, p, x, lx);
         events++;
 
         // One distance pass over the window serves the test k-NN, the targets and the impostors: the
@@ -200,6 +209,8 @@ public final class StreamingLearner {
             targetD = new double[k];
             impostors = new TripletWindow.Entry[m];
             impostorD = new double[m];
+            targetMx = new double[k][p];
+            impostorMx = new double[m][p];
         }
     }
 
@@ -213,11 +224,18 @@ public final class StreamingLearner {
         double[] ax = anchor.x();
         double[] alx = anchor.lx();
         for (int t = 0; t < nt; t++) {
+            LinearAlgebra.multiplyTransposed(frozen, q, p, targets[t].lx(), targetMx[t]);
+        }
+        for (int m = 0; m < ni; m++) {
+            LinearAlgebra.multiplyTransposed(frozen, q, p, impostors[m].lx(), impostorMx[m]);
+        }
+        for (int t = 0; t < nt; t++) {
             TripletWindow.Entry j = targets[t];
             gradient.addPull(ax, alx, j.x(), j.lx(), pullWeight);
             for (int m = 0; m < ni; m++) {
                 TripletWindow.Entry i = impostors[m];
-                double gamma = gradient.addTriplet(ax, alx, j.x(), j.lx(), i.x(), i.lx(), tripletWeight);
+                double gamma = gradient.addTriplet(ax, alx, j.x(), j.lx(), targetMx[t], i.x(), i.lx(), impostorMx[m],
+                        tripletWeight);
                 minMargin = Double.isNaN(minMargin) ? gamma : Math.min(minMargin, gamma);
             }
         }
@@ -226,15 +244,19 @@ public final class StreamingLearner {
     }
 
     /**
-     * Takes the pending step of a partial batch, if any, so that no event's gradient is held outside
-     * the checkpointable state. Called before every checkpoint and at end of input.
+     * Takes the pending step of a partial batch, if any, and rebuilds a stale window cache, so that no
+     * event's gradient is held outside the checkpointable state and a restored learner continues exactly
+     * as this one. Called before every checkpoint and at end of input.
      */
     public boolean flush() {
-        if (anchorsInBatch == 0) {
-            return false;
+        boolean stepped = anchorsInBatch > 0;
+        if (stepped) {
+            step();
         }
-        step();
-        return true;
+        if (stepsSinceRefresh > 0) {
+            refresh();
+        }
+        return stepped;
     }
 
     private void step() {
@@ -250,9 +272,19 @@ public final class StreamingLearner {
             }
         }
         anchorsInBatch = 0;
+        if (++stepsSinceRefresh >= REFRESH_EVERY_STEPS) {
+            refresh();
+        } else {
+            gradient.reset(frozen);
+        }
+    }
+
+    private void refresh() {
+        System.arraycopy(l, 0, frozen, 0, l.length);
         standardizer = statistics.current();
-        window.refresh(standardizer, l, q);
-        gradient.reset(l);
+        window.refresh(standardizer, frozen, q);
+        gradient.reset(frozen);
+        stepsSinceRefresh = 0;
     }
 
     private void onDrift() {
@@ -285,7 +317,7 @@ public final class StreamingLearner {
         for (int i = 0; i < n; i++) {
             TripletWindow.Entry e = entries.get(i);
             lxs[i] = e.lx();
-            LinearAlgebra.multiplyTransposed(l, q, p, e.lx(), mxs[i]);
+            LinearAlgebra.multiplyTransposed(frozen, q, p, e.lx(), mxs[i]);
             classes[i] = e.label();
         }
         return CertifiedKnn.radius(lq, lxs, mxs, classes, settings.k(), label);
@@ -359,8 +391,7 @@ public final class StreamingLearner {
         flush();
         System.arraycopy(newL, 0, l, 0, l.length);
         restartAverage();
-        window.refresh(standardizer, l, q);
-        gradient.reset(l);
+        refresh();
     }
 
     /** A copy of the running preprocessing statistics (e.g. to merge learners exactly). */
@@ -400,6 +431,6 @@ public final class StreamingLearner {
     }
 
     void refreshWindow() {
-        window.refresh(standardizer, l, q);
+        refresh();
     }
 }
