@@ -5,6 +5,7 @@ import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.kafka.KafkaClientProperties;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -56,19 +57,38 @@ public final class LearnerJob {
         return "certmetric-learner-" + config.modelName();
     }
 
-    /** Job-level Flink settings: exactly-once checkpoints, restarts, no Kryo fallback. */
+    /**
+     * Job-level Flink settings: exactly-once checkpoints retained on cancellation (so a cancelled or
+     * failed job can be resumed from its last checkpoint), no Kryo fallback. No restart strategy: a job
+     * setting would override the cluster's, so the job takes whatever the cluster configures (the README
+     * recommends exponential-delay with unbounded attempts); {@link #localConfiguration} adds one for the
+     * in-process MiniCluster.
+     */
     public static Configuration flinkConfiguration(CertmetricConfig config) {
         Configuration conf = new Configuration();
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpointIntervalMs()));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, true);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(500));
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
+                ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         // Chained operators hand records on by reference instead of a serializer copy: every operator
         // of the job emits fresh objects and keeps none of its inputs (the learner clones the features).
         conf.set(PipelineOptions.OBJECT_REUSE, true);
+        return conf;
+    }
+
+    /**
+     * {@link #flinkConfiguration} plus the restart strategy of the in-process MiniCluster, where a failed
+     * task is redeployed at once (no TaskManager heartbeat to wait for): exponential delay from 100 ms,
+     * unbounded attempts, as recommended for clusters.
+     */
+    public static Configuration localConfiguration(CertmetricConfig config) {
+        Configuration conf = flinkConfiguration(config);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "exponential-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_INITIAL_BACKOFF, Duration.ofMillis(100));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_MAX_BACKOFF, Duration.ofSeconds(10));
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS, Integer.MAX_VALUE);
         return conf;
     }
 

@@ -38,7 +38,7 @@ public final class LocalLearner implements AutoCloseable {
      * @param webUiPort 0 = no web UI, else the port of Flink's web UI on 127.0.0.1
      */
     public static LocalLearner start(CertmetricConfig config, EventRange range, int webUiPort) throws Exception {
-        Configuration conf = LearnerJob.flinkConfiguration(config);
+        Configuration conf = LearnerJob.localConfiguration(config);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");

@@ -2,13 +2,31 @@ package dev.certmetric.learner;
 
 import dev.certmetric.config.BadInputException;
 import dev.certmetric.config.CertmetricConfig;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LearnerJobArgsTest {
+    @Test
+    void theJobLeavesTheRestartStrategyToTheClusterAndRetainsCheckpoints() {
+        Configuration job = LearnerJob.flinkConfiguration(CertmetricConfig.defaults());
+        assertFalse(job.contains(RestartStrategyOptions.RESTART_STRATEGY),
+                "a job-level restart strategy would override the cluster's");
+        assertEquals(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION,
+                job.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION));
+        Configuration local = LearnerJob.localConfiguration(CertmetricConfig.defaults());
+        assertEquals("exponential-delay", local.get(RestartStrategyOptions.RESTART_STRATEGY));
+        assertEquals(Integer.MAX_VALUE, local.get(RestartStrategyOptions.RESTART_STRATEGY_EXPONENTIAL_DELAY_ATTEMPTS));
+    }
+
+
     @Test
     void jobArgumentsParseLikeTheCli() {
         CertmetricConfig c = LearnerJob.parseArgs(new String[] {"--bootstrap", "h:1",
