@@ -10,6 +10,9 @@ import dev.certmetric.objective.LinearGradient;
 import dev.certmetric.objective.ObjectiveValue;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
+import dev.certmetric.snapshot.Exemplar;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.TrainingStats;
 import dev.certmetric.triplets.TripletWindow;
 
 import java.util.ArrayList;
@@ -127,6 +130,53 @@ public final class StreamingLearner {
             this.average = null;
         }
         this.drift = drift;
+    }
+
+    /**
+     * A learner that carries on from a published snapshot when no checkpoint is left (a fresh start of
+     * a job whose model already exists): the snapshot's L (also as the running average), its
+     * preprocessing as the running statistics over its {@code eventsSeen} events, its classes, its
+     * counters, and its exemplars as the window. Exemplars are published preprocessed; each enters the
+     * window as {@code mean + std * x}, which the same statistics map back to exactly {@code x} (the rows
+     * are unit-norm, so the lost scale does not matter). The step rule starts afresh.
+     *
+     * @throws IllegalArgumentException if the snapshot's shape does not fit {@code settings} (its rank)
+     */
+    public static StreamingLearner seededFrom(MetricSnapshot snapshot, LearnerSettings settings) {
+        int p = snapshot.p();
+        if (settings.rankFor(p) != snapshot.q()) {
+            throw new IllegalArgumentException("snapshot v" + snapshot.version() + " has rank " + snapshot.q()
+                    + " but learner.rank gives " + settings.rankFor(p) + " for p = " + p);
+        }
+        Standardizer pre = snapshot.preprocessing();
+        double[] mean = pre.mean();
+        double[] std = pre.std();
+        TrainingStats stats = snapshot.trainingStats();
+        long n = Math.max(1, stats.eventsSeen());
+        double[] m2 = new double[p];
+        for (int f = 0; f < p; f++) {
+            m2[f] = std[f] * std[f] * n;
+        }
+        long correct = Math.round(stats.prequentialAccuracy() * stats.eventsSeen());
+        StreamingLearner learner = new StreamingLearner(settings, p, snapshot.l(), null,
+                OnlineStandardizer.restore(n, mean, m2), new ArrayList<>(snapshot.classes()),
+                new Counters(stats.eventsSeen(), stats.eventsSeen(), correct, stats.updates(), 0), null, 0,
+                DriftDetectors.create(settings.driftDetector(), settings.driftThreshold()));
+        long timestamp = snapshot.createdAt().toEpochMilli();
+        for (Exemplar e : snapshot.exemplars()) {
+            double[] x = e.features();
+            double[] raw = new double[p];
+            for (int f = 0; f < p; f++) {
+                raw[f] = mean[f] + std[f] * x[f];
+            }
+            Integer code = learner.codes.get(e.label());
+            if (code == null) {
+                throw new IllegalArgumentException("exemplar label '" + e.label() + "' is not among the snapshot's classes");
+            }
+            learner.restoreWindowEntry(code, timestamp, raw);
+        }
+        learner.refreshWindow();
+        return learner;
     }
 
     /** Event counters, as checkpointed. */
