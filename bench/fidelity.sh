@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Reproduces the fidelity table of BENCHMARKS.md: the reference implementation's protocol
 # (10 rounds of random 70/30 splits, mu 0.34, lambda 20, tau 0.27, k 3, v 10, noise after
-# preprocessing) on every bundled dataset. JSON and HTML reports land in target/fidelity/.
+# preprocessing) on every bundled dataset, then on the larger sets of bench/datasets (segment with
+# every method; letter, too large for the batch optimiser's triplets, with euclidean and sgd-pl).
+# JSON and HTML reports land in target/fidelity/. ROUNDS=3 bench/fidelity.sh for a quick look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f cli/target/certmetric.jar ] || mvn -q -B package -DskipTests
+rounds="${ROUNDS:-10}"
 mkdir -p target/fidelity
-for d in iris wine wdbc breast-cancer ionosphere vehicle heart-scale glass zoo; do
-  java -jar cli/target/certmetric.jar evaluate --data "$d" --rounds 10 --seed 42 \
+run() {
+  local data="$1" name="$2"; shift 2
+  echo "== $name"
+  java -jar cli/target/certmetric.jar evaluate --data "$data" --rounds "$rounds" --seed 42 \
     --mu 0.34 --lambda 20 --tau 0.27 --k 3 --impostors 10 \
-    --json "target/fidelity/$d.json" --report "target/fidelity/$d.html"
+    --json "target/fidelity/$name.json" --report "target/fidelity/$name.html" "$@"
+}
+for d in iris wine wdbc breast-cancer ionosphere vehicle heart-scale glass zoo; do
+  run "$d" "$d"
 done
+run bench/datasets/segment.csv segment
+run bench/datasets/letter.csv letter --methods euclidean,sgd-pl
