@@ -3,7 +3,6 @@ package dev.certmetric.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import dev.certmetric.config.BadInputException;
 import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.train.LearnerSettings;
 
@@ -20,157 +19,142 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The job's configuration: immutable, serializable (it travels inside the Flink job graph), loaded
  * from {@code config/certmetric.yaml} (the same file is bundled on the classpath as
  * {@code certmetric.yaml} with the defaults) plus command-line overrides by dotted key.
  *
- * <p>Every value is checked; a bad one raises {@link BadInputException} naming its key and the
- * accepted range. Unknown keys are rejected too (a typo would otherwise silently take a default).
+ * <p>Every key is declared once, in {@link #DEF}, with its type, default, accepted range and doc; the
+ * bundled YAML and the reference table in the docs are renderings of that table. Every value is
+ * checked; a bad one raises {@link BadInputException} naming its key and the accepted range. Unknown
+ * keys are rejected too (a typo would otherwise silently take a default).
  */
 public final class CertmetricConfig implements Serializable {
-    private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 2L;
     /** Classpath resource holding the documented defaults. */
     public static final String RESOURCE = "certmetric.yaml";
-    private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
-    private static final String KAFKA_PROPERTIES = "kafka.properties";
-
-    /** Every scalar key with its default (the documented values of config/certmetric.yaml). */
-    static final Map<String, String> DEFAULTS;
     /**
      * Default of {@code snapshots.max-bytes}: 64 MiB. A p = 784 snapshot with hundreds of exemplars is
      * about 9 MB of JSON, far above Kafka's 1 MB record defaults.
      */
     public static final int DEFAULT_SNAPSHOT_MAX_BYTES = 64 * 1024 * 1024;
 
-    static {
-        LearnerSettings d = LearnerSettings.DEFAULT;
-        Map<String, String> m = new LinkedHashMap<>();
-        m.put("kafka.bootstrap-servers", "localhost:9092");
-        m.put("topics.events", "certmetric.events");
-        m.put("topics.dead-letters", "certmetric.events.dlq");
-        m.put("topics.snapshots", "certmetric.snapshots");
-        m.put("model.name", "certmetric");
-        m.put("learner.k", String.valueOf(d.k()));
-        m.put("learner.impostors", String.valueOf(d.impostors()));
-        m.put("learner.mu", String.valueOf(d.mu()));
-        m.put("learner.lambda", String.valueOf(d.lambda()));
-        m.put("learner.tau", String.valueOf(d.tau()));
-        m.put("learner.rank", String.valueOf(d.rank()));
-        m.put("learner.window.per-class", String.valueOf(d.windowPerClass()));
-        m.put("learner.window.millis", String.valueOf(d.windowMillis()));
-        m.put("learner.batch-size", String.valueOf(d.batchSize()));
-        m.put("learner.step-rule", d.stepRule());
-        m.put("learner.learning-rate", String.valueOf(d.learningRate()));
-        m.put("learner.certify-every", String.valueOf(d.certifyEvery()));
-        m.put("learner.average-steps", String.valueOf(d.averageSteps()));
-        m.put("learner.drift.detector", d.driftDetector());
-        m.put("learner.drift.threshold", String.valueOf(d.driftThreshold()));
-        m.put("learner.parallelism", "1");
-        m.put("learner.sync-merged", "true");
-        m.put("snapshots.every-updates", "50");
-        m.put("snapshots.every-millis", "1000");
-        m.put("snapshots.exemplars-per-class", "50");
-        m.put("snapshots.max-bytes", String.valueOf(DEFAULT_SNAPSHOT_MAX_BYTES));
-        m.put("checkpoint.interval-ms", "1000");
-        m.put("events.dimension", "0");
-        m.put("events.max-bytes", "65536");
-        m.put("metrics.port", "9249");
-        DEFAULTS = Collections.unmodifiableMap(m);
-    }
+    /** The table of every key. */
+    public static final ConfigDef DEF = new ConfigDef();
+    private static final LearnerSettings D = LearnerSettings.DEFAULT;
 
-    private final String bootstrapServers;
+    public static final ConfigKey<String> BOOTSTRAP_SERVERS = DEF.define(ConfigKey.text("kafka.bootstrap-servers",
+            "localhost:9092", 10_000, "host:port[,host:port...]", "Kafka bootstrap servers."));
+    public static final ConfigDef.Mapping KAFKA_PROPERTIES = DEF.mapping("kafka.properties",
+            "Pass-through client properties for every Kafka client of the job (source, sinks, readers), e.g. "
+                    + "security.protocol, sasl.*, ssl.*.");
+    public static final ConfigKey<String> EVENTS_TOPIC = DEF.define(ConfigKey.topic("topics.events",
+            "certmetric.events", "Labelled events (JSON) read by the learner."));
+    public static final ConfigKey<String> DEAD_LETTERS_TOPIC = DEF.define(ConfigKey.topic("topics.dead-letters",
+            "certmetric.events.dlq", "Dead-letter topic: invalid events with their original bytes and reason headers."));
+    public static final ConfigKey<String> SNAPSHOTS_TOPIC = DEF.define(ConfigKey.topic("topics.snapshots",
+            "certmetric.snapshots", "Compacted topic of published metric snapshots, key = model name."));
+    public static final ConfigKey<String> MODEL_NAME = DEF.define(ConfigKey.text("model.name", "certmetric", 200,
+            "a non-blank name", "Model name: the key of every snapshot record; versions increase per name."));
+    public static final ConfigKey<Integer> K = DEF.define(ConfigKey.integer("learner.k", D.k(), 1, 50,
+            "Target neighbours per anchor, and the k of the prequential k-NN test."));
+    public static final ConfigKey<Integer> IMPOSTORS = DEF.define(ConfigKey.integer("learner.impostors",
+            D.impostors(), 1, 200, "Impostors per anchor."));
+    public static final ConfigKey<Double> MU = DEF.define(ConfigKey.real("learner.mu", D.mu(), 0, false, 1,
+            "Pull weight."));
+    public static final ConfigKey<Double> LAMBDA = DEF.define(ConfigKey.real("learner.lambda", D.lambda(), 0, false,
+            1e6, "Perturbation-loss weight."));
+    public static final ConfigKey<Double> TAU = DEF.define(ConfigKey.real("learner.tau", D.tau(), 0, false, 10,
+            "Desired adversarial margin, in the units of the preprocessed (unit-norm) inputs."));
+    public static final ConfigKey<Integer> RANK = DEF.define(ConfigKey.integer("learner.rank", D.rank(), 0, 65536,
+            "Rank q of L; 0 = full rank (q = p). A rank of 32-64 keeps large p fast."));
+    public static final ConfigKey<Integer> WINDOW_PER_CLASS = DEF.define(ConfigKey.integer("learner.window.per-class",
+            D.windowPerClass(), 2, 100_000, "Most recent events kept per class (more than learner.k)."));
+    public static final ConfigKey<Long> WINDOW_MILLIS = DEF.define(ConfigKey.longInteger("learner.window.millis",
+            D.windowMillis(), 0, Long.MAX_VALUE, "Event-time bound of the window in ms; 0 = no time bound."));
+    public static final ConfigKey<Integer> BATCH_SIZE = DEF.define(ConfigKey.integer("learner.batch-size",
+            D.batchSize(), 1, 10_000, "Anchors per gradient step."));
+    public static final ConfigKey<String> STEP_RULE = DEF.define(ConfigKey.choice("learner.step-rule", D.stepRule(),
+            List.of("adam", "adagrad"), "Step rule."));
+    public static final ConfigKey<Double> LEARNING_RATE = DEF.define(ConfigKey.real("learner.learning-rate",
+            D.learningRate(), 0, true, 10, "Step size of the step rule."));
+    public static final ConfigKey<Integer> CERTIFY_EVERY = DEF.define(ConfigKey.integer("learner.certify-every",
+            D.certifyEvery(), 0, Integer.MAX_VALUE,
+            "Compute the prequential certified radius for one event in this many; 0 = never."));
+    public static final ConfigKey<Integer> AVERAGE_STEPS = DEF.define(ConfigKey.integer("learner.average-steps",
+            D.averageSteps(), 0, 1_000_000, "Horizon, in gradient steps, of the running average of L that snapshots "
+                    + "publish (iterate averaging removes most of the noise of a constant step size); 0 = publish "
+                    + "the last iterate."));
+    public static final ConfigKey<String> DRIFT_DETECTOR = DEF.define(ConfigKey.choice("learner.drift.detector",
+            D.driftDetector(), DriftDetectors.NAMES, "Detector of a rise in the prequential error. On a drift the "
+                    + "window keeps about the events since the estimated change and the average restarts."));
+    public static final ConfigKey<Double> DRIFT_THRESHOLD = DEF.define(ConfigKey.real("learner.drift.threshold",
+            D.driftThreshold(), 0, true, 1e6, "Page-Hinkley alarm threshold; larger = fewer, later alarms."));
+    public static final ConfigKey<Integer> PARALLELISM = DEF.define(ConfigKey.integer("learner.parallelism", 1, 1, 256,
+            "Data-parallel learner workers; their models are merged into one lineage."));
+    public static final ConfigKey<Boolean> SYNC_MERGED = DEF.define(ConfigKey.bool("learner.sync-merged", true,
+            "With parallelism > 1 in an unbounded job, every worker adopts each committed merged model (read back "
+                    + "from the snapshots topic): periodic model averaging."));
+    public static final ConfigKey<Long> SNAPSHOT_EVERY_UPDATES = DEF.define(ConfigKey.longInteger(
+            "snapshots.every-updates", 50, 1, 1_000_000_000,
+            "Publish a snapshot after this many gradient updates (summed over workers)."));
+    public static final ConfigKey<Long> SNAPSHOT_EVERY_MILLIS = DEF.define(ConfigKey.longInteger(
+            "snapshots.every-millis", 1000, 0, 86_400_000,
+            "... or after this many ms if anything was learned since the last one; 0 = only by update count."));
+    public static final ConfigKey<Integer> EXEMPLARS_PER_CLASS = DEF.define(ConfigKey.integer(
+            "snapshots.exemplars-per-class", 50, 1, 100_000, "Exemplars per class carried by each snapshot (the "
+                    + "most recent window entries, preprocessed), capped at learner.window.per-class."));
+    public static final ConfigKey<Integer> SNAPSHOT_MAX_BYTES = DEF.define(ConfigKey.integer("snapshots.max-bytes",
+            DEFAULT_SNAPSHOT_MAX_BYTES, 1024 * 1024, 1024 * 1024 * 1024, "Largest snapshot record in bytes: the "
+                    + "snapshot topic's max.message.bytes (when certmetric creates it), the snapshot producer's "
+                    + "max.request.size (records are also zstd-compressed) and the snapshot consumers' fetch sizes. "
+                    + "A p=784 snapshot with 500 exemplars is about 9 MB of JSON; Kafka's defaults allow 1 MB. An "
+                    + "existing topic keeps its own max.message.bytes."));
+    public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS = DEF.define(ConfigKey.longInteger(
+            "checkpoint.interval-ms", 1000, 100, 3_600_000, "Flink checkpoint interval in ms. Snapshots become "
+                    + "visible to read_committed consumers when the checkpoint after their publication completes."));
+    public static final ConfigKey<Integer> EVENTS_DIMENSION = DEF.define(ConfigKey.integer("events.dimension", 0, 0,
+            65536, "Feature count every event must have; 0 = fixed by the first valid event. Events of another "
+                    + "dimension go to the dead-letter topic."));
+    public static final ConfigKey<Integer> EVENTS_MAX_BYTES = DEF.define(ConfigKey.integer("events.max-bytes", 65536,
+            64, 10 * 1024 * 1024, "Largest accepted event record value in bytes; larger ones go to the dead-letter "
+                    + "topic."));
+    public static final ConfigKey<Integer> METRICS_PORT = DEF.define(ConfigKey.integer("metrics.port", 9249, 0, 65535,
+            "Port of the Prometheus /metrics endpoint; 0 = off."));
+
+    /** Header of the rendered YAML. */
+    static final String YAML_HEADER = """
+            certmetric configuration. Every key is optional: a missing key takes the default shown here.
+            Load with `--config FILE`; single keys can be overridden on the command line with
+            `--set key=value` (dotted key as below, e.g. --set learner.parallelism=2).
+            A bad value is rejected with the key's name and its accepted range.
+            This file is generated from the key table (CertmetricConfig.DEF); a test keeps them equal.""";
+
+    private final Map<String, Serializable> values;
     private final TreeMap<String, String> kafkaProperties;
-    private final String eventsTopic;
-    private final String deadLettersTopic;
-    private final String snapshotsTopic;
-    private final String modelName;
-    // LearnerSettings fields (the record is not Serializable; see learnerSettings()).
-    private final int k;
-    private final int impostors;
-    private final double mu;
-    private final double lambda;
-    private final double tau;
-    private final int rank;
-    private final int windowPerClass;
-    private final long windowMillis;
-    private final int batchSize;
-    private final String stepRule;
-    private final double learningRate;
-    private final int certifyEvery;
-    private final int averageSteps;
-    private final String driftDetector;
-    private final double driftThreshold;
-    private final int parallelism;
-    private final boolean syncMerged;
-    private final long snapshotEveryUpdates;
-    private final long snapshotEveryMillis;
-    private final int exemplarsPerClass;
-    private final int snapshotMaxBytes;
-    private final long checkpointIntervalMs;
-    private final int eventsDimension;
-    private final int eventsMaxBytes;
-    private final int metricsPort;
     /** Test hook: the learner throws once after this many events in this JVM (0 = never). */
     private final long failAfterEvents;
 
-    private CertmetricConfig(Map<String, String> v, Map<String, String> props, long failAfterEvents) {
-        this.bootstrapServers = nonBlank(v, "kafka.bootstrap-servers", "host:port[,host:port...]");
+    private CertmetricConfig(Map<String, String> raw, Map<String, String> props, long failAfterEvents) {
+        Map<String, Serializable> typed = new LinkedHashMap<>();
+        for (ConfigKey<?> key : DEF.keys().values()) {
+            typed.put(key.name(), key.value(raw.get(key.name())));
+        }
+        this.values = Collections.unmodifiableMap(typed);
         this.kafkaProperties = new TreeMap<>(props);
-        this.eventsTopic = topic(v, "topics.events");
-        this.deadLettersTopic = topic(v, "topics.dead-letters");
-        this.snapshotsTopic = topic(v, "topics.snapshots");
-        String name = nonBlank(v, "model.name", "a non-blank name of at most 200 characters");
-        if (name.length() > 200) {
-            throw bad("model.name", name, "a non-blank name of at most 200 characters");
-        }
-        this.modelName = name;
-        this.k = (int) integer(v, "learner.k", 1, 50);
-        this.impostors = (int) integer(v, "learner.impostors", 1, 200);
-        this.mu = real(v, "learner.mu", 0, 1);
-        this.lambda = real(v, "learner.lambda", 0, 1e6);
-        this.tau = real(v, "learner.tau", 0, 10);
-        this.rank = (int) integer(v, "learner.rank", 0, 65536);
-        this.windowPerClass = (int) integer(v, "learner.window.per-class", k + 1, 100_000);
-        this.windowMillis = integer(v, "learner.window.millis", 0, Long.MAX_VALUE);
-        this.batchSize = (int) integer(v, "learner.batch-size", 1, 10_000);
-        this.stepRule = v.get("learner.step-rule");
-        if (!"adam".equals(stepRule) && !"adagrad".equals(stepRule)) {
-            throw bad("learner.step-rule", stepRule, "adam | adagrad");
-        }
-        double rate = real(v, "learner.learning-rate", 0, 10);
-        if (!(rate > 0)) {
-            throw bad("learner.learning-rate", v.get("learner.learning-rate"), "(0, 10]");
-        }
-        this.learningRate = rate;
-        this.certifyEvery = (int) integer(v, "learner.certify-every", 0, Integer.MAX_VALUE);
-        this.averageSteps = (int) integer(v, "learner.average-steps", 0, 1_000_000);
-        this.driftDetector = v.get("learner.drift.detector").trim();
-        if (!DriftDetectors.NAMES.contains(driftDetector)) {
-            throw bad("learner.drift.detector", driftDetector, String.join(" | ", DriftDetectors.NAMES));
-        }
-        this.driftThreshold = real(v, "learner.drift.threshold", 0, 1e6);
-        if (!(driftThreshold > 0)) {
-            throw bad("learner.drift.threshold", v.get("learner.drift.threshold"), "(0, 1e6]");
-        }
-        this.parallelism = (int) integer(v, "learner.parallelism", 1, 256);
-        String sync = v.get("learner.sync-merged").trim().toLowerCase(java.util.Locale.ROOT);
-        if (!sync.equals("true") && !sync.equals("false")) {
-            throw bad("learner.sync-merged", v.get("learner.sync-merged"), "true | false");
-        }
-        this.syncMerged = Boolean.parseBoolean(sync);
-        this.snapshotEveryUpdates = integer(v, "snapshots.every-updates", 1, 1_000_000_000);
-        this.snapshotEveryMillis = integer(v, "snapshots.every-millis", 0, 86_400_000);
-        this.exemplarsPerClass = (int) integer(v, "snapshots.exemplars-per-class", 1, 100_000);
-        this.snapshotMaxBytes = (int) integer(v, "snapshots.max-bytes", 1024 * 1024, 1024 * 1024 * 1024);
-        this.checkpointIntervalMs = integer(v, "checkpoint.interval-ms", 100, 3_600_000);
-        this.eventsDimension = (int) integer(v, "events.dimension", 0, 65536);
-        this.eventsMaxBytes = (int) integer(v, "events.max-bytes", 64, 10 * 1024 * 1024);
-        this.metricsPort = (int) integer(v, "metrics.port", 0, 65535);
         this.failAfterEvents = failAfterEvents;
-        learnerSettings(); // cross-field checks of the core settings
+        if (windowPerClass() <= k()) {
+            throw new BadInputException("config key learner.window.per-class = '" + windowPerClass()
+                    + "' is invalid; accepted: more than learner.k = " + k());
+        }
+        learnerSettings(); // the core settings' own cross-field checks
+    }
+
+    /** The typed value of a key. */
+    @SuppressWarnings("unchecked")
+    public <T extends Serializable> T get(ConfigKey<T> key) {
+        return (T) values.get(key.name());
     }
 
     /** The defaults (those of the bundled certmetric.yaml). */
@@ -217,7 +201,7 @@ public final class CertmetricConfig implements Serializable {
 
     /** Collects values by dotted key; {@link #build()} validates. */
     public static final class Builder {
-        private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+        private final Map<String, String> values = new LinkedHashMap<>(defaultValues());
         private final Map<String, String> properties = new TreeMap<>();
         private long failAfterEvents;
 
@@ -226,8 +210,9 @@ public final class CertmetricConfig implements Serializable {
 
         /** Sets one key (as in the YAML file, dotted); {@code kafka.properties.X} sets client property X. */
         public Builder set(String key, String value) {
-            if (key.startsWith(KAFKA_PROPERTIES + ".")) {
-                String prop = key.substring(KAFKA_PROPERTIES.length() + 1);
+            String prefix = KAFKA_PROPERTIES.name() + ".";
+            if (key.startsWith(prefix)) {
+                String prop = key.substring(prefix.length());
                 if (prop.isBlank()) {
                     throw new BadInputException("config key " + key + ": empty Kafka property name");
                 }
@@ -236,7 +221,7 @@ public final class CertmetricConfig implements Serializable {
             }
             if (!values.containsKey(key)) {
                 throw new BadInputException("unknown config key '" + key + "'; known keys: "
-                        + String.join(", ", DEFAULTS.keySet()) + ", kafka.properties.*");
+                        + String.join(", ", DEF.keys().keySet()) + ", kafka.properties.*");
             }
             if (value == null) {
                 throw new BadInputException("config key " + key + " has no value");
@@ -269,7 +254,7 @@ public final class CertmetricConfig implements Serializable {
                 Map.Entry<String, JsonNode> e = it.next();
                 String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
                 JsonNode v = e.getValue();
-                if (key.equals(KAFKA_PROPERTIES)) {
+                if (key.equals(KAFKA_PROPERTIES.name())) {
                     if (v.isNull()) {
                         continue;
                     }
@@ -315,46 +300,43 @@ public final class CertmetricConfig implements Serializable {
         }
     }
 
-    /** Every scalar key's value, dotted, in file order. */
+    /** Every key's default, rendered, in table order. */
+    public static Map<String, String> defaultValues() {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (ConfigKey<?> key : DEF.keys().values()) {
+            m.put(key.name(), render(key, key.defaultValue()));
+        }
+        return m;
+    }
+
+    /** Every scalar key's value, dotted, in table order. */
     public Map<String, String> flatten() {
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("kafka.bootstrap-servers", bootstrapServers);
-        m.put("topics.events", eventsTopic);
-        m.put("topics.dead-letters", deadLettersTopic);
-        m.put("topics.snapshots", snapshotsTopic);
-        m.put("model.name", modelName);
-        m.put("learner.k", String.valueOf(k));
-        m.put("learner.impostors", String.valueOf(impostors));
-        m.put("learner.mu", String.valueOf(mu));
-        m.put("learner.lambda", String.valueOf(lambda));
-        m.put("learner.tau", String.valueOf(tau));
-        m.put("learner.rank", String.valueOf(rank));
-        m.put("learner.window.per-class", String.valueOf(windowPerClass));
-        m.put("learner.window.millis", String.valueOf(windowMillis));
-        m.put("learner.batch-size", String.valueOf(batchSize));
-        m.put("learner.step-rule", stepRule);
-        m.put("learner.learning-rate", String.valueOf(learningRate));
-        m.put("learner.certify-every", String.valueOf(certifyEvery));
-        m.put("learner.average-steps", String.valueOf(averageSteps));
-        m.put("learner.drift.detector", driftDetector);
-        m.put("learner.drift.threshold", String.valueOf(driftThreshold));
-        m.put("learner.parallelism", String.valueOf(parallelism));
-        m.put("learner.sync-merged", String.valueOf(syncMerged));
-        m.put("snapshots.every-updates", String.valueOf(snapshotEveryUpdates));
-        m.put("snapshots.every-millis", String.valueOf(snapshotEveryMillis));
-        m.put("snapshots.exemplars-per-class", String.valueOf(exemplarsPerClass));
-        m.put("snapshots.max-bytes", String.valueOf(snapshotMaxBytes));
-        m.put("checkpoint.interval-ms", String.valueOf(checkpointIntervalMs));
-        m.put("events.dimension", String.valueOf(eventsDimension));
-        m.put("events.max-bytes", String.valueOf(eventsMaxBytes));
-        m.put("metrics.port", String.valueOf(metricsPort));
+        for (ConfigKey<?> key : DEF.keys().values()) {
+            m.put(key.name(), render(key, values.get(key.name())));
+        }
         return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T extends Serializable> String render(ConfigKey<T> key, Object value) {
+        return key.render((T) value);
+    }
+
+    /** All known scalar keys. */
+    public static List<String> keys() {
+        return List.copyOf(DEF.keys().keySet());
+    }
+
+    /** The bundled YAML's text, rendered from the key table. */
+    public static String defaultYaml() {
+        return DEF.yaml(YAML_HEADER);
     }
 
     // ---- typed accessors
 
     public String bootstrapServers() {
-        return bootstrapServers;
+        return get(BOOTSTRAP_SERVERS);
     }
 
     /** Pass-through Kafka client properties (a copy). */
@@ -369,50 +351,59 @@ public final class CertmetricConfig implements Serializable {
     }
 
     public String eventsTopic() {
-        return eventsTopic;
+        return get(EVENTS_TOPIC);
     }
 
     public String deadLettersTopic() {
-        return deadLettersTopic;
+        return get(DEAD_LETTERS_TOPIC);
     }
 
     public String snapshotsTopic() {
-        return snapshotsTopic;
+        return get(SNAPSHOTS_TOPIC);
     }
 
     public String modelName() {
-        return modelName;
+        return get(MODEL_NAME);
+    }
+
+    private int k() {
+        return get(K);
+    }
+
+    private int windowPerClass() {
+        return get(WINDOW_PER_CLASS);
     }
 
     /** The core learner's settings (built on each call: the record is not serializable). */
     public LearnerSettings learnerSettings() {
         try {
-            return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                    stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold);
+            return new LearnerSettings(get(K), get(IMPOSTORS), get(MU), get(LAMBDA), get(TAU), get(RANK),
+                    get(WINDOW_PER_CLASS), get(WINDOW_MILLIS), get(BATCH_SIZE), get(STEP_RULE), get(LEARNING_RATE),
+                    get(CERTIFY_EVERY), get(AVERAGE_STEPS), get(DRIFT_DETECTOR), get(DRIFT_THRESHOLD));
         } catch (IllegalArgumentException e) {
             throw new BadInputException("learner." + e.getMessage(), e);
         }
     }
 
     public int parallelism() {
-        return parallelism;
+        return get(PARALLELISM);
     }
 
     /** With parallelism > 1 in an unbounded job: workers adopt every committed merged model. */
     public boolean syncMergedModel() {
-        return syncMerged;
+        return get(SYNC_MERGED);
     }
 
     public long snapshotEveryUpdates() {
-        return snapshotEveryUpdates;
+        return get(SNAPSHOT_EVERY_UPDATES);
     }
 
     public long snapshotEveryMillis() {
-        return snapshotEveryMillis;
+        return get(SNAPSHOT_EVERY_MILLIS);
     }
 
     public int exemplarsPerClass() {
-        return exemplarsPerClass;
+        return get(EXEMPLARS_PER_CLASS);
     }
 
     /**
@@ -420,24 +411,24 @@ public final class CertmetricConfig implements Serializable {
      * creates it), the snapshot sink's {@code max.request.size} and the snapshot consumers' fetch sizes.
      */
     public int snapshotMaxBytes() {
-        return snapshotMaxBytes;
+        return get(SNAPSHOT_MAX_BYTES);
     }
 
     public long checkpointIntervalMs() {
-        return checkpointIntervalMs;
+        return get(CHECKPOINT_INTERVAL_MS);
     }
 
     /** Required feature count; 0 = fixed by the first valid event. */
     public int eventsDimension() {
-        return eventsDimension;
+        return get(EVENTS_DIMENSION);
     }
 
     public int eventsMaxBytes() {
-        return eventsMaxBytes;
+        return get(EVENTS_MAX_BYTES);
     }
 
     public int metricsPort() {
-        return metricsPort;
+        return get(METRICS_PORT);
     }
 
     public long failAfterEvents() {
@@ -447,66 +438,5 @@ public final class CertmetricConfig implements Serializable {
     @Override
     public String toString() {
         return "CertmetricConfig" + flatten() + (kafkaProperties.isEmpty() ? "" : " kafka.properties=" + kafkaProperties.keySet());
-    }
-
-    // ---- parsing helpers
-
-    private static BadInputException bad(String key, Object value, String range) {
-        return new BadInputException("config key " + key + " = '" + value + "' is invalid; accepted: " + range);
-    }
-
-    private static String nonBlank(Map<String, String> v, String key, String range) {
-        String s = v.get(key);
-        if (s == null || s.isBlank()) {
-            throw bad(key, s, range);
-        }
-        return s.trim();
-    }
-
-    private static String topic(Map<String, String> v, String key) {
-        String s = v.get(key);
-        if (s == null || !TOPIC.matcher(s).matches() || s.equals(".") || s.equals("..")) {
-            throw bad(key, s, "a Kafka topic name: 1-249 characters of [a-zA-Z0-9._-]");
-        }
-        return s;
-    }
-
-    private static long integer(Map<String, String> v, String key, long min, long max) {
-        String s = v.get(key);
-        String range = "[" + min + ", " + (max == Long.MAX_VALUE ? "inf" : String.valueOf(max)) + "]";
-        long value;
-        try {
-            value = Long.parseLong(s.trim().replace("_", ""));
-        } catch (NumberFormatException | NullPointerException e) {
-            throw bad(key, s, "an integer in " + range);
-        }
-        if (value < min || value > max) {
-            throw bad(key, s, "an integer in " + range);
-        }
-        return value;
-    }
-
-    private static double real(Map<String, String> v, String key, double min, double max) {
-        String s = v.get(key);
-        String range = "[" + fmt(min) + ", " + fmt(max) + "]";
-        double value;
-        try {
-            value = Double.parseDouble(s.trim());
-        } catch (NumberFormatException | NullPointerException e) {
-            throw bad(key, s, "a number in " + range);
-        }
-        if (!(value >= min && value <= max)) {
-            throw bad(key, s, "a number in " + range);
-        }
-        return value;
-    }
-
-    private static String fmt(double d) {
-        return d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
-    }
-
-    /** All known scalar keys. */
-    public static List<String> keys() {
-        return List.copyOf(DEFAULTS.keySet());
     }
 }

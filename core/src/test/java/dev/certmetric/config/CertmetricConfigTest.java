@@ -18,25 +18,51 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CertmetricConfigTest {
 
+    /** Set to regenerate config/certmetric.yaml and the table of docs/CONFIG.md from the key table. */
+    private static final boolean REGENERATE = Boolean.getBoolean("certmetric.regenerate-config-docs");
+    private static final String TABLE_BEGIN = "<!-- config-table:begin -->\n";
+    private static final String TABLE_END = "<!-- config-table:end -->";
+
     @Test
-    void bundledYamlDocumentsExactlyTheDefaults() throws IOException {
+    void theYamlFileIsTheRenderingOfTheKeyTable() throws IOException {
+        Path file = Path.of("../config/certmetric.yaml");
+        if (REGENERATE) {
+            Files.writeString(file, CertmetricConfig.defaultYaml());
+        }
+        assertEquals(CertmetricConfig.defaultYaml(), Files.readString(file),
+                "config/certmetric.yaml differs from CertmetricConfig.DEF; regenerate it with "
+                        + "-Dcertmetric.regenerate-config-docs=true");
         try (InputStream in = getClass().getClassLoader().getResourceAsStream(CertmetricConfig.RESOURCE)) {
             assertNotNull(in, "certmetric.yaml is not on the classpath");
             CertmetricConfig fromYaml = CertmetricConfig.builder().yaml(in, "bundled").build();
             assertEquals(CertmetricConfig.defaults().flatten(), fromYaml.flatten());
         }
-        String text = Files.readString(Path.of("../config/certmetric.yaml"));
-        for (String key : CertmetricConfig.keys()) {
-            String leaf = key.substring(key.lastIndexOf('.') + 1);
-            assertTrue(text.contains(leaf + ":"), "config/certmetric.yaml does not document " + key);
-            assertTrue(text.contains("Default: " + CertmetricConfig.DEFAULTS.get(key))
-                    || text.contains("Default: " + trimZero(CertmetricConfig.DEFAULTS.get(key))),
-                    "config/certmetric.yaml does not state the default of " + key);
-        }
     }
 
-    private static String trimZero(String v) {
-        return v.endsWith(".0") ? v.substring(0, v.length() - 2) : v;
+    @Test
+    void theDocsTableIsTheRenderingOfTheKeyTable() throws IOException {
+        Path file = Path.of("../docs/CONFIG.md");
+        String text = Files.readString(file);
+        int begin = text.indexOf(TABLE_BEGIN);
+        int end = text.indexOf(TABLE_END);
+        assertTrue(begin >= 0 && end > begin, "docs/CONFIG.md has no config-table markers");
+        String table = text.substring(begin + TABLE_BEGIN.length(), end);
+        if (REGENERATE) {
+            Files.writeString(file, text.substring(0, begin + TABLE_BEGIN.length()) + CertmetricConfig.DEF.markdown()
+                    + text.substring(end));
+            table = CertmetricConfig.DEF.markdown();
+        }
+        assertEquals(CertmetricConfig.DEF.markdown(), table,
+                "docs/CONFIG.md differs from CertmetricConfig.DEF; regenerate it with "
+                        + "-Dcertmetric.regenerate-config-docs=true");
+    }
+
+    @Test
+    void everyKeyIsDeclaredWithADocAndADefaultInItsOwnRange() {
+        for (ConfigKey<?> key : CertmetricConfig.DEF.keys().values()) {
+            assertTrue(key.doc().length() > 5, key + " has no doc");
+            assertEquals(key.defaultValue(), key.value(CertmetricConfig.defaultValues().get(key.name())), key.name());
+        }
     }
 
     @Test
@@ -81,7 +107,9 @@ class CertmetricConfigTest {
         assertMessage("learner.mu", "[0, 1]", Map.of("learner.mu", "1.5"));
         assertMessage("learner.learning-rate", "(0, 10]", Map.of("learner.learning-rate", "0"));
         assertMessage("learner.step-rule", "adam | adagrad", Map.of("learner.step-rule", "sgd"));
-        assertMessage("learner.window.per-class", "[4, 100000]", Map.of("learner.window.per-class", "3"));
+        assertMessage("learner.window.per-class", "more than learner.k = 3", Map.of("learner.window.per-class", "3"));
+        assertMessage("learner.window.per-class", "[2, 100000]", Map.of("learner.window.per-class", "1"));
+        assertMessage("learner.drift.detector", "page-hinkley | none", Map.of("learner.drift.detector", "adwin2"));
         assertMessage("learner.parallelism", "[1, 256]", Map.of("learner.parallelism", "many"));
         assertMessage("snapshots.exemplars-per-class", "[1, 100000]", Map.of("snapshots.exemplars-per-class", "0"));
         assertMessage("checkpoint.interval-ms", "[100, 3600000]", Map.of("checkpoint.interval-ms", "5"));
