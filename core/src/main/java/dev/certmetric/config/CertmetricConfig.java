@@ -52,18 +52,7 @@ public final class CertmetricConfig implements Serializable {
         m.put("topics.dead-letters", "certmetric.events.dlq");
         m.put("topics.snapshots", "certmetric.snapshots");
         m.put("model.name", "certmetric");
-        m.put("learner.k", String.valueOf(d.k()));
-        m.put("learner.impostors", String.valueOf(d.impostors()));
-        m.put("learner.mu", String.valueOf(d.mu()));
-        m.put("learner.lambda", String.valueOf(d.lambda()));
-        m.put("learner.tau", String.valueOf(d.tau()));
-        m.put("learner.rank", String.valueOf(d.rank()));
-        m.put("learner.window.per-class", String.valueOf(d.windowPerClass()));
-        m.put("learner.window.millis", String.valueOf(d.windowMillis()));
-        m.put("learner.batch-size", String.valueOf(d.batchSize()));
-        m.put("learner.step-rule", d.stepRule());
-        m.put("learner.learning-rate", String.valueOf(d.learningRate()));
-        m.put("learner.certify-every", String.valueOf(d.certifyEvery()));
+        learnerKeys(d).forEach((key, value) -> m.put(key, String.valueOf(value)));
         m.put("learner.parallelism", "1");
         m.put("learner.sync-merged", "true");
         m.put("snapshots.every-updates", "50");
@@ -299,6 +288,24 @@ public final class CertmetricConfig implements Serializable {
         }
     }
 
+    /** The learner's settings by their config keys ({@code learner.k}, ...), typed (numbers stay numbers), in file order. */
+    public static Map<String, Object> learnerKeys(LearnerSettings s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("learner.k", s.k());
+        m.put("learner.impostors", s.impostors());
+        m.put("learner.mu", s.mu());
+        m.put("learner.lambda", s.lambda());
+        m.put("learner.tau", s.tau());
+        m.put("learner.rank", s.rank());
+        m.put("learner.window.per-class", s.windowPerClass());
+        m.put("learner.window.millis", s.windowMillis());
+        m.put("learner.batch-size", s.batchSize());
+        m.put("learner.step-rule", s.stepRule());
+        m.put("learner.learning-rate", s.learningRate());
+        m.put("learner.certify-every", s.certifyEvery());
+        return m;
+    }
+
     /** Every scalar key's value, dotted, in file order. */
     public Map<String, String> flatten() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -307,18 +314,7 @@ public final class CertmetricConfig implements Serializable {
         m.put("topics.dead-letters", deadLettersTopic);
         m.put("topics.snapshots", snapshotsTopic);
         m.put("model.name", modelName);
-        m.put("learner.k", String.valueOf(k));
-        m.put("learner.impostors", String.valueOf(impostors));
-        m.put("learner.mu", String.valueOf(mu));
-        m.put("learner.lambda", String.valueOf(lambda));
-        m.put("learner.tau", String.valueOf(tau));
-        m.put("learner.rank", String.valueOf(rank));
-        m.put("learner.window.per-class", String.valueOf(windowPerClass));
-        m.put("learner.window.millis", String.valueOf(windowMillis));
-        m.put("learner.batch-size", String.valueOf(batchSize));
-        m.put("learner.step-rule", stepRule);
-        m.put("learner.learning-rate", String.valueOf(learningRate));
-        m.put("learner.certify-every", String.valueOf(certifyEvery));
+        learnerKeys(learnerSettings()).forEach((key, value) -> m.put(key, String.valueOf(value)));
         m.put("learner.parallelism", String.valueOf(parallelism));
         m.put("learner.sync-merged", String.valueOf(syncMerged));
         m.put("snapshots.every-updates", String.valueOf(snapshotEveryUpdates));
