@@ -14,8 +14,8 @@ import java.util.Locale;
  * Reads Weka/MOA ARFF into a {@link CsvDataset}, so that everything taking a CSV takes ARFF too.
  *
  * <p>Supported: {@code @relation}, {@code @attribute NAME numeric|real|integer|{v1,v2,...}}, {@code @data}
- * with dense or sparse ({@code {index value, ...}}) rows, {@code %} comment lines, names and values
- * quoted with ' or ". The last attribute is the class and must be nominal. A nominal feature whose
+ * with dense (a trailing comma allowed) or sparse ({@code {index value, ...}}) rows, {@code %} comment
+ * lines, names and values quoted with ' or ". The last attribute is the class and must be nominal. A nominal feature whose
  * values are exactly {0, 1} becomes one number; any other nominal feature is one-hot encoded, one
  * column {@code NAME=value} per declared value. Sparse rows omit zeros, which for a nominal attribute is
  * its first declared value, as in Weka. Missing values ({@code ?}), string, date and relational
@@ -155,6 +155,9 @@ public final class ArffReader {
 
     private static String[] dense(String line, List<Attribute> attributes, String where) {
         List<String> values = split(line, where);
+        if (values.size() == attributes.size() + 1 && values.get(values.size() - 1).isEmpty()) {
+            values.remove(values.size() - 1);  // MOA's WriteStreamToARFFFile ends every row with a comma
+        }
         if (values.size() != attributes.size()) {
             throw new DataFormatException(where + ": expected " + attributes.size() + " values as declared by @attribute, found "
                     + values.size());

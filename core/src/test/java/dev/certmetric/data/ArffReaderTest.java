@@ -108,6 +108,16 @@ class ArffReaderTest {
     }
 
     @Test
+    void acceptsTheTrailingCommaMoaWritesButNotAnEmptyValueElsewhere() throws IOException {
+        String header = "@relation r\n@attribute x numeric\n@attribute c {a,b}\n@data\n";
+        CsvDataset d = read(header + "1,a,\n2,b,\n");
+        assertArrayEquals(new double[] {2}, d.row(1));
+        assertEquals("b", d.label(1));
+        DataFormatException e = assertThrows(DataFormatException.class, () -> read(header + "1,a\n,b\n"));
+        assertTrue(e.getMessage().contains("data row 2 (line 6), attribute 'x' (#1): empty value"), e.getMessage());
+    }
+
+    @Test
     void sameDatasetAsTheCsvOfTheSameRows() throws IOException {
         CsvDataset iris = CsvDataset.readResource("iris");
         StringBuilder arff = new StringBuilder("@relation iris\n");
