@@ -86,7 +86,7 @@ rows=()
 for s in $STREAMS; do
   arff="$OUT/$s.arff"
   if [[ " $GENERATED " == *" $s "* ]]; then
-    moa "WriteStreamToARFFFile -s ($(generator "$s")) -f $PWD/$arff -m $EVENTS" >/dev/null
+    moa "WriteStreamToARFFFile -s ($(generator "$s")) -f $PWD/$arff -m $EVENTS" >"$OUT/$s.moa.log" 2>&1
   else
     java "$WORK/CsvToArff.java" "core/src/main/resources/datasets/$s.csv" "$arff" "$s"
   fi
@@ -103,7 +103,7 @@ for s in $STREAMS; do
     esac
     t0=$(now)
     moa "EvaluatePrequential -l ($spec) -s (ArffFileStream -f $PWD/$arff) -e BasicClassificationPerformanceEvaluator \
--f 1000000000 -d $PWD/$OUT/$s.$learner.csv" >/dev/null 2>&1
+-f 1000000000 -d $PWD/$OUT/$s.$learner.csv" >"$OUT/$s.$learner.log" 2>&1
     t1=$(now)
     declare "${learner}_wall=$(calc "$t1 - $t0")"
     declare "${learner}_acc=$(column "$OUT/$s.$learner.csv" 'classifications correct (percent)')"
