@@ -85,6 +85,7 @@ public final class ArffReader {
             String keyword = line.split("\\s", 2)[0].toLowerCase(Locale.ROOT);
             switch (keyword) {
                 case "@relation" -> {
+                    // the relation's name is not needed: the dataset is named after its file
                 }
                 case "@attribute" -> attributes.add(attribute(line.substring(keyword.length()).trim(), at, lineNo));
                 case "@data" -> {
