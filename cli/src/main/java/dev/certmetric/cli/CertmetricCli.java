@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
             CommandLine.HelpCommand.class,
             DemoCommand.class,
             EvaluateCommand.class,
+            PrequentialCommand.class,
             BrokerCommand.class,
             ProduceCommand.class,
             LearnCommand.class,

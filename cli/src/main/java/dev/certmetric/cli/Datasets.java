@@ -1,13 +1,15 @@
 package dev.certmetric.cli;
 
 import dev.certmetric.config.BadInputException;
+import dev.certmetric.data.ArffReader;
 import dev.certmetric.data.CsvDataset;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
-/** Resolves a {@code --data} value: a CSV file, or else the name of a bundled dataset. */
+/** Resolves a {@code --data} value: a CSV or (by its extension) ARFF file, or else the name of a bundled dataset. */
 final class Datasets {
     private Datasets() {
     }
@@ -22,7 +24,7 @@ final class Datasets {
                     + String.join(", ", CsvDataset.BUNDLED) + ")");
         }
         try {
-            return CsvDataset.read(path);
+            return data.toLowerCase(Locale.ROOT).endsWith(".arff") ? ArffReader.read(path) : CsvDataset.read(path);
         } catch (IOException e) {
             throw new BadInputException("--data: cannot read " + data + ": " + e.getMessage(), e);
         }

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 + "(header row, numeric features, class label in the last column).")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--data", required = true, paramLabel = "FILE.csv",
-            description = "CSV file, or the name of a bundled dataset (${COMPLETION-CANDIDATES}).",
+            description = "CSV or ARFF (.arff) file, or the name of a bundled dataset (${COMPLETION-CANDIDATES}).",
             completionCandidates = Bundled.class)
     String data;
 

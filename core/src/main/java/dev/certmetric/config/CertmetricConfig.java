@@ -385,6 +385,30 @@ public final class CertmetricConfig implements Serializable {
         }
     }
 
+    /**
+     * The learner's settings by their config keys ({@code learner.k}, ...), typed (numbers stay numbers), in
+     * table order: how reports name the settings a learner ran with.
+     */
+    public static Map<String, Object> learnerKeys(LearnerSettings s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(K.name(), s.k());
+        m.put(IMPOSTORS.name(), s.impostors());
+        m.put(MU.name(), s.mu());
+        m.put(LAMBDA.name(), s.lambda());
+        m.put(TAU.name(), s.tau());
+        m.put(RANK.name(), s.rank());
+        m.put(WINDOW_PER_CLASS.name(), s.windowPerClass());
+        m.put(WINDOW_MILLIS.name(), s.windowMillis());
+        m.put(BATCH_SIZE.name(), s.batchSize());
+        m.put(STEP_RULE.name(), s.stepRule());
+        m.put(LEARNING_RATE.name(), s.learningRate());
+        m.put(CERTIFY_EVERY.name(), s.certifyEvery());
+        m.put(AVERAGE_STEPS.name(), s.averageSteps());
+        m.put(DRIFT_DETECTOR.name(), s.driftDetector());
+        m.put(DRIFT_THRESHOLD.name(), s.driftThreshold());
+        return m;
+    }
+
     public int parallelism() {
         return get(PARALLELISM);
     }

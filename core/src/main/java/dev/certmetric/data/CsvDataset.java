@@ -21,7 +21,7 @@ import java.util.Set;
 
 /**
  * An immutable labelled dataset read from CSV: one header row, numeric feature columns, and the
- * class label (kept as text) in the last column.
+ * class label (kept as text) in the last column. {@link ArffReader} gives the same type from ARFF.
  *
  * <p>Fields are split on commas and trimmed; quoting is not supported (the bundled files need none).
  * Blank lines are skipped. Class codes are dense, 0..K-1, in sorted label order: numeric order when
@@ -137,13 +137,22 @@ public final class CsvDataset {
         if (rows.isEmpty()) {
             throw new DataFormatException(sourceName + ": header only, no data rows");
         }
+        return of(sourceName, List.of(Arrays.copyOf(header, p)), header[p], column(header, p), rows, labels);
+    }
+
+    /**
+     * A dataset of parsed, non-empty rows, for every reader of this package; {@code labelColumn} names the
+     * label column in the error for a single class.
+     */
+    static CsvDataset of(String sourceName, List<String> featureNames, String labelName, String labelColumn,
+            List<double[]> rows, List<String> labels) {
         Set<String> distinct = new LinkedHashSet<>(labels);
         if (distinct.size() < 2) {
-            throw new DataFormatException(sourceName + ", " + column(header, p) + ": single class '" + labels.get(0)
+            throw new DataFormatException(sourceName + ", " + labelColumn + ": single class '" + labels.get(0)
                     + "' in all " + rows.size() + " rows; need at least 2 classes");
         }
-        return new CsvDataset(sourceName, List.of(Arrays.copyOf(header, p)), header[p],
-                rows.toArray(new double[0][]), labels.toArray(new String[0]), sortedClasses(distinct));
+        return new CsvDataset(sourceName, List.copyOf(featureNames), labelName, rows.toArray(new double[0][]),
+                labels.toArray(new String[0]), sortedClasses(distinct));
     }
 
     private static String[] split(String line) {

@@ -1,4 +1,4 @@
 /**
- * Labelled datasets: the CSV reader with its one-line errors, the bundled datasets and train/test splits.
+ * Labelled datasets: the CSV and ARFF readers with their one-line errors, the bundled datasets and train/test splits.
  */
 package dev.certmetric.data;

@@ -17,7 +17,7 @@ import java.util.Map;
 public final class EvaluationJson {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Indented, with {@code "key": value} rather than Jackson's default {@code "key" : value}. */
-    private static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
+    static final DefaultPrettyPrinter PRETTY = new DefaultPrettyPrinter()
             .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
 
     private EvaluationJson() {

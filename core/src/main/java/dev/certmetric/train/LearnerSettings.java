@@ -75,6 +75,11 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
                 stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold);
     }
 
+    public LearnerSettings withCertifyEvery(int every) {
+        return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
+                stepRule, learningRate, every, averageSteps, driftDetector, driftThreshold);
+    }
+
     public LearnerSettings withLearningRate(double rate) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold);
