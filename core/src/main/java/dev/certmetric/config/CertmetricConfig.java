@@ -73,6 +73,14 @@ public final class CertmetricConfig implements Serializable {
         m.put("checkpoint.interval-ms", "1000");
         m.put("events.dimension", "0");
         m.put("events.max-bytes", "65536");
+        m.put("events.max-id-chars", "256");
+        m.put("events.max-label-chars", "256");
+        m.put("dlq.max-bytes", "65536");
+        m.put("scorer.max-id-chars", "256");
+        m.put("scorer.max-request-bytes", "524288");
+        m.put("scorer.http.threads", "0");
+        m.put("scorer.http.max-connections", "256");
+        m.put("scorer.http.idle-timeout-ms", "5000");
         m.put("metrics.port", "9249");
         DEFAULTS = Collections.unmodifiableMap(m);
     }
@@ -105,6 +113,14 @@ public final class CertmetricConfig implements Serializable {
     private final long checkpointIntervalMs;
     private final int eventsDimension;
     private final int eventsMaxBytes;
+    private final int eventsMaxIdChars;
+    private final int eventsMaxLabelChars;
+    private final int dlqMaxBytes;
+    private final int scorerMaxIdChars;
+    private final int scorerMaxRequestBytes;
+    private final int scorerHttpThreads;
+    private final int scorerHttpMaxConnections;
+    private final int scorerHttpIdleTimeoutMs;
     private final int metricsPort;
     /** Test hook: the learner throws once after this many events in this JVM (0 = never). */
     private final long failAfterEvents;
@@ -152,6 +168,16 @@ public final class CertmetricConfig implements Serializable {
         this.checkpointIntervalMs = integer(v, "checkpoint.interval-ms", 100, 3_600_000);
         this.eventsDimension = (int) integer(v, "events.dimension", 0, 65536);
         this.eventsMaxBytes = (int) integer(v, "events.max-bytes", 64, 10 * 1024 * 1024);
+        this.eventsMaxIdChars = (int) integer(v, "events.max-id-chars", 1, 65536);
+        this.eventsMaxLabelChars = (int) integer(v, "events.max-label-chars", 1, 4096);
+        // Far below Kafka's 1 MB defaults, so a dead letter (value, 1 KiB of key, headers) always fits.
+        this.dlqMaxBytes = (int) integer(v, "dlq.max-bytes", 1024, 512 * 1024);
+        this.scorerMaxIdChars = (int) integer(v, "scorer.max-id-chars", 1, 65536);
+        // Held requests go to a changelog topic with the broker's default 1 MB record limit.
+        this.scorerMaxRequestBytes = (int) integer(v, "scorer.max-request-bytes", 1024, 960 * 1024);
+        this.scorerHttpThreads = (int) integer(v, "scorer.http.threads", 0, 1024);
+        this.scorerHttpMaxConnections = (int) integer(v, "scorer.http.max-connections", 1, 100_000);
+        this.scorerHttpIdleTimeoutMs = (int) integer(v, "scorer.http.idle-timeout-ms", 100, 600_000);
         this.metricsPort = (int) integer(v, "metrics.port", 0, 65535);
         this.failAfterEvents = failAfterEvents;
         learnerSettings(); // cross-field checks of the core settings
@@ -328,6 +354,14 @@ public final class CertmetricConfig implements Serializable {
         m.put("checkpoint.interval-ms", String.valueOf(checkpointIntervalMs));
         m.put("events.dimension", String.valueOf(eventsDimension));
         m.put("events.max-bytes", String.valueOf(eventsMaxBytes));
+        m.put("events.max-id-chars", String.valueOf(eventsMaxIdChars));
+        m.put("events.max-label-chars", String.valueOf(eventsMaxLabelChars));
+        m.put("dlq.max-bytes", String.valueOf(dlqMaxBytes));
+        m.put("scorer.max-id-chars", String.valueOf(scorerMaxIdChars));
+        m.put("scorer.max-request-bytes", String.valueOf(scorerMaxRequestBytes));
+        m.put("scorer.http.threads", String.valueOf(scorerHttpThreads));
+        m.put("scorer.http.max-connections", String.valueOf(scorerHttpMaxConnections));
+        m.put("scorer.http.idle-timeout-ms", String.valueOf(scorerHttpIdleTimeoutMs));
         m.put("metrics.port", String.valueOf(metricsPort));
         return m;
     }
@@ -415,6 +449,45 @@ public final class CertmetricConfig implements Serializable {
 
     public int eventsMaxBytes() {
         return eventsMaxBytes;
+    }
+
+    /** Longest accepted event id, in Unicode code points. */
+    public int eventsMaxIdChars() {
+        return eventsMaxIdChars;
+    }
+
+    /** Longest accepted label, in Unicode code points. */
+    public int eventsMaxLabelChars() {
+        return eventsMaxLabelChars;
+    }
+
+    /** Dead-letter values are cut to this many bytes (the original size goes in a header). */
+    public int dlqMaxBytes() {
+        return dlqMaxBytes;
+    }
+
+    /** Longest scoring request id, in Unicode code points; longer ones get an error answer. */
+    public int scorerMaxIdChars() {
+        return scorerMaxIdChars;
+    }
+
+    /** Largest scoring request (Kafka record value or HTTP body) in bytes. */
+    public int scorerMaxRequestBytes() {
+        return scorerMaxRequestBytes;
+    }
+
+    /** HTTP handler threads; 0 = two per available processor. */
+    public int scorerHttpThreads() {
+        return scorerHttpThreads;
+    }
+
+    public int scorerHttpMaxConnections() {
+        return scorerHttpMaxConnections;
+    }
+
+    /** An HTTP connection idle (or a request stalled) this long is closed. */
+    public int scorerHttpIdleTimeoutMs() {
+        return scorerHttpIdleTimeoutMs;
     }
 
     public int metricsPort() {
