@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The paper's preprocessing (ALGORITHM.md section 5): subtract the feature mean, divide by the
+ * The paper's preprocessing (docs/SNAPSHOT_FORMAT.md, "Applying the model"): subtract the feature mean, divide by the
  * population standard deviation, then scale the row to unit L2 norm.
  *
  * <p>Immutable. A feature whose standard deviation is (numerically) zero is only centred: dividing
