@@ -11,7 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -41,10 +40,7 @@ final class ScorerExceptionHandlers {
 
         /** An error answer to the request being processed, keyed by its (cut) record key. */
         List<ProducerRecord<byte[], byte[]>> errorAnswer(ErrorHandlerContext ctx, Exception e) {
-            byte[] key = ctx.sourceRawKey();
-            if (key != null && key.length > 4 * maxIdChars) { // UTF-8: at most 4 bytes per code point
-                key = Arrays.copyOf(key, 4 * maxIdChars);
-            }
+            byte[] key = ScorerLimits.boundedKey(ctx.sourceRawKey(), maxIdChars);
             String message = "the request at " + ctx.topic() + "-" + ctx.partition() + "@" + ctx.offset()
                     + " could not be answered: " + e.getClass().getSimpleName();
             RecordHeaders headers = new RecordHeaders();

@@ -27,6 +27,16 @@ public record ScorerLimits(int maxIdChars, int maxRequestBytes, int httpThreads,
                 c.scorerHttpMaxConnections(), c.scorerHttpIdleTimeoutMs());
     }
 
+    /** A record key cut for use as an answer key: at most 4 bytes (UTF-8) per allowed id code point. */
+    public byte[] boundedKey(byte[] key) {
+        return boundedKey(key, maxIdChars);
+    }
+
+    static byte[] boundedKey(byte[] key, int maxIdChars) {
+        int max = 4 * maxIdChars;
+        return key == null || key.length <= max ? key : java.util.Arrays.copyOf(key, max);
+    }
+
     /** The HTTP handler pool size: the configured one, or two per available processor. */
     public int effectiveHttpThreads() {
         return httpThreads > 0 ? httpThreads : 2 * Runtime.getRuntime().availableProcessors();

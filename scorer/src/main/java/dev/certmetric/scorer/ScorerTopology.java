@@ -172,7 +172,7 @@ public final class ScorerTopology {
 
         @Override
         public void process(Record<byte[], byte[]> record) {
-            byte[] key = boundedKey(record.key());
+            byte[] key = scorer.limits().boundedKey(record.key());
             ServingModel model = model();
             // An oversized request is refused at once, model or not: held, it would overflow the changelog.
             boolean tooLarge = record.value() != null && record.value().length > scorer.limits().maxRequestBytes();
@@ -187,12 +187,6 @@ public final class ScorerTopology {
                 return;
             }
             answer(key, record.value(), model, record.timestamp());
-        }
-
-        /** Record keys become answer keys: cut to the id bound (UTF-8: at most 4 bytes per code point). */
-        private byte[] boundedKey(byte[] key) {
-            int max = 4 * scorer.limits().maxIdChars();
-            return key == null || key.length <= max ? key : java.util.Arrays.copyOf(key, max);
         }
 
         private void drain() {
