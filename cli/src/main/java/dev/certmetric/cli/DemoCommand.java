@@ -16,6 +16,7 @@ import dev.certmetric.learner.LearnerJob;
 import dev.certmetric.learner.LocalLearner;
 import dev.certmetric.learner.SnapshotFollower;
 import dev.certmetric.metric.MahalanobisMetric;
+import dev.certmetric.scorer.ScorerLimits;
 import dev.certmetric.scorer.ScorerService;
 import dev.certmetric.scorer.ScorerSettings;
 import dev.certmetric.scorer.ServingModel;
@@ -165,6 +166,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withApplicationId("certmetric-demo-scorer-" + model)
                     .withKafkaProperties(c.kafkaPropertyMap())
                     .withSnapshotMaxBytes(c.snapshotMaxBytes())
+                    .withLimits(ScorerLimits.of(c))
                     .withHttp("127.0.0.1", keepAlive ? 0 : -1);
             broker.createTopic(scorerSettings.requestTopic(), 1, false);
             broker.createTopic(scorerSettings.scoreTopic(), 1, false);

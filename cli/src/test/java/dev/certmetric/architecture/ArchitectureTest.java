@@ -77,6 +77,13 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheScorerServesHttpWithJetty() {
+        noClasses().that().resideOutsideOfPackage("dev.certmetric.scorer..")
+                .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
+                .check(classes);
+    }
+
+    @Test
     void theEmbeddedBrokerIsUsedOnlyByTheCli() {
         noClasses().that().resideOutsideOfPackages("dev.certmetric.cli..", "dev.certmetric.embedded..")
                 .should().dependOnClassesThat().resideInAPackage("dev.certmetric.embedded..")

@@ -6,7 +6,7 @@ import dev.certmetric.metric.MahalanobisMetric;
 import java.util.Arrays;
 
 /**
- * Certified L2 radii of k-NN predictions (ALGORITHM.md section 6), in the preprocessed input space.
+ * Certified L2 radii of k-NN predictions (the rule and its proof: docs/SCORER.md, certified_radius), in the preprocessed input space.
  *
  * <p>For a query x predicted as class c, a same-class reference j and an other-class reference l,
  * x must cross the hyperplane where j and l are equally far before l can overtake j; its distance
@@ -56,8 +56,23 @@ public final class CertifiedKnn {
         for (int i = 0; i < refs.length; i++) {
             metric.applyM(refs[i], scratch, mx[i]);
             lx[i] = metric.transform(refs[i]);
+            requireFinite(mx[i], "M x", i);
+            requireFinite(lx[i], "L x", i);
         }
         this.pairNorms = precomputePairs && refs.length <= MAX_PRECOMPUTED_PAIRS ? pairNorms(mx) : null;
+        if (pairNorms != null) {
+            requireFinite(pairNorms, "||M (x_l - x_j)|| of pairs", 0);
+        }
+    }
+
+    /** A metric that overflows on its own references would answer "Infinity": refuse it up front. */
+    private static void requireFinite(double[] values, String what, int reference) {
+        for (double v : values) {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException(what + " of reference " + reference + " is not finite (" + v
+                        + "): the metric overflows");
+            }
+        }
     }
 
     /** The query-independent denominators of rho, once per model: O(n^2 p) instead of per query. */

@@ -120,8 +120,35 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Integer> EVENTS_MAX_BYTES = DEF.define(ConfigKey.integer("events.max-bytes", 65536,
             64, 10 * 1024 * 1024, "Largest accepted event record value in bytes; larger ones go to the dead-letter "
                     + "topic."));
+    public static final ConfigKey<Integer> EVENTS_MAX_ID_CHARS = DEF.define(ConfigKey.integer("events.max-id-chars",
+            256, 1, 65536, "Longest accepted event id in Unicode code points; longer: dead letter id_too_long."));
+    public static final ConfigKey<Integer> EVENTS_MAX_LABEL_CHARS = DEF.define(ConfigKey.integer(
+            "events.max-label-chars", 256, 1, 4096, "Longest accepted label in Unicode code points; longer: dead "
+                    + "letter label_too_long. Labels must also be non-blank and free of control characters."));
+    // Far below Kafka's 1 MB defaults, so a dead letter (value, 1 KiB of key, headers) always fits.
+    public static final ConfigKey<Integer> DLQ_MAX_BYTES = DEF.define(ConfigKey.integer("dlq.max-bytes", 65536, 1024,
+            512 * 1024, "Dead-letter record values are cut to this many bytes; the original size goes in the header "
+                    + "certmetric.dlq.original-bytes. Keeps every dead letter under Kafka's 1 MB record defaults, "
+                    + "however large the rejected record was."));
     public static final ConfigKey<Integer> METRICS_PORT = DEF.define(ConfigKey.integer("metrics.port", 9249, 0, 65535,
             "Port of the Prometheus /metrics endpoint; 0 = off."));
+
+    public static final ConfigKey<Integer> SCORER_MAX_ID_CHARS = DEF.define(ConfigKey.integer("scorer.max-id-chars",
+            256, 1, 65536, "Longest request id in Unicode code points; a longer one gets an error answer with the id "
+                    + "cut to this length."));
+    // Held requests go to a changelog topic with the broker's default 1 MB record limit.
+    public static final ConfigKey<Integer> SCORER_MAX_REQUEST_BYTES = DEF.define(ConfigKey.integer(
+            "scorer.max-request-bytes", 524288, 1024, 960 * 1024, "Largest request in bytes (Kafka record value or "
+                    + "HTTP body); larger ones get an error answer (HTTP 413). At most 960 KiB: requests held while no "
+                    + "model is loaded go to a changelog topic with the broker's default 1 MB record limit."));
+    public static final ConfigKey<Integer> SCORER_HTTP_THREADS = DEF.define(ConfigKey.integer("scorer.http.threads", 0,
+            0, 1024, "HTTP handler threads; 0 = two per available processor."));
+    public static final ConfigKey<Integer> SCORER_HTTP_MAX_CONNECTIONS = DEF.define(ConfigKey.integer(
+            "scorer.http.max-connections", 256, 1, 100_000,
+            "Open HTTP connections at most; beyond, new connections wait in the accept backlog."));
+    public static final ConfigKey<Integer> SCORER_HTTP_IDLE_TIMEOUT_MS = DEF.define(ConfigKey.integer(
+            "scorer.http.idle-timeout-ms", 5000, 100, 600_000, "A connection idle this long, or a request stalled "
+                    + "this long (e.g. half a header), is closed, in ms. Stalled reads never hold a handler thread."));
 
     /** Header of the rendered YAML. */
     static final String YAML_HEADER = """
@@ -453,6 +480,45 @@ public final class CertmetricConfig implements Serializable {
 
     public int metricsPort() {
         return get(METRICS_PORT);
+    }
+
+    /** Longest accepted event id, in Unicode code points. */
+    public int eventsMaxIdChars() {
+        return get(EVENTS_MAX_ID_CHARS);
+    }
+
+    /** Longest accepted label, in Unicode code points. */
+    public int eventsMaxLabelChars() {
+        return get(EVENTS_MAX_LABEL_CHARS);
+    }
+
+    /** Dead-letter values are cut to this many bytes (the original size goes in a header). */
+    public int dlqMaxBytes() {
+        return get(DLQ_MAX_BYTES);
+    }
+
+    /** Longest scoring request id, in Unicode code points; longer ones get an error answer. */
+    public int scorerMaxIdChars() {
+        return get(SCORER_MAX_ID_CHARS);
+    }
+
+    /** Largest scoring request (Kafka record value or HTTP body) in bytes. */
+    public int scorerMaxRequestBytes() {
+        return get(SCORER_MAX_REQUEST_BYTES);
+    }
+
+    /** HTTP handler threads; 0 = two per available processor. */
+    public int scorerHttpThreads() {
+        return get(SCORER_HTTP_THREADS);
+    }
+
+    public int scorerHttpMaxConnections() {
+        return get(SCORER_HTTP_MAX_CONNECTIONS);
+    }
+
+    /** An HTTP connection idle (or a request stalled) this long is closed. */
+    public int scorerHttpIdleTimeoutMs() {
+        return get(SCORER_HTTP_IDLE_TIMEOUT_MS);
     }
 
     public long failAfterEvents() {

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.certmetric.preprocess.OnlineStandardizer;
 
 /**
  * Turns raw record bytes into a {@link LabeledEvent} or an {@link InvalidEvent}; never throws on bad input,
@@ -23,6 +24,8 @@ public final class EventDecoder implements Serializable {
     private static final long serialVersionUID = 1L;
     public static final int DEFAULT_MAX_RECORD_BYTES = 1024 * 1024;
     public static final int DEFAULT_MAX_FEATURES = 100_000;
+    public static final int DEFAULT_MAX_ID_CHARS = 256;
+    public static final int DEFAULT_MAX_LABEL_CHARS = 256;
 
     // NaN/Infinity tokens are accepted by the parser so they are reported as non_finite, not malformed_json.
     private static final ObjectReader READER = JsonMapper.builder()
@@ -40,13 +43,22 @@ public final class EventDecoder implements Serializable {
     private final int expectedDimension;
     private final int maxRecordBytes;
     private final int maxFeatures;
+    private final int maxIdChars;
+    private final int maxLabelChars;
+
+    /** With the default id and label bounds. */
+    public EventDecoder(int expectedDimension, int maxRecordBytes, int maxFeatures) {
+        this(expectedDimension, maxRecordBytes, maxFeatures, DEFAULT_MAX_ID_CHARS, DEFAULT_MAX_LABEL_CHARS);
+    }
 
     /**
      * @param expectedDimension required feature count, or 0 to accept any
      * @param maxRecordBytes    larger records are rejected before parsing
      * @param maxFeatures       longer feature arrays are rejected
+     * @param maxIdChars        longer ids (in Unicode code points) are rejected
+     * @param maxLabelChars     longer labels (in Unicode code points) are rejected
      */
-    public EventDecoder(int expectedDimension, int maxRecordBytes, int maxFeatures) {
+    public EventDecoder(int expectedDimension, int maxRecordBytes, int maxFeatures, int maxIdChars, int maxLabelChars) {
         if (expectedDimension < 0) {
             throw new IllegalArgumentException("expected dimension must be >= 0 (0 = any), got " + expectedDimension);
         }
@@ -56,9 +68,20 @@ public final class EventDecoder implements Serializable {
         if (maxFeatures < 1) {
             throw new IllegalArgumentException("max features must be >= 1, got " + maxFeatures);
         }
+        if (maxIdChars < 1 || maxLabelChars < 1) {
+            throw new IllegalArgumentException("max id and label lengths must be >= 1, got " + maxIdChars + " and "
+                    + maxLabelChars);
+        }
         this.expectedDimension = expectedDimension;
         this.maxRecordBytes = maxRecordBytes;
         this.maxFeatures = maxFeatures;
+        this.maxIdChars = maxIdChars;
+        this.maxLabelChars = maxLabelChars;
+    }
+
+    /** The same limits, requiring exactly {@code dimension} features (0 = any). */
+    public EventDecoder withDimension(int dimension) {
+        return new EventDecoder(dimension, maxRecordBytes, maxFeatures, maxIdChars, maxLabelChars);
     }
 
     /** Accepts any dimension with the default size limits. */
@@ -84,6 +107,14 @@ public final class EventDecoder implements Serializable {
 
     public int maxFeatures() {
         return maxFeatures;
+    }
+
+    public int maxIdChars() {
+        return maxIdChars;
+    }
+
+    public int maxLabelChars() {
+        return maxLabelChars;
     }
 
     public Decoded decode(byte[] bytes) {
@@ -176,7 +207,7 @@ public final class EventDecoder implements Serializable {
                     || values == null) {
                 return null;
             }
-            return new Decoded.Valid(new LabeledEvent(id, label, values, ts));
+            return checked(id, label, values, ts);
         } catch (IOException | RuntimeException e) {
             return null;
         }
@@ -247,7 +278,43 @@ public final class EventDecoder implements Serializable {
             }
         }
         Long tsMillis = ts == null || ts.isNull() ? null : ts.longValue();
-        return new Decoded.Valid(new LabeledEvent(id.textValue(), label.asText(), values, tsMillis));
+        return checked(id.textValue(), label.asText(), values, tsMillis);
+    }
+
+    /**
+     * The bounds both decoding paths share: a well-formed event that breaks one of them would make a
+     * later stage fail on every restart (an empty label cannot be a snapshot class; a feature of 1e308
+     * overflows the running variance), so it is rejected here, where it can be dead-lettered.
+     */
+    private Decoded checked(String id, String label, double[] values, Long ts) {
+        int idChars = id.codePointCount(0, id.length());
+        if (idChars > maxIdChars) {
+            return invalid(InvalidReason.ID_TOO_LONG, "id has " + idChars + " characters; the limit is " + maxIdChars);
+        }
+        if (label.isBlank()) {
+            return invalid(InvalidReason.EMPTY_LABEL, "label is empty or blank");
+        }
+        int labelChars = label.codePointCount(0, label.length());
+        if (labelChars > maxLabelChars) {
+            return invalid(InvalidReason.LABEL_TOO_LONG, "label has " + labelChars + " characters; the limit is "
+                    + maxLabelChars);
+        }
+        for (int i = 0; i < label.length(); ) {
+            int cp = label.codePointAt(i); // an unpaired surrogate comes back as itself
+            if (Character.isISOControl(cp) || Character.getType(cp) == Character.SURROGATE) {
+                return invalid(InvalidReason.UNPRINTABLE_LABEL, "label has a control character or an unpaired "
+                        + "surrogate at index " + i + String.format(" (U+%04X)", cp));
+            }
+            i += Character.charCount(cp);
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (Math.abs(values[i]) > OnlineStandardizer.MAX_ABS_FEATURE) {
+                return invalid(InvalidReason.OUT_OF_RANGE, "features[" + i + "] = " + values[i]
+                        + " exceeds the bound |x| <= " + OnlineStandardizer.MAX_ABS_FEATURE
+                        + " that keeps the running variance finite");
+            }
+        }
+        return new Decoded.Valid(new LabeledEvent(id, label, values, ts));
     }
 
     private static InvalidEvent invalid(InvalidReason reason, String detail) {

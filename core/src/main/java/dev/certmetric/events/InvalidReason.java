@@ -9,7 +9,17 @@ public enum InvalidReason {
     WRONG_DIMENSION,
     NON_FINITE,
     OVERSIZED,
-    EMPTY;
+    EMPTY,
+    /** The label is empty or only whitespace: it cannot name a class. */
+    EMPTY_LABEL,
+    /** The label is longer than {@code events.max-label-chars}. */
+    LABEL_TOO_LONG,
+    /** The label holds a control character or an unpaired UTF-16 surrogate. */
+    UNPRINTABLE_LABEL,
+    /** The id is longer than {@code events.max-id-chars}. */
+    ID_TOO_LONG,
+    /** A finite feature beyond {@link dev.certmetric.preprocess.OnlineStandardizer#MAX_ABS_FEATURE}. */
+    OUT_OF_RANGE;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

@@ -3,8 +3,20 @@ package dev.certmetric.preprocess;
 /**
  * Incremental mean and population variance (Welford), for streams. Mutable; {@link #current()}
  * returns an immutable {@link Standardizer} of the statistics so far.
+ *
+ * <p>Inputs are bounded by {@link #MAX_ABS_FEATURE}, which keeps every statistic finite for any
+ * stream length a {@code long} can count.
  */
 public final class OnlineStandardizer {
+    /**
+     * Largest accepted |x| of a feature: 1e140. The mean stays in [-B, B] (a running average), so each
+     * Welford term {@code delta * (x - mean)} is at most (2B)^2 = 4e280, and the sum of squared
+     * deviations over 2^63 events at most 4e280 * 9.3e18 = 3.7e299, far below Double.MAX_VALUE
+     * (1.8e308); the pairwise merge adds at most the same. B = 1e150 would not do: (2e150)^2 * 2^63
+     * overflows.
+     */
+    public static final double MAX_ABS_FEATURE = 1e140;
+
     private final double[] mean;
     private final double[] m2;
     private long count;
@@ -29,6 +41,12 @@ public final class OnlineStandardizer {
     public void update(double[] x) {
         if (x.length != mean.length) {
             throw new IllegalArgumentException("expected " + mean.length + " features, got " + x.length);
+        }
+        for (int f = 0; f < x.length; f++) {
+            if (!(Math.abs(x[f]) <= MAX_ABS_FEATURE)) {
+                throw new IllegalArgumentException("feature " + f + " = " + x[f] + " is not finite or exceeds |x| <= "
+                        + MAX_ABS_FEATURE);
+            }
         }
         count++;
         for (int f = 0; f < x.length; f++) {

@@ -4,7 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The paper's preprocessing (ALGORITHM.md section 5): subtract the feature mean, divide by the
+ * The paper's preprocessing (docs/SNAPSHOT_FORMAT.md, "Applying the model"): subtract the feature mean, divide by the
  * population standard deviation, then scale the row to unit L2 norm.
  *
  * <p>Immutable. A feature whose standard deviation is (numerically) zero is only centred: dividing
@@ -73,7 +73,12 @@ public final class Standardizer {
         return std;
     }
 
-    /** Applies the transform into {@code out} (may alias {@code x}). */
+    /**
+     * Applies the transform into {@code out} (may alias {@code x}).
+     *
+     * @throws IllegalArgumentException if a standardised feature is not finite (inputs far beyond
+     *     {@link OnlineStandardizer#MAX_ABS_FEATURE})
+     */
     public void apply(double[] x, double[] out) {
         if (x.length != mean.length) {
             throw new IllegalArgumentException("expected " + mean.length + " features, got " + x.length);
@@ -81,14 +86,43 @@ public final class Standardizer {
         double norm2 = 0;
         for (int f = 0; f < x.length; f++) {
             double z = (x[f] - mean[f]) * scale[f];
+            if (!Double.isFinite(z)) {
+                throw new IllegalArgumentException("feature " + f + " = " + x[f] + " overflows when standardised");
+            }
             out[f] = z;
             norm2 += z * z;
         }
-        if (norm2 > 0) {
+        if (norm2 >= Double.MIN_NORMAL && norm2 < Double.POSITIVE_INFINITY) {
             double inv = 1.0 / Math.sqrt(norm2);
             for (int f = 0; f < x.length; f++) {
                 out[f] *= inv;
             }
+        } else {
+            normaliseScaled(out);
+        }
+    }
+
+    /**
+     * Unit norm when the plain sum of squares overflowed or underflowed: dividing by the largest |z|
+     * first puts the sum in [1, p]. Only this rare path pays for it, so ordinary results stay bit for
+     * bit what they were.
+     */
+    private static void normaliseScaled(double[] z) {
+        double max = 0;
+        for (double v : z) {
+            max = Math.max(max, Math.abs(v));
+        }
+        if (max == 0) {
+            return;
+        }
+        double norm2 = 0;
+        for (int f = 0; f < z.length; f++) {
+            z[f] /= max;
+            norm2 += z[f] * z[f];
+        }
+        double inv = 1.0 / Math.sqrt(norm2);
+        for (int f = 0; f < z.length; f++) {
+            z[f] *= inv;
         }
     }
 

@@ -23,6 +23,16 @@ public final class MetricSnapshot {
     public static final int SCHEMA_VERSION = 1;
     /** Upper bound on the input dimension p, far above any dataset here; bounds a decoder's allocation. */
     public static final int MAX_DIMENSION = 1 << 16;
+    /**
+     * Largest |L_ij| a reader accepts (checked by {@link SnapshotCodec#decode}). With |L_ij| <= 1e6,
+     * |exemplar entries| <= {@link #MAX_ABS_EXEMPLAR} and p <= 65536, every entry of M = L^T L is at most
+     * 6.6e16 and every projection, squared distance and ||M (x_l - x_j)|| stays below 1e40: a finite L
+     * whose M overflows (L_ij ~ 1e200) cannot be served. Learned metrics on standardised, unit-norm
+     * data are many orders of magnitude smaller.
+     */
+    public static final double MAX_ABS_L = 1e6;
+    /** Largest |entry| of an exemplar a reader accepts; exemplars are preprocessed, so in practice <= 1. */
+    public static final double MAX_ABS_EXEMPLAR = 1e6;
 
     private final String modelName;
     private final long version;

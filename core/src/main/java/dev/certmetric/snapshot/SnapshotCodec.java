@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -210,8 +211,8 @@ public final class SnapshotCodec {
         }
         JsonNode pre = object(body, "body", "preprocessing");
         fields(pre, "body.preprocessing", "mean", "std");
-        double[] mean = doubleArray(pre, "body.preprocessing", "mean");
-        double[] std = doubleArray(pre, "body.preprocessing", "std");
+        double[] mean = boundedArray(pre, "body.preprocessing", "mean", OnlineStandardizer.MAX_ABS_FEATURE);
+        double[] std = boundedArray(pre, "body.preprocessing", "std", OnlineStandardizer.MAX_ABS_FEATURE);
         if (mean.length != p || std.length != p) {
             throw new SnapshotFormatException("invalid snapshot: preprocessing mean and std need p=" + p + " entries, got "
                     + mean.length + " and " + std.length);
@@ -239,13 +240,14 @@ public final class SnapshotCodec {
                 throw new SnapshotFormatException("invalid snapshot: " + path + " must be an object");
             }
             fields(e, path, "label", "features");
-            exemplars.add(new Exemplar(text(e, path, "label"), doubleArray(e, path, "features")));
+            exemplars.add(new Exemplar(text(e, path, "label"),
+                    boundedArray(e, path, "features", MetricSnapshot.MAX_ABS_EXEMPLAR)));
         }
         return MetricSnapshot.builder()
                 .modelName(text(body, "body", "modelName"))
                 .version(longField(body, "body", "version"))
                 .createdAt(created)
-                .l(q, p, doubleArray(body, "body", "L"))
+                .l(q, p, boundedArray(body, "body", "L", MetricSnapshot.MAX_ABS_L))
                 .preprocessing(new Standardizer(mean, std))
                 .hyperparameters(readHyperparameters(object(body, "body", "hyperparameters")))
                 .trainingStats(readStats(object(body, "body", "trainingStats")))
@@ -349,7 +351,11 @@ public final class SnapshotCodec {
         if (!v.isNumber()) {
             throw wrongType(path, name, "a number");
         }
-        return v.doubleValue();
+        double d = v.doubleValue();
+        if (!Double.isFinite(d)) { // e.g. 1e400, which parses to infinity
+            throw new SnapshotFormatException("invalid snapshot: " + join(path, name) + " is not a finite double: " + d);
+        }
+        return d;
     }
 
     private static double[] doubleArray(JsonNode node, String path, String name) {
@@ -360,6 +366,22 @@ public final class SnapshotCodec {
                 throw wrongType(path, name, "an array of numbers");
             }
             out[i] = v.get(i).doubleValue();
+            if (!Double.isFinite(out[i])) {
+                throw new SnapshotFormatException("invalid snapshot: " + join(path, name) + "[" + i
+                        + "] is not a finite double: " + out[i]);
+            }
+        }
+        return out;
+    }
+
+    /** A numeric array whose entries are bounded in absolute value, so that what is computed from them stays finite. */
+    private static double[] boundedArray(JsonNode node, String path, String name, double bound) {
+        double[] out = doubleArray(node, path, name);
+        for (int i = 0; i < out.length; i++) {
+            if (Math.abs(out[i]) > bound) {
+                throw new SnapshotFormatException("invalid snapshot: " + join(path, name) + "[" + i + "] = " + out[i]
+                        + " exceeds the bound |x| <= " + bound);
+            }
         }
         return out;
     }

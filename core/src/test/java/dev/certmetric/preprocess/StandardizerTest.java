@@ -60,4 +60,44 @@ class StandardizerTest {
         Standardizer s = Standardizer.identity(3);
         assertArrayEquals(new double[3], s.apply(new double[3]));
     }
+
+    @Test
+    void unitNormSurvivesOverflowAndUnderflowOfTheSumOfSquares() {
+        int p = 1000;
+        Standardizer s = Standardizer.identity(p);
+        for (double v : new double[] {1e140, 1e300, 1e-200, Double.MIN_VALUE}) {
+            double[] x = new double[p];
+            java.util.Arrays.fill(x, v);
+            x[0] = -v;
+            double[] z = s.apply(x);
+            double norm = 0;
+            for (double e : z) {
+                norm += e * e;
+            }
+            assertEquals(1, norm, 1e-12, "unit norm for entries of " + v);
+            assertEquals(-1 / Math.sqrt(p), z[0], 1e-15);
+        }
+    }
+
+    @Test
+    void statisticsAtTheFeatureBoundStayFinite() {
+        OnlineStandardizer online = new OnlineStandardizer(1);
+        double b = OnlineStandardizer.MAX_ABS_FEATURE;
+        for (int i = 0; i < 10_000; i++) {
+            online.update(new double[] {i % 2 == 0 ? b : -b});
+        }
+        assertEquals(b, online.current().std()[0], 1e-9 * b);
+        // merging two halves that sit at opposite ends of the bound
+        OnlineStandardizer lo = new OnlineStandardizer(1);
+        OnlineStandardizer hi = new OnlineStandardizer(1);
+        for (int i = 0; i < 1000; i++) {
+            lo.update(new double[] {-b});
+            hi.update(new double[] {b});
+        }
+        assertEquals(b, OnlineStandardizer.merge(lo, hi).current().std()[0], 1e-9 * b);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> online.update(new double[] {1e308}));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> online.update(new double[] {Double.NaN}));
+    }
 }

@@ -148,7 +148,7 @@ class SnapshotCodecTest {
         assertEquals("invalid snapshot: version must be > 0, got 0", rejection(withBody(b -> b.put("version", 0))));
         String doc = new String(golden(), StandardCharsets.UTF_8);
         String body = doc.substring(104, doc.length() - 1);
-        assertEquals("invalid snapshot: L entry 5 is not finite: Infinity",
+        assertEquals("invalid snapshot: body.L[5] is not a finite double: Infinity",
                 rejection(wrap(body.replace("1.0E-5", "1.0E400").getBytes(StandardCharsets.UTF_8))));
         assertEquals("invalid snapshot: exemplar label 'virginica' is not one of the classes [setosa, versicolor]",
                 rejection(withBody(b -> ((ObjectNode) b.withArray("exemplars").get(0)).put("label", "virginica"))));

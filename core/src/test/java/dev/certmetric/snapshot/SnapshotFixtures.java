@@ -39,7 +39,7 @@ final class SnapshotFixtures {
         SplittableRandom r = new SplittableRandom(seed);
         double[] l = new double[q * p];
         for (int i = 0; i < l.length; i++) {
-            l[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-30, 30));
+            l[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-30, 7)); // |L| <= MAX_ABS_L
         }
         double[] mean = new double[p];
         double[] std = new double[p];

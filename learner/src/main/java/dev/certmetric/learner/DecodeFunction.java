@@ -1,5 +1,6 @@
 package dev.certmetric.learner;
 
+import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.events.Decoded;
 import dev.certmetric.events.EventDecoder;
 import dev.certmetric.events.InvalidEvent;
@@ -34,16 +35,18 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
 
     private final String model;
     private final int configuredDimension;
-    private final int maxBytes;
+    /** The configured limits; the dimension is applied in {@link #open}. */
+    private final EventDecoder limits;
     private transient int dimension;
     private transient EventDecoder decoder;
     private transient ListState<Integer> dimensionState;
     private transient Map<InvalidReason, io.micrometer.core.instrument.Counter> invalid;
 
-    public DecodeFunction(String model, int dimension, int maxBytes) {
-        this.model = model;
-        this.configuredDimension = dimension;
-        this.maxBytes = maxBytes;
+    public DecodeFunction(CertmetricConfig config) {
+        this.model = config.modelName();
+        this.configuredDimension = config.eventsDimension();
+        this.limits = new EventDecoder(0, config.eventsMaxBytes(), EventDecoder.DEFAULT_MAX_FEATURES,
+                config.eventsMaxIdChars(), config.eventsMaxLabelChars());
     }
 
     @Override
@@ -52,7 +55,7 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
         for (InvalidReason r : InvalidReason.values()) {
             invalid.put(r, LearnerMetrics.invalid(model, r.wireName()));
         }
-        decoder = new EventDecoder(dimension, maxBytes, EventDecoder.DEFAULT_MAX_FEATURES);
+        decoder = limits.withDimension(dimension);
     }
 
     @Override
@@ -62,7 +65,7 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
             LabeledEvent e = valid.event();
             if (dimension == 0) {
                 dimension = e.dimension();
-                decoder = new EventDecoder(dimension, maxBytes, EventDecoder.DEFAULT_MAX_FEATURES);
+                decoder = limits.withDimension(dimension);
             }
             out.collect(new TrainingEvent(e.features(), e.label(), e.ts() != null ? e.ts() : raw.timestamp));
         } else {

@@ -117,7 +117,7 @@ public final class LearnerJob {
                 .uid("events-source").setParallelism(p);
 
         SingleOutputStreamOperator<TrainingEvent> valid = raw
-                .process(new DecodeFunction(config.modelName(), config.eventsDimension(), config.eventsMaxBytes()),
+                .process(new DecodeFunction(config),
                         TrainingEvent.TYPE)
                 .name("decode").uid("decode").setParallelism(p);
 
@@ -128,7 +128,7 @@ public final class LearnerJob {
                         .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                         .setTransactionalIdPrefix(transactionalIdPrefix(config, "dlq"))
                         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
-                        .setRecordSerializer(new DeadLetterSerializer(config.deadLettersTopic()))
+                        .setRecordSerializer(new DeadLetterSerializer(config.deadLettersTopic(), config.dlqMaxBytes()))
                         .build())
                 .name("dead-letters").uid("dead-letters-sink").setParallelism(p);
 

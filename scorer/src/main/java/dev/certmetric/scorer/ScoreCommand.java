@@ -97,7 +97,8 @@ public final class ScoreCommand implements Callable<Integer> {
                     .withHttp(httpHost, httpPort)
                     .withProcessing(guarantee, commitIntervalMs)
                     .withKafkaProperties(cfg.kafkaPropertyMap())
-                    .withSnapshotMaxBytes(cfg.snapshotMaxBytes());
+                    .withSnapshotMaxBytes(cfg.snapshotMaxBytes())
+                    .withLimits(ScorerLimits.of(cfg));
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

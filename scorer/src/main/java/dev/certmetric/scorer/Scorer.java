@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certmetric.preprocess.OnlineStandardizer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -39,8 +40,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  * Anything else gets {@code {"id": ... (when readable), "error": "<reason>"}}; nothing is dropped.
  * The id may be a JSON string or integer and is echoed as a string. Unknown fields are ignored.
+ *
+ * <p>Every answer is bounded ({@link #MAX_ANSWER_BYTES}) and finite: requests over
+ * {@link ScorerLimits#maxRequestBytes()}, ids over {@link ScorerLimits#maxIdChars()} (echoed cut) and
+ * features beyond {@link OnlineStandardizer#MAX_ABS_FEATURE} get error answers, and so does a result
+ * that is not a finite number, so no answer can break the score topic's record limit or claim
+ * "Infinity".
  */
 public final class Scorer {
+    /**
+     * Largest answer in bytes. Ids and labels are bounded, so real answers stay far below; a larger one
+     * (e.g. a forged snapshot's huge class names) becomes an error answer rather than a record the
+     * score topic refuses.
+     */
+    public static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonFactory FACTORY = MAPPER.getFactory();
 
@@ -53,16 +66,18 @@ public final class Scorer {
 
     private final MeterRegistry meters;
     private final Clock clock;
+    private final ScorerLimits limits;
     private final Map<String, Timer> timers = new ConcurrentHashMap<>();
     private final Map<String, Counter> errors = new ConcurrentHashMap<>();
 
     public Scorer(MeterRegistry meters) {
-        this(meters, Clock.systemUTC());
+        this(meters, Clock.systemUTC(), ScorerLimits.DEFAULT);
     }
 
-    public Scorer(MeterRegistry meters, Clock clock) {
+    public Scorer(MeterRegistry meters, Clock clock, ScorerLimits limits) {
         this.meters = meters;
         this.clock = clock;
+        this.limits = limits;
     }
 
     private static final class BadRequest extends RuntimeException {
@@ -90,6 +105,10 @@ public final class Scorer {
             if (request == null || request.length == 0) {
                 throw new BadRequest("malformed", "empty request");
             }
+            if (request.length > limits.maxRequestBytes()) {
+                throw new BadRequest("too_large", "request of " + request.length + " bytes exceeds the limit of "
+                        + limits.maxRequestBytes());
+            }
             JsonNode root;
             try {
                 root = MAPPER.readTree(request);
@@ -108,6 +127,12 @@ public final class Scorer {
             if (id == null || id.isEmpty()) {
                 throw new BadRequest("invalid", "request needs an \"id\" (a non-empty string or an integer)");
             }
+            int idChars = id.codePointCount(0, id.length());
+            if (idChars > limits.maxIdChars()) {
+                id = bounded(id);
+                throw new BadRequest("invalid", "\"id\" has " + idChars + " characters; the limit is "
+                        + limits.maxIdChars() + " (echoed cut to the limit)");
+            }
             boolean hasFeatures = root.has("features");
             boolean hasPair = root.has("a") || root.has("b");
             if (hasFeatures == hasPair) {
@@ -121,12 +146,22 @@ public final class Scorer {
             if (hasFeatures) {
                 type = "score";
                 double[] x = vector(root, "features", model.dimension());
-                answer = scoreAnswer(id, model, model.score(x));
+                ServingModel.Score score = model.score(x);
+                requireFinite(score);
+                answer = scoreAnswer(id, model, score);
             } else {
                 type = "distance";
                 double[] a = vector(root, "a", model.dimension());
                 double[] b = vector(root, "b", model.dimension());
-                answer = distanceAnswer(id, model, model.distance(a, b));
+                double distance = model.distance(a, b);
+                if (!Double.isFinite(distance)) {
+                    throw new BadRequest("numeric", "the distance is not a finite number (" + distance + ")");
+                }
+                answer = distanceAnswer(id, model, distance);
+            }
+            if (answer.json().length > MAX_ANSWER_BYTES) {
+                throw new BadRequest("internal", "the answer of " + answer.json().length + " bytes exceeds the limit of "
+                        + MAX_ANSWER_BYTES);
             }
         } catch (BadRequest e) {
             answer = error(id, e.kind, e.getMessage());
@@ -171,8 +206,40 @@ public final class Scorer {
             if (!Double.isFinite(x[i])) {
                 throw new BadRequest("invalid", "\"" + field + "\"[" + i + "] is not finite");
             }
+            if (Math.abs(x[i]) > OnlineStandardizer.MAX_ABS_FEATURE) {
+                throw new BadRequest("invalid", "\"" + field + "\"[" + i + "] = " + x[i] + " exceeds the bound |x| <= "
+                        + OnlineStandardizer.MAX_ABS_FEATURE);
+            }
         }
         return x;
+    }
+
+    /** The last line of defence: a number that is not finite is an error, never an answer. */
+    private static void requireFinite(ServingModel.Score s) {
+        for (int i = 0; i < s.neighbourDistances().length; i++) {
+            if (!Double.isFinite(s.neighbourDistances()[i])) {
+                throw new BadRequest("numeric", "the distance to neighbour " + i + " is not a finite number ("
+                        + s.neighbourDistances()[i] + ")");
+            }
+        }
+        // certified_radius: Double.MAX_VALUE stands for unbounded and is written as null
+        if (!Double.isFinite(s.anomalyScore()) || !Double.isFinite(s.certifiedRadius())) {
+            throw new BadRequest("numeric", "the anomaly score or certified radius is not a finite number ("
+                    + s.anomalyScore() + ", " + s.certifiedRadius() + ")");
+        }
+    }
+
+    /** An id cut to {@link ScorerLimits#maxIdChars()} code points (unchanged when within), for answers and keys. */
+    public String bounded(String id) {
+        if (id == null || id.length() <= limits.maxIdChars()) {
+            return id;
+        }
+        int n = id.codePointCount(0, id.length());
+        return n <= limits.maxIdChars() ? id : id.substring(0, id.offsetByCodePoints(0, limits.maxIdChars()));
+    }
+
+    public ScorerLimits limits() {
+        return limits;
     }
 
     private Answer scoreAnswer(String id, ServingModel model, ServingModel.Score s) {

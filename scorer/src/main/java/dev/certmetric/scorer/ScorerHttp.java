@@ -1,133 +1,247 @@
 package dev.certmetric.scorer;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.certmetric.monitoring.MetricsHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.ConnectionLimit;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.function.Supplier;
 
 /**
- * The scorer's HTTP endpoints, added to a {@link MetricsHttpServer} (which serves {@code GET /metrics}):
+ * The scorer's HTTP endpoints on an embedded Jetty (core, no servlets):
  * <ul>
+ *   <li>{@code POST /score}: a request as on the request topic, answered synchronously with the same JSON;
+ *       200 for an answer, 400 for an error answer, 413 for a body over {@link ScorerLimits#maxRequestBytes()},
+ *       503 while no model is loaded, 500 for an internal error;</li>
  *   <li>{@code GET /model}: {@code {"name", "version", "age_seconds", "created_at", "loaded_at", "p", "q", "k",
  *       "exemplars", "classes", "calibration"}}, or 503 {@code {"error"}} before a model is loaded;</li>
- *   <li>{@code POST /score}: a request as on the request topic, answered synchronously with the same JSON;
- *       200 for an answer, 400 for an error answer, 503 while no model is loaded, 413 for bodies over 64 MiB;</li>
- *   <li>{@code GET /health}: 200 {@code {"status":"UP", "model", "version"}} once a model is loaded, else 503
- *       {@code {"status":"WAITING_FOR_MODEL"}}.</li>
+ *   <li>{@code GET /health}: 200 {@code {"status":"UP", "model", "version"}} when Kafka Streams runs and a model
+ *       is loaded; 503 {@code {"status":"DOWN", "streams"}} when Kafka Streams (stream or global snapshot
+ *       thread) has stopped; 503 {@code {"status":"WAITING_FOR_MODEL"}} before the first model;</li>
+ *   <li>{@code GET /metrics}: Prometheus text.</li>
  * </ul>
+ *
+ * <p>Why Jetty and not the JDK's {@code HttpServer}: the JDK server reads a request's headers on a
+ * handler thread, so a client that sends half a header holds that thread until it gives up (two such
+ * sockets blocked every request for minutes). Jetty parses headers without a thread, closes a connection
+ * idle or stalled for {@link ScorerLimits#httpIdleTimeoutMs()}, reads bodies asynchronously up to the
+ * size bound, and stops accepting beyond {@link ScorerLimits#httpMaxConnections()}.
  */
-public final class ScorerHttp {
-    static final int MAX_BODY = 64 << 20;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+public final class ScorerHttp implements AutoCloseable {
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final String JSON = "application/json";
+    /** Threads Jetty leases for itself: one acceptor and one selector. */
+    private static final int ACCEPTORS = 1;
+    private static final int SELECTORS = 1;
 
-    private ScorerHttp() {
+    private final Server server;
+    private final ServerConnector connector;
+
+    private ScorerHttp(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
     }
 
-    public static void install(MetricsHttpServer http, ModelRegistry registry, Scorer scorer) {
-        HttpServer server = http.server();
-        server.createContext("/model", exchange -> {
-            try (exchange) {
-                if (!method(exchange, "GET")) {
-                    return;
-                }
-                ServingModel m = registry.current();
-                if (m == null) {
-                    send(exchange, 503, json(g -> g.writeStringField("error", "no model loaded yet")));
-                    return;
-                }
-                send(exchange, 200, json(g -> {
-                    Instant now = Instant.now();
-                    g.writeStringField("name", m.name());
-                    g.writeNumberField("version", m.version());
-                    g.writeNumberField("age_seconds", m.ageSeconds(now));
-                    g.writeStringField("created_at", m.snapshot().createdAt().toString());
-                    g.writeStringField("loaded_at", m.loadedAt().toString());
-                    g.writeNumberField("p", m.snapshot().p());
-                    g.writeNumberField("q", m.snapshot().q());
-                    g.writeNumberField("k", m.k());
-                    g.writeNumberField("exemplars", m.snapshot().exemplars().size());
-                    g.writeArrayFieldStart("classes");
-                    for (String c : m.snapshot().classes()) {
-                        g.writeString(c);
+    /**
+     * Starts the endpoints on {@code host:port} (0 picks a free port).
+     *
+     * @param streams the Kafka Streams client's state, for {@code /health}
+     */
+    public static ScorerHttp start(String host, int port, ScorerLimits limits, PrometheusMeterRegistry meters,
+            ModelRegistry registry, Scorer scorer, Supplier<KafkaStreams.State> streams) throws IOException {
+        int threads = limits.effectiveHttpThreads() + ACCEPTORS + SELECTORS;
+        QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 4));
+        pool.setName("certmetric-http");
+        pool.setDaemon(true);
+        pool.setReservedThreads(0);
+        Server server = new Server(pool);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        ServerConnector connector = new ServerConnector(server, ACCEPTORS, SELECTORS, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        connector.setIdleTimeout(limits.httpIdleTimeoutMs());
+        server.addConnector(connector);
+        server.addBean(new ConnectionLimit(limits.httpMaxConnections(), server));
+        server.setHandler(new Routes(limits, meters, registry, scorer, streams, pool));
+        try {
+            server.start();
+        } catch (IOException e) {
+            stopQuietly(server);
+            throw e;
+        } catch (Exception e) {
+            stopQuietly(server);
+            throw new IOException("cannot start HTTP on " + host + ":" + port + ": " + e, e);
+        }
+        return new ScorerHttp(server, connector);
+    }
+
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() {
+        stopQuietly(server);
+    }
+
+    private static void stopQuietly(Server server) {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            org.slf4j.LoggerFactory.getLogger(ScorerHttp.class).warn("stopping HTTP failed", e);
+        }
+    }
+
+    private static final class Routes extends Handler.Abstract {
+        private final ScorerLimits limits;
+        private final PrometheusMeterRegistry meters;
+        private final ModelRegistry registry;
+        private final Scorer scorer;
+        private final Supplier<KafkaStreams.State> streams;
+        private final QueuedThreadPool pool;
+
+        Routes(ScorerLimits limits, PrometheusMeterRegistry meters, ModelRegistry registry, Scorer scorer,
+                Supplier<KafkaStreams.State> streams, QueuedThreadPool pool) {
+            this.limits = limits;
+            this.meters = meters;
+            this.registry = registry;
+            this.scorer = scorer;
+            this.streams = streams;
+            this.pool = pool;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            String expected = "/score".equals(path) ? "POST" : "GET";
+            switch (path) {
+                case "/score", "/model", "/health", "/metrics" -> {
+                    if (!expected.equals(request.getMethod())) {
+                        response.getHeaders().put(HttpHeader.ALLOW, expected);
+                        send(response, callback, 405, JSON, error("method not allowed; use " + expected));
+                        return true;
                     }
-                    g.writeEndArray();
-                    g.writeStringField("calibration", m.calibration().fromSnapshot() ? "snapshot" : "exemplars");
-                }));
-            }
-        });
-        server.createContext("/health", exchange -> {
-            try (exchange) {
-                if (!method(exchange, "GET")) {
-                    return;
                 }
-                ServingModel m = registry.current();
-                if (m == null) {
-                    send(exchange, 503, json(g -> g.writeStringField("status", "WAITING_FOR_MODEL")));
-                } else {
-                    send(exchange, 200, json(g -> {
-                        g.writeStringField("status", "UP");
-                        g.writeStringField("model", m.name());
-                        g.writeNumberField("version", m.version());
-                    }));
+                default -> {
+                    send(response, callback, 404, JSON, error("no such endpoint; try /score, /model, /health, /metrics"));
+                    return true;
                 }
             }
-        });
-        server.createContext("/score", exchange -> {
-            try (exchange) {
-                if (!method(exchange, "POST")) {
-                    return;
-                }
-                byte[] body = readBody(exchange.getRequestBody());
-                if (body == null) {
-                    send(exchange, 413, Scorer.error(null, "too_large", "request body over " + MAX_BODY + " bytes").json());
+            switch (path) {
+                case "/score" -> score(request, response, callback);
+                case "/model" -> model(response, callback);
+                case "/health" -> health(response, callback);
+                default -> send(response, callback, 200, "text/plain; version=0.0.4; charset=utf-8",
+                        meters.scrape().getBytes(StandardCharsets.UTF_8));
+            }
+            return true;
+        }
+
+        private void score(Request request, Response response, Callback callback) {
+            int max = limits.maxRequestBytes();
+            if (request.getLength() > max) {
+                send(response, callback, 413, JSON, tooLarge(max));
+                return;
+            }
+            // Read without holding a thread; score on the pool, not on the thread that completed the read.
+            Content.Source.asByteArrayAsync(request, max).whenCompleteAsync((body, failure) -> {
+                if (failure != null) {
+                    if (failure instanceof IOException) {
+                        callback.failed(failure); // the client went away or stalled past the idle timeout
+                    } else {
+                        send(response, callback, 413, JSON, tooLarge(max)); // a chunked body over the bound
+                    }
                     return;
                 }
                 Scorer.Answer answer = scorer.answer(body, registry.current(), "http");
                 int status = !answer.error() ? 200
                         : "no_model".equals(answer.errorKind()) ? 503
-                        : "internal".equals(answer.errorKind()) ? 500 : 400;
-                send(exchange, status, answer.json());
+                        : "internal".equals(answer.errorKind()) ? 500
+                        : "too_large".equals(answer.errorKind()) ? 413 : 400;
+                send(response, callback, status, JSON, answer.json());
+            }, pool);
+        }
+
+        private static byte[] tooLarge(int max) {
+            return Scorer.error(null, "too_large", "request body over " + max + " bytes").json();
+        }
+
+        private void model(Response response, Callback callback) {
+            ServingModel m = registry.current();
+            if (m == null) {
+                send(response, callback, 503, JSON, error("no model loaded yet"));
+                return;
             }
-        });
-    }
-
-    private static boolean method(HttpExchange exchange, String expected) throws IOException {
-        if (expected.equals(exchange.getRequestMethod())) {
-            return true;
+            send(response, callback, 200, JSON, json(g -> {
+                Instant now = Instant.now();
+                g.writeStringField("name", m.name());
+                g.writeNumberField("version", m.version());
+                g.writeNumberField("age_seconds", m.ageSeconds(now));
+                g.writeStringField("created_at", m.snapshot().createdAt().toString());
+                g.writeStringField("loaded_at", m.loadedAt().toString());
+                g.writeNumberField("p", m.snapshot().p());
+                g.writeNumberField("q", m.snapshot().q());
+                g.writeNumberField("k", m.k());
+                g.writeNumberField("exemplars", m.snapshot().exemplars().size());
+                g.writeArrayFieldStart("classes");
+                for (String c : m.snapshot().classes()) {
+                    g.writeString(c);
+                }
+                g.writeEndArray();
+                g.writeStringField("calibration", m.calibration().fromSnapshot() ? "snapshot" : "exemplars");
+            }));
         }
-        exchange.getResponseHeaders().set("Allow", expected);
-        send(exchange, 405, json(g -> g.writeStringField("error", "method not allowed; use " + expected)));
-        return false;
-    }
 
-    private static byte[] readBody(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buf = new byte[8192];
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-            out.write(buf, 0, n);
-            if (out.size() > MAX_BODY) {
-                return null;
+        /** UP needs a running Kafka Streams client (a rebalance is routine) and a model. */
+        private void health(Response response, Callback callback) {
+            KafkaStreams.State state = streams.get();
+            ServingModel m = registry.current();
+            if (state != KafkaStreams.State.RUNNING && state != KafkaStreams.State.REBALANCING) {
+                send(response, callback, 503, JSON, json(g -> {
+                    g.writeStringField("status", "DOWN");
+                    g.writeStringField("streams", state.name());
+                }));
+            } else if (m == null) {
+                send(response, callback, 503, JSON, json(g -> g.writeStringField("status", "WAITING_FOR_MODEL")));
+            } else {
+                send(response, callback, 200, JSON, json(g -> {
+                    g.writeStringField("status", "UP");
+                    g.writeStringField("model", m.name());
+                    g.writeNumberField("version", m.version());
+                }));
             }
         }
-        return out.toByteArray();
     }
 
-    private static void send(HttpExchange exchange, int status, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", JSON);
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
+    private static void send(Response response, Callback callback, int status, String contentType, byte[] body) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        response.write(true, ByteBuffer.wrap(body), callback);
+    }
+
+    private static byte[] error(String message) {
+        return json(g -> g.writeStringField("error", message));
     }
 
     private interface Body {
@@ -136,7 +250,7 @@ public final class ScorerHttp {
 
     private static byte[] json(Body body) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
             g.writeStartObject();
             body.write(g);
             g.writeEndObject();

@@ -1,7 +1,6 @@
 package dev.certmetric.scorer;
 
 import dev.certmetric.kafka.KafkaClientProperties;
-import dev.certmetric.monitoring.MetricsHttpServer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -46,14 +45,6 @@ import java.util.stream.Stream;
 public final class ScorerService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScorerService.class);
 
-    static {
-        // The JDK HTTP server writes headers and body separately; without TCP_NODELAY, Nagle's algorithm
-        // and delayed ACKs add ~40 ms to every /score answer. Read once, when the server classes initialise.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
-
     private final ScorerSettings settings;
     private final PrometheusMeterRegistry meters;
     private final ModelRegistry registry;
@@ -64,14 +55,14 @@ public final class ScorerService implements AutoCloseable {
     private final boolean tempStateDir;
     private KafkaStreams streams;
     private KafkaStreamsMetrics streamsMetrics;
-    private MetricsHttpServer http;
+    private ScorerHttp http;
     private boolean closed;
 
     public ScorerService(ScorerSettings settings, PrometheusMeterRegistry meters) {
         this.settings = settings;
         this.meters = meters;
         this.registry = new ModelRegistry(settings.modelName(), meters);
-        this.scorer = new Scorer(meters);
+        this.scorer = new Scorer(meters, java.time.Clock.systemUTC(), settings.limits());
         // Distinct names: a gauge and a counter of one name collide in the Prometheus registry.
         Gauge.builder("certmetric.scorer.requests.waiting", held, AtomicLong::get)
                 .description("Requests held until a model is loaded").register(meters);
@@ -116,6 +107,14 @@ public final class ScorerService implements AutoCloseable {
         if ("exactly_once_v2".equals(settings.processingGuarantee())) {
             p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION), "1");
         }
+        // No record may stop a stream thread: failures become error answers (ScorerExceptionHandlers).
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, ScorerExceptionHandlers.Processing.class.getName());
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ScorerExceptionHandlers.Production.class.getName());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                org.apache.kafka.streams.errors.LogAndContinueExceptionHandler.class.getName());
+        p.put(ScorerExceptionHandlers.REQUEST_TOPIC, settings.requestTopic());
+        p.put(ScorerExceptionHandlers.SCORE_TOPIC, settings.scoreTopic());
+        p.put(ScorerExceptionHandlers.MAX_ID_CHARS, Integer.toString(settings.limits().maxIdChars()));
         return p;
     }
 
@@ -128,9 +127,11 @@ public final class ScorerService implements AutoCloseable {
         Topology topology = ScorerTopology.build(settings, registry, scorer, held, heldTotal);
         LOG.debug("scorer topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, streamsConfig());
+        // What the handlers above did not catch: a fresh stream thread resumes from the last commit. (A
+        // failed global snapshot thread cannot be replaced; the client then stops and /health says DOWN.)
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("scorer stream thread failed; shutting the client down", e);
-            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            LOG.error("scorer stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.setStateListener((now, before) -> LOG.info("scorer Kafka Streams {} -> {}", before, now));
         streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -138,12 +139,12 @@ public final class ScorerService implements AutoCloseable {
         streams.start();
         if (settings.httpPort() >= 0) {
             try {
-                http = MetricsHttpServer.start(settings.httpHost(), settings.httpPort(), meters);
+                http = ScorerHttp.start(settings.httpHost(), settings.httpPort(), settings.limits(), meters, registry,
+                        scorer, this::state);
             } catch (IOException e) {
                 close();
                 throw new UncheckedIOException("cannot start HTTP on " + settings.httpHost() + ":" + settings.httpPort(), e);
             }
-            ScorerHttp.install(http, registry, scorer);
             LOG.info("scorer HTTP on http://{}:{}/ (/score, /model, /health, /metrics)", settings.httpHost(), http.port());
         }
         return this;

@@ -26,10 +26,12 @@ import java.util.Objects;
  * @param kafkaProperties pass-through client properties (applied first; the scorer's own settings win)
  * @param snapshotMaxBytes largest snapshot record: the snapshot consumers' fetch sizes and, if the scorer
  *     creates the snapshot topic, its max.message.bytes (config key snapshots.max-bytes)
+ * @param limits request, id and HTTP bounds (config keys scorer.*)
  */
 public record ScorerSettings(String bootstrapServers, String snapshotTopic, String requestTopic, String scoreTopic,
         String modelName, String applicationId, Path stateDir, String httpHost, int httpPort,
-        String processingGuarantee, long commitIntervalMs, Map<String, String> kafkaProperties, int snapshotMaxBytes) {
+        String processingGuarantee, long commitIntervalMs, Map<String, String> kafkaProperties, int snapshotMaxBytes,
+        ScorerLimits limits) {
 
     public static final String DEFAULT_SNAPSHOT_TOPIC = "certmetric.snapshots";
     public static final String DEFAULT_REQUEST_TOPIC = "certmetric.requests";
@@ -54,6 +56,7 @@ public record ScorerSettings(String bootstrapServers, String snapshotTopic, Stri
         if (snapshotMaxBytes < 1024 * 1024) {
             throw new IllegalArgumentException("snapshot max bytes = " + snapshotMaxBytes + "; must be >= 1048576");
         }
+        Objects.requireNonNull(limits, "limits");
         kafkaProperties = Map.copyOf(kafkaProperties == null ? Map.of() : kafkaProperties);
         if (modelName != null && modelName.isBlank()) {
             modelName = null;
@@ -64,48 +67,54 @@ public record ScorerSettings(String bootstrapServers, String snapshotTopic, Stri
     public static ScorerSettings defaults(String bootstrapServers) {
         return new ScorerSettings(bootstrapServers, DEFAULT_SNAPSHOT_TOPIC, DEFAULT_REQUEST_TOPIC, DEFAULT_SCORE_TOPIC,
                 null, "certmetric-scorer", null, "127.0.0.1", -1, "exactly_once_v2", 100, Map.of(),
-                CertmetricConfig.DEFAULT_SNAPSHOT_MAX_BYTES);
+                CertmetricConfig.DEFAULT_SNAPSHOT_MAX_BYTES, ScorerLimits.DEFAULT);
     }
 
     public ScorerSettings withTopics(String snapshots, String requests, String scores) {
         return new ScorerSettings(bootstrapServers, snapshots, requests, scores, modelName, applicationId, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
     }
 
     public ScorerSettings withModelName(String name) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, name, applicationId, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
     }
 
     public ScorerSettings withApplicationId(String id) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, id, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
     }
 
     public ScorerSettings withStateDir(Path dir) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId, dir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
     }
 
     public ScorerSettings withHttp(String host, int port) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, host, port, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes);
+                stateDir, host, port, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
     }
 
     /** Extra client properties for every Kafka client (security.protocol, sasl.*, ...). */
     public ScorerSettings withKafkaProperties(Map<String, String> props) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, props, snapshotMaxBytes);
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, props, snapshotMaxBytes, limits);
     }
 
     /** Largest snapshot record (config key snapshots.max-bytes). */
     public ScorerSettings withSnapshotMaxBytes(int maxBytes) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, maxBytes);
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, maxBytes, limits);
+    }
+
+    /** Request, id and HTTP bounds (config keys scorer.*). */
+    public ScorerSettings withLimits(ScorerLimits l) {
+        return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, l);
     }
 
     public ScorerSettings withProcessing(String guarantee, long commitMs) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, guarantee, commitMs, kafkaProperties, snapshotMaxBytes);
+                stateDir, httpHost, httpPort, guarantee, commitMs, kafkaProperties, snapshotMaxBytes, limits);
     }
 }

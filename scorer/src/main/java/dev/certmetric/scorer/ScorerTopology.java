@@ -172,9 +172,12 @@ public final class ScorerTopology {
 
         @Override
         public void process(Record<byte[], byte[]> record) {
+            byte[] key = scorer.limits().boundedKey(record.key());
             ServingModel model = model();
-            if (model == null || heldCount > 0) {
-                held.put(nextSeq++, encode(record.key(), record.value()));
+            // An oversized request is refused at once, model or not: held, it would overflow the changelog.
+            boolean tooLarge = record.value() != null && record.value().length > scorer.limits().maxRequestBytes();
+            if (!tooLarge && (model == null || heldCount > 0)) {
+                held.put(nextSeq++, encode(key, record.value()));
                 setHeld(heldCount + 1);
                 heldTotal.incrementAndGet();
                 if (heldCount == 1) {
@@ -183,7 +186,7 @@ public final class ScorerTopology {
                 drain();
                 return;
             }
-            answer(record.key(), record.value(), model, record.timestamp());
+            answer(key, record.value(), model, record.timestamp());
         }
 
         private void drain() {
@@ -214,7 +217,8 @@ public final class ScorerTopology {
 
         private void answer(byte[] key, byte[] value, ServingModel model, long timestamp) {
             Scorer.Answer answer = scorer.answer(value, model, "kafka");
-            String outKey = answer.id() != null ? answer.id() : key == null ? null : new String(key, StandardCharsets.UTF_8);
+            String outKey = answer.id() != null ? answer.id()
+                    : key == null ? null : scorer.bounded(new String(key, StandardCharsets.UTF_8));
             context.forward(new Record<>(outKey, answer.json(), timestamp));
         }
 

@@ -1,0 +1,109 @@
+package dev.certmetric.scorer;
+
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The HTTP endpoints without Kafka: health semantics, size bounds, methods, stalled connections closed. */
+class ScorerHttpTest {
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final ModelRegistry registry = new ModelRegistry("iris", meters);
+    private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
+    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final ScorerLimits limits = new ScorerLimits(256, 4096, 2, 50, 500);
+    private ScorerHttp http;
+
+    @BeforeEach
+    void start() throws Exception {
+        http = ScorerHttp.start("127.0.0.1", 0, limits, meters, registry, new Scorer(meters, java.time.Clock.systemUTC(),
+                limits), state::get);
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(String path, String body) throws Exception {
+        return client.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(2))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + http.port() + path);
+    }
+
+    @Test
+    void healthIsDownWhenKafkaStreamsIsNotRunning() throws Exception {
+        assertEquals(503, get("/health").statusCode(), "no model yet");
+        assertTrue(get("/health").body().contains("WAITING_FOR_MODEL"));
+        registry.offer(ScorerFixtures.iris("iris", 1));
+        assertEquals(200, get("/health").statusCode());
+        state.set(KafkaStreams.State.REBALANCING);
+        assertEquals(200, get("/health").statusCode(), "a rebalance is routine");
+        for (KafkaStreams.State s : new KafkaStreams.State[] {KafkaStreams.State.ERROR, KafkaStreams.State.PENDING_ERROR,
+                KafkaStreams.State.NOT_RUNNING, KafkaStreams.State.PENDING_SHUTDOWN}) {
+            state.set(s);
+            HttpResponse<String> r = get("/health");
+            assertEquals(503, r.statusCode(), s.name());
+            assertEquals("{\"status\":\"DOWN\",\"streams\":\"" + s.name() + "\"}", r.body());
+        }
+    }
+
+    @Test
+    void bodiesOverTheBoundGet413AndOtherRequestsTheirStatus() throws Exception {
+        registry.offer(ScorerFixtures.iris("iris", 1));
+        String big = "{\"id\":\"b\",\"features\":[" + "1,".repeat(3000) + "1]}";
+        assertEquals(413, post("/score", big).statusCode());
+        // chunked: no Content-Length, refused while reading
+        HttpResponse<String> chunked = client.send(HttpRequest.newBuilder(uri("/score")).timeout(Duration.ofSeconds(2))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        big.getBytes(StandardCharsets.UTF_8)))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, chunked.statusCode());
+        assertEquals(200, post("/score", ScorerFixtures.scoreRequest("ok", ScorerFixtures.IRIS.row(0))).statusCode());
+        assertEquals(400, post("/score", "{\"id\":\"x\",\"features\":[1e160,1,1,1]}").statusCode());
+        assertEquals(405, get("/score").statusCode());
+        assertEquals(404, get("/nope").statusCode());
+        assertEquals(200, get("/model").statusCode());
+        assertTrue(get("/metrics").body().contains("certmetric_scorer_requests_seconds"));
+    }
+
+    @Test
+    void aStalledConnectionIsClosedAfterTheIdleTimeout() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", http.port())) {
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            out.write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            long t0 = System.nanoTime();
+            InputStream in = s.getInputStream();
+            while (in.read() >= 0) {
+                // Jetty may answer 408 before closing; read to the end
+            }
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            assertTrue(ms >= 300 && ms < 3000, "closed after " + ms + " ms (idle timeout 500 ms)");
+        }
+    }
+}
