@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certmetric.config.BadInputException;
 import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.RaceSettings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,6 +65,11 @@ public final class CertmetricConfig implements Serializable {
         m.put("learner.step-rule", d.stepRule());
         m.put("learner.learning-rate", String.valueOf(d.learningRate()));
         m.put("learner.certify-every", String.valueOf(d.certifyEvery()));
+        m.put("learner.race.enabled", "true");
+        m.put("learner.race.population", "6");
+        m.put("learner.race.first-budget", "300");
+        m.put("learner.race.certified-weight", "0.5");
+        m.put("learner.race.certified-radius", "0.05");
         m.put("learner.parallelism", "1");
         m.put("learner.sync-merged", "true");
         m.put("snapshots.every-updates", "50");
@@ -96,6 +102,11 @@ public final class CertmetricConfig implements Serializable {
     private final String stepRule;
     private final double learningRate;
     private final int certifyEvery;
+    private final boolean raceEnabled;
+    private final int racePopulation;
+    private final int raceFirstBudget;
+    private final double raceCertifiedWeight;
+    private final double raceCertifiedRadius;
     private final int parallelism;
     private final boolean syncMerged;
     private final long snapshotEveryUpdates;
@@ -139,12 +150,13 @@ public final class CertmetricConfig implements Serializable {
         }
         this.learningRate = rate;
         this.certifyEvery = (int) integer(v, "learner.certify-every", 0, Integer.MAX_VALUE);
+        this.raceEnabled = bool(v, "learner.race.enabled");
+        this.racePopulation = (int) integer(v, "learner.race.population", 1, RaceSettings.MAX_POPULATION);
+        this.raceFirstBudget = (int) integer(v, "learner.race.first-budget", 1, 1_000_000);
+        this.raceCertifiedWeight = real(v, "learner.race.certified-weight", 0, 10);
+        this.raceCertifiedRadius = real(v, "learner.race.certified-radius", 0, 10);
         this.parallelism = (int) integer(v, "learner.parallelism", 1, 256);
-        String sync = v.get("learner.sync-merged").trim().toLowerCase(java.util.Locale.ROOT);
-        if (!sync.equals("true") && !sync.equals("false")) {
-            throw bad("learner.sync-merged", v.get("learner.sync-merged"), "true | false");
-        }
-        this.syncMerged = Boolean.parseBoolean(sync);
+        this.syncMerged = bool(v, "learner.sync-merged");
         this.snapshotEveryUpdates = integer(v, "snapshots.every-updates", 1, 1_000_000_000);
         this.snapshotEveryMillis = integer(v, "snapshots.every-millis", 0, 86_400_000);
         this.exemplarsPerClass = (int) integer(v, "snapshots.exemplars-per-class", 1, 100_000);
@@ -154,7 +166,7 @@ public final class CertmetricConfig implements Serializable {
         this.eventsMaxBytes = (int) integer(v, "events.max-bytes", 64, 10 * 1024 * 1024);
         this.metricsPort = (int) integer(v, "metrics.port", 0, 65535);
         this.failAfterEvents = failAfterEvents;
-        learnerSettings(); // cross-field checks of the core settings
+        raceSettings(); // cross-field checks of the core settings
     }
 
     /** The defaults (those of the bundled certmetric.yaml). */
@@ -319,6 +331,11 @@ public final class CertmetricConfig implements Serializable {
         m.put("learner.step-rule", stepRule);
         m.put("learner.learning-rate", String.valueOf(learningRate));
         m.put("learner.certify-every", String.valueOf(certifyEvery));
+        m.put("learner.race.enabled", String.valueOf(raceEnabled));
+        m.put("learner.race.population", String.valueOf(racePopulation));
+        m.put("learner.race.first-budget", String.valueOf(raceFirstBudget));
+        m.put("learner.race.certified-weight", String.valueOf(raceCertifiedWeight));
+        m.put("learner.race.certified-radius", String.valueOf(raceCertifiedRadius));
         m.put("learner.parallelism", String.valueOf(parallelism));
         m.put("learner.sync-merged", String.valueOf(syncMerged));
         m.put("snapshots.every-updates", String.valueOf(snapshotEveryUpdates));
@@ -370,6 +387,21 @@ public final class CertmetricConfig implements Serializable {
         try {
             return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                     stepRule, learningRate, certifyEvery);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("learner." + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * What the learner races (the one place a learner is made from config: the job's workers,
+     * {@code evaluate}'s sgd-pl, {@code prequential}): {@code new SettingsRace(config.raceSettings(), p)}.
+     * With {@code learner.race.enabled} false, the configured settings alone.
+     */
+    public RaceSettings raceSettings() {
+        LearnerSettings configured = learnerSettings();
+        try {
+            return raceEnabled ? RaceSettings.around(configured, racePopulation, raceFirstBudget, raceCertifiedWeight,
+                    raceCertifiedRadius) : RaceSettings.off(configured);
         } catch (IllegalArgumentException e) {
             throw new BadInputException("learner." + e.getMessage(), e);
         }
@@ -450,6 +482,14 @@ public final class CertmetricConfig implements Serializable {
             throw bad(key, s, "a Kafka topic name: 1-249 characters of [a-zA-Z0-9._-]");
         }
         return s;
+    }
+
+    private static boolean bool(Map<String, String> v, String key) {
+        String s = v.get(key).trim().toLowerCase(java.util.Locale.ROOT);
+        if (!s.equals("true") && !s.equals("false")) {
+            throw bad(key, v.get(key), "true | false");
+        }
+        return Boolean.parseBoolean(s);
     }
 
     private static long integer(Map<String, String> v, String key, long min, long max) {
