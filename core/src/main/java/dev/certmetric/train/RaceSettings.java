@@ -23,7 +23,8 @@ public record RaceSettings(List<LearnerSettings> candidates, int firstBudget, do
     public static final int MAX_POPULATION = 8;
     /**
      * Certify-every of the candidates while they race (when the certified term counts): one event in
-     * ten gives tens of certificates per candidate by the first halving, instead of a handful.
+     * ten gives tens of certificates per candidate by the first halving, instead of a handful. The
+     * leader goes back to its configured rate when the race is decided.
      */
     public static final int RACING_CERTIFY_EVERY = 10;
     /**
@@ -63,18 +64,15 @@ public record RaceSettings(List<LearnerSettings> candidates, int firstBudget, do
 
     /**
      * The configured settings first, then the first population - 1 grid points that differ from them,
-     * all with the configured k, impostors, window, batch and step rule. While racing, candidates
-     * certify one event in {@link #RACING_CERTIFY_EVERY} if the certified term counts.
+     * all with the configured k, impostors, window, batch, step rule and certify-every.
      */
     public static RaceSettings around(LearnerSettings configured, int population, int firstBudget,
                                       double certifiedWeight, double certifiedRadius) {
         require(population >= 1 && population <= MAX_POPULATION, "population", population, "[1, " + MAX_POPULATION + "]");
-        LearnerSettings base = population > 1 && certifiedWeight > 0
-                ? withCertifyEvery(configured, RACING_CERTIFY_EVERY) : configured;
         List<LearnerSettings> candidates = new ArrayList<>();
-        candidates.add(base);
+        candidates.add(configured);
         for (int i = 0; i < GRID.length && candidates.size() < population; i++) {
-            LearnerSettings c = base.withObjective(GRID[i][0], GRID[i][1], GRID[i][2]).withLearningRate(GRID[i][3]);
+            LearnerSettings c = configured.withObjective(GRID[i][0], GRID[i][1], GRID[i][2]).withLearningRate(GRID[i][3]);
             if (!candidates.contains(c)) {
                 candidates.add(c);
             }
@@ -100,9 +98,13 @@ public record RaceSettings(List<LearnerSettings> candidates, int firstBudget, do
         return a.withObjective(b.mu(), b.lambda(), b.tau()).withLearningRate(b.learningRate()).equals(b);
     }
 
-    private static LearnerSettings withCertifyEvery(LearnerSettings s, int every) {
-        return new LearnerSettings(s.k(), s.impostors(), s.mu(), s.lambda(), s.tau(), s.rank(), s.windowPerClass(),
-                s.windowMillis(), s.batchSize(), s.stepRule(), s.learningRate(), every);
+    /** How often candidates certify while the race is undecided: more often than configured if the certified term counts. */
+    int racingCertifyEvery() {
+        int configured = candidates.get(0).certifyEvery();
+        if (population() == 1 || certifiedWeight == 0) {
+            return configured;
+        }
+        return configured == 0 ? RACING_CERTIFY_EVERY : Math.min(configured, RACING_CERTIFY_EVERY);
     }
 
     private static void require(boolean ok, String key, Object value, String range) {

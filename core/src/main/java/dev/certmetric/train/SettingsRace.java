@@ -15,7 +15,8 @@ import java.util.Optional;
  *
  * <p>Score = prequential accuracy + w * certified accuracy, both over the events since the race
  * began; certified accuracy counts, among the events whose radius was computed (one in
- * certify-every), those predicted correctly with a radius of at least the configured one. Alive
+ * {@link RaceSettings#RACING_CERTIFY_EVERY} while racing, then the configured certify-every), those
+ * predicted correctly with a radius of at least the configured one. Alive
  * candidates have seen the same events, so their scores compare like for like. Ties go to the earlier
  * candidate (the configured settings are first). Deterministic given the event sequence.
  *
@@ -71,6 +72,7 @@ public final class SettingsRace {
             entries[i] = new Entry();
             entries[i].learner = new StreamingLearner(settings.candidates().get(i), p);
         }
+        certifyAsRaced();
     }
 
     private SettingsRace(RaceSettings settings, Entry[] entries, long events) {
@@ -117,8 +119,20 @@ public final class SettingsRace {
                 halve();
             }
             leader = best(standings(), settings.certifiedWeight());
+            if (decided()) {
+                certifyAsRaced();
+            }
         }
         return outcomes[leader];
+    }
+
+    /** Alive candidates certify at the racing rate until the race is decided, then at their configured one. */
+    private void certifyAsRaced() {
+        for (Entry e : entries) {
+            if (e.learner != null) {
+                e.learner.certifyEvery(decided() ? e.learner.settings().certifyEvery() : settings.racingCertifyEvery());
+            }
+        }
     }
 
     private void halve() {
@@ -260,6 +274,7 @@ public final class SettingsRace {
         }
         SettingsRace race = new SettingsRace(settings, entries, events);
         race.leader = entries.length == 1 ? 0 : best(race.standings(), settings.certifiedWeight());
+        race.certifyAsRaced();
         return race;
     }
 }

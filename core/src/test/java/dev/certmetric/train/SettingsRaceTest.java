@@ -75,6 +75,19 @@ class SettingsRaceTest {
     }
 
     @Test
+    void candidatesCertifyOftenWhileRacingAndTheLeaderAtItsConfiguredRateAfter() {
+        Stream s = Stream.of(7, 900);
+        SettingsRace race = new SettingsRace(grid(2, 200), P); // decided at event 200
+        for (int i = 0; i < 900; i++) {
+            StreamingLearner.Outcome o = race.testThenTrain(s.x()[i], s.y()[i], i);
+            long event = i + 1;
+            boolean sampled = event <= 200 ? event % RaceSettings.RACING_CERTIFY_EVERY == 0
+                    : event % LearnerSettings.DEFAULT.certifyEvery() == 0;
+            assertEquals(sampled && o.tested(), !Double.isNaN(o.certifiedRadius()), "event " + event);
+        }
+    }
+
+    @Test
     void aFarTooSmallLearningRateLosesToTheDefault() {
         Stream s = Stream.of(2, 1200);
         // The hopeless candidates first: they would win every tie.
@@ -163,7 +176,8 @@ class SettingsRaceTest {
         LearnerSettings d = LearnerSettings.DEFAULT;
         assertEquals(List.of(d.mu(), d.lambda(), d.tau(), d.learningRate()),
                 List.of(first.mu(), first.lambda(), first.tau(), first.learningRate()));
-        assertEquals(RaceSettings.RACING_CERTIFY_EVERY, r.candidates().get(0).certifyEvery());
+        assertEquals(LearnerSettings.DEFAULT, first, "the configured settings race as they are");
+        assertEquals(RaceSettings.RACING_CERTIFY_EVERY, r.racingCertifyEvery());
         assertEquals(1, RaceSettings.around(LearnerSettings.DEFAULT, 1, 300, 0.5, 0.05).population());
         assertEquals(LearnerSettings.DEFAULT, RaceSettings.around(LearnerSettings.DEFAULT, 1, 300, 0.5, 0.05)
                 .candidates().get(0), "a race of one leaves the configured settings as they are");
