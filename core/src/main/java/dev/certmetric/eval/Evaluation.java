@@ -1,7 +1,6 @@
 package dev.certmetric.eval;
 
 import dev.certmetric.certify.CertifiedKnn;
-import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.data.Splits;
 import dev.certmetric.knn.KnnClassifier;
@@ -9,7 +8,6 @@ import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.train.ReferenceOptimizer;
-import dev.certmetric.train.RaceSettings;
 import dev.certmetric.train.SettingsRace;
 
 import java.util.ArrayList;
@@ -127,16 +125,11 @@ public final class Evaluation {
     }
 
     /**
-     * The streaming learner at its defaults, settings race included (the default config's race, with
-     * this evaluation's k and v), fed the shuffled training split as a stream, {@code passes} times.
+     * The streaming learner as made from config (settings race included), fed the shuffled training
+     * split as a stream, {@code passes} times.
      */
     private Fitted fitStreaming(double[][] rawTrain, int[] y, long seed) {
-        RaceSettings race = CertmetricConfig.defaults().toBuilder()
-                .set("learner.k", String.valueOf(settings.k()))
-                .set("learner.impostors", String.valueOf(settings.impostors()))
-                .set("learner.certify-every", "0")
-                .build().raceSettings();
-        SettingsRace learner = new SettingsRace(race, rawTrain[0].length);
+        SettingsRace learner = new SettingsRace(settings.streaming(), rawTrain[0].length);
         Random rnd = new Random(seed);
         int[] order = Splits.identity(rawTrain.length);
         long time = 0;
