@@ -1,6 +1,7 @@
 package dev.certmetric.cli;
 
 import dev.certmetric.config.BadInputException;
+import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.eval.Evaluation;
 import dev.certmetric.eval.EvaluationHtmlReport;
@@ -15,7 +16,9 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code evaluate}: Euclidean, LMNN, LMNN-PL and the streaming learner on random splits of a CSV. */
@@ -70,6 +73,16 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--passes", defaultValue = "5", description = "Passes of the training split for sgd-pl (default: ${DEFAULT-VALUE}).")
     int passes;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration of the streaming learner sgd-pl runs, settings race included "
+                    + "(default: the bundled certmetric.yaml); --k and --impostors override learner.k and "
+                    + "learner.impostors, and learner.certify-every is 0 (certificates are computed on the test part).")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override a configuration key for sgd-pl, e.g. learner.race.enabled=false; repeatable.")
+    Map<String, String> overrides = new LinkedHashMap<>();
+
     @Option(names = "--json", paramLabel = "OUT.json", description = "Write the results as JSON.")
     Path json;
 
@@ -85,8 +98,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--" + e.getMessage());
         }
+        Map<String, String> learner = new LinkedHashMap<>(overrides);
+        learner.put("learner.k", String.valueOf(k));
+        learner.put("learner.impostors", String.valueOf(impostors));
+        learner.put("learner.certify-every", "0");
         EvaluationSettings settings = new EvaluationSettings(methods, rounds, seed, testFraction, k, impostors,
-                objective, tune, noise, radii, passes);
+                objective, tune, noise, radii, passes, CertmetricConfig.load(config, learner).raceSettings());
         PrintStream err = System.err;
         int total = rounds * methods.size();
         err.printf("%s: %d rows, %d features, %d classes; %d rounds of %s%n", dataset.name(), dataset.rows(),

@@ -7,8 +7,8 @@ import dev.certmetric.eval.Prequential;
 import dev.certmetric.eval.PrequentialHtmlReport;
 import dev.certmetric.eval.PrequentialJson;
 import dev.certmetric.eval.PrequentialResult;
-import dev.certmetric.train.LearnerSettings;
-import dev.certmetric.train.StreamingLearner;
+import dev.certmetric.train.RaceSettings;
+import dev.certmetric.train.SettingsRace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -51,14 +51,14 @@ public final class PrequentialCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        LearnerSettings settings = CertmetricConfig.load(config, overrides).learnerSettings();
+        RaceSettings settings = CertmetricConfig.load(config, overrides).raceSettings();
         CsvDataset dataset = Datasets.load(data);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         err.printf("%s: %d events, %d features, %d classes; test then train on each, in file order%n", dataset.name(),
                 dataset.rows(), dataset.featureCount(), dataset.classes().size());
         ProgressLine progress = new ProgressLine(err, System.console() != null);
-        PrequentialResult r = Prequential.run(dataset, p -> new StreamingLearner(settings, p), progress::update);
+        PrequentialResult r = Prequential.run(dataset, p -> new SettingsRace(settings, p), progress::update);
         progress.finish();
         double[] certified = r.certified();
         StringBuilder cert = new StringBuilder();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.RaceSettings;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -91,6 +92,21 @@ public final class CertmetricConfig implements Serializable {
                     + "window keeps about the events since the estimated change and the average restarts."));
     public static final ConfigKey<Double> DRIFT_THRESHOLD = DEF.define(ConfigKey.real("learner.drift.threshold",
             D.driftThreshold(), 0, true, 1e6, "Page-Hinkley alarm threshold; larger = fewer, later alarms."));
+    public static final ConfigKey<Boolean> RACE_ENABLED = DEF.define(ConfigKey.bool("learner.race.enabled", false,
+            "Race candidate settings on the stream and publish the leader (see the README's settings race); false "
+                    + "= the configured settings alone. Off by default: measured, the race wins clean accuracy but "
+                    + "loses certified accuracy (BENCHMARKS.md section 7)."));
+    public static final ConfigKey<Integer> RACE_POPULATION = DEF.define(ConfigKey.integer("learner.race.population", 6,
+            1, RaceSettings.MAX_POPULATION, "Candidates in the race, the configured settings first."));
+    public static final ConfigKey<Integer> RACE_FIRST_BUDGET = DEF.define(ConfigKey.integer(
+            "learner.race.first-budget", 300, 1, 1_000_000,
+            "Events before the first halving; each later halving comes after twice as many."));
+    public static final ConfigKey<Double> RACE_CERTIFIED_WEIGHT = DEF.define(ConfigKey.real(
+            "learner.race.certified-weight", 0.5, 0, false, 10,
+            "Weight w of certified accuracy in a candidate's score, accuracy + w * certified accuracy."));
+    public static final ConfigKey<Double> RACE_CERTIFIED_RADIUS = DEF.define(ConfigKey.real(
+            "learner.race.certified-radius", 0.05, 0, false, 10,
+            "Radius at which the race counts an event as certified-correct."));
     public static final ConfigKey<Integer> PARALLELISM = DEF.define(ConfigKey.integer("learner.parallelism", 1, 1, 256,
             "Data-parallel learner workers; their models are merged into one lineage."));
     public static final ConfigKey<Boolean> SYNC_MERGED = DEF.define(ConfigKey.bool("learner.sync-merged", true,
@@ -175,7 +191,7 @@ public final class CertmetricConfig implements Serializable {
             throw new BadInputException("config key learner.window.per-class = '" + windowPerClass()
                     + "' is invalid; accepted: more than learner.k = " + k());
         }
-        learnerSettings(); // the core settings' own cross-field checks
+        raceSettings(); // the core settings' own cross-field checks
     }
 
     /** The typed value of a key. */
@@ -434,6 +450,21 @@ public final class CertmetricConfig implements Serializable {
         m.put(DRIFT_DETECTOR.name(), s.driftDetector());
         m.put(DRIFT_THRESHOLD.name(), s.driftThreshold());
         return m;
+    }
+
+    /**
+     * What the learner races (the one place a learner is made from config: the job's workers,
+     * {@code evaluate}'s sgd-pl, {@code prequential}): {@code new SettingsRace(config.raceSettings(), p)}.
+     * With {@code learner.race.enabled} false, the configured settings alone.
+     */
+    public RaceSettings raceSettings() {
+        LearnerSettings configured = learnerSettings();
+        try {
+            return get(RACE_ENABLED) ? RaceSettings.around(configured, get(RACE_POPULATION), get(RACE_FIRST_BUDGET),
+                    get(RACE_CERTIFIED_WEIGHT), get(RACE_CERTIFIED_RADIUS)) : RaceSettings.off(configured);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("learner." + e.getMessage(), e);
+        }
     }
 
     public int parallelism() {

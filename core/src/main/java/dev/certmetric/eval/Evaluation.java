@@ -7,9 +7,8 @@ import dev.certmetric.knn.KnnClassifier;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.preprocess.Standardizer;
-import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.ReferenceOptimizer;
-import dev.certmetric.train.StreamingLearner;
+import dev.certmetric.train.SettingsRace;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,19 +119,17 @@ public final class Evaluation {
                     .fit(batch.applyAll(rawTrain), y).metric(), batch);
             case "lmnn-pl" -> new Fitted(new ReferenceOptimizer(objective, reference)
                     .fit(batch.applyAll(rawTrain), y).metric(), batch);
-            case "sgd-pl" -> fitStreaming(rawTrain, y, objective, seed);
+            case "sgd-pl" -> fitStreaming(rawTrain, y, seed);
             default -> throw new IllegalArgumentException("unknown method " + method);
         };
     }
 
-    /** The streaming learner fed the shuffled training split as a stream, at its streaming defaults. */
-    private Fitted fitStreaming(double[][] rawTrain, int[] y, LmnnPlObjective objective, long seed) {
-        LearnerSettings defaults = LearnerSettings.DEFAULT;
-        LearnerSettings learnerSettings = new LearnerSettings(settings.k(), settings.impostors(), objective.mu(),
-                objective.lambda(), objective.tau(), defaults.rank(), defaults.windowPerClass(), defaults.windowMillis(),
-                defaults.batchSize(), defaults.stepRule(), defaults.learningRate(), 0, defaults.averageSteps(),
-                defaults.driftDetector(), defaults.driftThreshold());
-        StreamingLearner learner = new StreamingLearner(learnerSettings, rawTrain[0].length);
+    /**
+     * The streaming learner as made from config (settings race included), fed the shuffled training
+     * split as a stream, {@code passes} times.
+     */
+    private Fitted fitStreaming(double[][] rawTrain, int[] y, long seed) {
+        SettingsRace learner = new SettingsRace(settings.streaming(), rawTrain[0].length);
         Random rnd = new Random(seed);
         int[] order = Splits.identity(rawTrain.length);
         long time = 0;
@@ -143,7 +140,7 @@ public final class Evaluation {
             }
         }
         learner.flush();
-        return new Fitted(learner.metric(), learner.standardizer());
+        return new Fitted(learner.leader().metric(), learner.leader().standardizer());
     }
 
     /** Picks mu, lambda, tau by inner cross-validation of LMNN-PL on the (preprocessed) training part. */

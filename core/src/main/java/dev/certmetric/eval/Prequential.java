@@ -1,6 +1,7 @@
 package dev.certmetric.eval;
 
 import dev.certmetric.data.CsvDataset;
+import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
 
 import java.util.ArrayList;
@@ -35,11 +36,11 @@ public final class Prequential {
      *
      * @return whole-stream accuracy and kappa, the sampled certified accuracy, the speed and the curve
      */
-    public static PrequentialResult run(CsvDataset data, IntFunction<StreamingLearner> learners, Progress progress) {
+    public static PrequentialResult run(CsvDataset data, IntFunction<SettingsRace> learners, Progress progress) {
         int n = data.rows();
         List<String> classes = data.classes();
         int[] truth = data.classCodes();
-        StreamingLearner learner = learners.apply(data.featureCount());
+        SettingsRace learner = learners.apply(data.featureCount());
         long[] trueCount = new long[classes.size()];
         long[] predictedCount = new long[classes.size()];
         long correct = 0;
@@ -86,7 +87,7 @@ public final class Prequential {
         double[] certifiedAccuracy = curve.get(curve.size() - 1).certified();
         return new PrequentialResult(data.name(), n, data.featureCount(), classes.size(), (double) correct / n,
                 kappa(correct, n, trueCount, predictedCount), certifiedAccuracy, certifiedSample, n / seconds,
-                learner.settings(), curve);
+                learner.leader().settings(), curve);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The immutable model the learner publishes and the scorer loads: the metric's linear map L with the
@@ -45,6 +46,7 @@ public final class MetricSnapshot {
     private final TrainingStats trainingStats;
     private final List<Exemplar> exemplars;
     private final List<String> classes;
+    private final RaceStandings race;
 
     private MetricSnapshot(Builder b) {
         if (b.modelName == null || b.modelName.isBlank()) {
@@ -92,6 +94,14 @@ public final class MetricSnapshot {
                         + b.hyperparameters.windowPerClass() + " exemplars");
             }
         }
+        if (b.race != null) {
+            RaceStandings.Candidate c = b.race.leaderCandidate();
+            Hyperparameters h = b.hyperparameters;
+            if (c.mu() != h.mu() || c.lambda() != h.lambda() || c.tau() != h.tau() || c.learningRate() != h.learningRate()) {
+                throw new IllegalArgumentException("the race leader's settings (mu " + c.mu() + ", lambda " + c.lambda()
+                        + ", tau " + c.tau() + ", learning rate " + c.learningRate() + ") differ from the hyperparameters");
+            }
+        }
         this.modelName = b.modelName;
         this.version = b.version;
         this.createdAt = Objects.requireNonNull(b.createdAt, "createdAt");
@@ -103,6 +113,7 @@ public final class MetricSnapshot {
         this.trainingStats = Objects.requireNonNull(b.trainingStats, "trainingStats");
         this.exemplars = exemplars;
         this.classes = classes;
+        this.race = b.race;
     }
 
     public static Builder builder() {
@@ -113,7 +124,7 @@ public final class MetricSnapshot {
     public Builder toBuilder() {
         return new Builder().modelName(modelName).version(version).createdAt(createdAt)
                 .l(q, p, l).preprocessing(preprocessing).hyperparameters(hyperparameters).trainingStats(trainingStats)
-                .exemplars(exemplars).classes(classes);
+                .exemplars(exemplars).classes(classes).race(race);
     }
 
     /** The metric M = L^T L, applied to preprocessed vectors. */
@@ -166,6 +177,11 @@ public final class MetricSnapshot {
         return trainingStats;
     }
 
+    /** The settings race that chose the hyperparameters; empty if the learner did not race. */
+    public Optional<RaceStandings> race() {
+        return Optional.ofNullable(race);
+    }
+
     /** At most {@code hyperparameters().windowPerClass()} per class, preprocessed. */
     public List<Exemplar> exemplars() {
         return exemplars;
@@ -190,7 +206,7 @@ public final class MetricSnapshot {
                 && version == s.version && createdAt.equals(s.createdAt) && p == s.p && q == s.q
                 && Arrays.equals(l, s.l) && preprocessing.equals(s.preprocessing)
                 && hyperparameters.equals(s.hyperparameters) && trainingStats.equals(s.trainingStats)
-                && exemplars.equals(s.exemplars) && classes.equals(s.classes);
+                && exemplars.equals(s.exemplars) && classes.equals(s.classes) && Objects.equals(race, s.race);
     }
 
     @Override
@@ -216,6 +232,7 @@ public final class MetricSnapshot {
         private TrainingStats trainingStats;
         private List<Exemplar> exemplars = List.of();
         private List<String> classes;
+        private RaceStandings race;
 
         private Builder() {
         }
@@ -269,6 +286,12 @@ public final class MetricSnapshot {
 
         public Builder classes(List<String> classes) {
             this.classes = classes;
+            return this;
+        }
+
+        /** Optional; null = the learner did not race. */
+        public Builder race(RaceStandings race) {
+            this.race = race;
             return this;
         }
 

@@ -178,11 +178,37 @@ public final class SnapshotCodec {
                 g.writeEndObject();
             }
             g.writeEndArray();
+            if (s.race().isPresent()) {
+                race(g, s.race().get());
+            }
             g.writeEndObject();
         } catch (IOException e) {
             throw new UncheckedIOException("writing to memory cannot fail", e);
         }
         return out.toByteArray();
+    }
+
+    private static void race(JsonGenerator g, RaceStandings r) throws IOException {
+        g.writeObjectFieldStart("race");
+        number(g, "certifiedWeight", r.certifiedWeight());
+        number(g, "certifiedRadius", r.certifiedRadius());
+        g.writeNumberField("leader", r.leader());
+        g.writeArrayFieldStart("candidates");
+        for (RaceStandings.Candidate c : r.candidates()) {
+            g.writeStartObject();
+            number(g, "mu", c.mu());
+            number(g, "lambda", c.lambda());
+            number(g, "tau", c.tau());
+            number(g, "learningRate", c.learningRate());
+            g.writeNumberField("events", c.events());
+            number(g, "accuracy", c.accuracy());
+            number(g, "certifiedAccuracy", c.certifiedAccuracy());
+            number(g, "score", c.score());
+            g.writeNumberField("eliminatedAt", c.eliminatedAt());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static void number(JsonGenerator g, String name, double v) throws IOException {
@@ -198,11 +224,15 @@ public final class SnapshotCodec {
         g.writeEndArray();
     }
 
-    // ---- reading: every field is required and no others are allowed ----
+    // ---- reading: every field is required (but the optional race) and no others are allowed ----
 
     private static MetricSnapshot readBody(JsonNode body) {
-        fields(body, "body", "modelName", "version", "createdAt", "p", "q", "L", "preprocessing", "hyperparameters",
-                "trainingStats", "classes", "exemplars");
+        List<String> expected = new ArrayList<>(List.of("modelName", "version", "createdAt", "p", "q", "L",
+                "preprocessing", "hyperparameters", "trainingStats", "classes", "exemplars"));
+        if (body.has("race")) {
+            expected.add("race");
+        }
+        fields(body, "body", expected.toArray(String[]::new));
         int p = intField(body, "body", "p");
         int q = intField(body, "body", "q");
         if (p < 1 || p > MetricSnapshot.MAX_DIMENSION || q < 1 || q > p) {
@@ -253,7 +283,30 @@ public final class SnapshotCodec {
                 .trainingStats(readStats(object(body, "body", "trainingStats")))
                 .classes(classes)
                 .exemplars(exemplars)
+                .race(body.has("race") ? readRace(object(body, "body", "race")) : null)
                 .build();
+    }
+
+    private static RaceStandings readRace(JsonNode r) {
+        String at = "body.race";
+        fields(r, at, "certifiedWeight", "certifiedRadius", "leader", "candidates");
+        List<RaceStandings.Candidate> candidates = new ArrayList<>();
+        JsonNode list = array(r, at, "candidates");
+        for (int i = 0; i < list.size(); i++) {
+            String path = at + ".candidates[" + i + "]";
+            JsonNode c = list.get(i);
+            if (!c.isObject()) {
+                throw new SnapshotFormatException("invalid snapshot: " + path + " must be an object");
+            }
+            fields(c, path, "mu", "lambda", "tau", "learningRate", "events", "accuracy", "certifiedAccuracy", "score",
+                    "eliminatedAt");
+            candidates.add(new RaceStandings.Candidate(doubleField(c, path, "mu"), doubleField(c, path, "lambda"),
+                    doubleField(c, path, "tau"), doubleField(c, path, "learningRate"), longField(c, path, "events"),
+                    doubleField(c, path, "accuracy"), doubleField(c, path, "certifiedAccuracy"),
+                    doubleField(c, path, "score"), longField(c, path, "eliminatedAt")));
+        }
+        return new RaceStandings(doubleField(r, at, "certifiedWeight"), doubleField(r, at, "certifiedRadius"),
+                intField(r, at, "leader"), candidates);
     }
 
     private static Hyperparameters readHyperparameters(JsonNode h) {

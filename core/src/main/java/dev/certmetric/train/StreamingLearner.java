@@ -74,6 +74,7 @@ public final class StreamingLearner {
     private double[][] impostorMx;
     private final int[] found = new int[3];
 
+    private int certifyEvery;
     private long events;
     private long tested;
     private long correct;
@@ -114,6 +115,7 @@ public final class StreamingLearner {
         this.gradient = new LinearGradient(settings.objective(), q, p);
         this.gradient.reset(frozen);
         this.standardizer = statistics.current();
+        this.certifyEvery = settings.certifyEvery();
         this.events = counters.events();
         this.tested = counters.tested();
         this.correct = counters.correct();
@@ -229,7 +231,7 @@ public final class StreamingLearner {
             if (drift.add(!hit)) {
                 onDrift();
             }
-            if (settings.certifyEvery() > 0 && events % settings.certifyEvery() == 0) {
+            if (certifyEvery > 0 && events % certifyEvery == 0) {
                 radius = certify(lx, guess);
             }
         }
@@ -371,6 +373,17 @@ public final class StreamingLearner {
             classes[i] = e.label();
         }
         return CertifiedKnn.radius(lq, lxs, mxs, classes, settings.k(), label);
+    }
+
+    /**
+     * Computes the prequential certified radius for one event in {@code every} (0 = never) instead of
+     * the settings' certify-every. Not checkpointed: a settings race certifies more often while it races.
+     */
+    public void certifyEvery(int every) {
+        if (every < 0) {
+            throw new IllegalArgumentException("certify-every must be >= 0, got " + every);
+        }
+        certifyEvery = every;
     }
 
     /** The metric to publish (a copy): the running average of L, or the last iterate without averaging. */

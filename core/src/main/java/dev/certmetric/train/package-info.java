@@ -1,4 +1,5 @@
 /**
- * Optimisers: the batch reference optimiser and the one-pass streaming learner with its checkpointable state.
+ * Optimisers: the batch reference optimiser, the one-pass streaming learner with its checkpointable
+ * state, and the settings race that picks the streaming learner's settings on the stream.
  */
 package dev.certmetric.train;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
 import java.io.IOException;
 import java.io.StringReader;
@@ -35,7 +36,7 @@ class PrequentialTest {
         CsvDataset data = twoGaussians(1000, 7);
         LearnerSettings settings = LearnerSettings.DEFAULT;
         List<Long> reported = new ArrayList<>();
-        PrequentialResult r = Prequential.run(data, p -> new StreamingLearner(settings, p),
+        PrequentialResult r = Prequential.run(data, p -> SettingsRace.of(new StreamingLearner(settings, p)),
                 (done, total, accuracy, seconds) -> reported.add(done));
 
         // The same learner driven by hand: its predictions, brute-force kappa over classes + "none".
@@ -84,7 +85,7 @@ class PrequentialTest {
     void certifiedAccuracyIsTheFractionOfCertifiedEventsRightAndFarEnough() throws IOException {
         CsvDataset data = twoGaussians(300, 3);
         LearnerSettings every = LearnerSettings.DEFAULT.withCertifyEvery(1);
-        PrequentialResult r = Prequential.run(data, p -> new StreamingLearner(every, p), (d, t, a, s) -> { });
+        PrequentialResult r = Prequential.run(data, p -> SettingsRace.of(new StreamingLearner(every, p)), (d, t, a, s) -> { });
 
         StreamingLearner learner = new StreamingLearner(every, data.featureCount());
         int sample = 0;
@@ -107,7 +108,7 @@ class PrequentialTest {
         assertTrue(r.certified()[1] <= r.certified()[0]);
 
         LearnerSettings never = LearnerSettings.DEFAULT.withCertifyEvery(0);
-        PrequentialResult none = Prequential.run(data, p -> new StreamingLearner(never, p), (d, t, a, s) -> { });
+        PrequentialResult none = Prequential.run(data, p -> SettingsRace.of(new StreamingLearner(never, p)), (d, t, a, s) -> { });
         assertEquals(0, none.certifiedSample());
         assertTrue(Double.isNaN(none.certified()[0]));
     }
@@ -115,7 +116,7 @@ class PrequentialTest {
     @Test
     void curveHasOnePointPerEventWhenThereAreFewerThanAHundred() throws IOException {
         CsvDataset data = twoGaussians(40, 5);
-        PrequentialResult r = Prequential.run(data, p -> new StreamingLearner(LearnerSettings.DEFAULT, p),
+        PrequentialResult r = Prequential.run(data, p -> SettingsRace.of(new StreamingLearner(LearnerSettings.DEFAULT, p)),
                 (d, t, a, s) -> { });
         assertEquals(40, r.curve().size());
         assertEquals(40, r.curve().get(39).events());

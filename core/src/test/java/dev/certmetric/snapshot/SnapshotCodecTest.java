@@ -166,4 +166,29 @@ class SnapshotCodecTest {
         assertNotEquals(a.checksum(), b.checksum());
         assertEquals(64, a.checksum().length());
     }
+
+    @Test
+    void theOptionalRaceRoundTripsAndMustNameTheSnapshotsSettings() {
+        MetricSnapshot plain = SnapshotFixtures.example();
+        assertTrue(SnapshotCodec.decode(SnapshotCodec.encode(plain)).race().isEmpty(), "no race, no section");
+        Hyperparameters h = plain.hyperparameters();
+        RaceStandings race = new RaceStandings(0.5, 0.05, 1, java.util.List.of(
+                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, 300, 0.75, 0.5, 1.0, 300),
+                new RaceStandings.Candidate(h.mu(), h.lambda(), h.tau(), h.learningRate(), 1200, 0.9, 0.8, 1.3, 0)));
+        MetricSnapshot raced = plain.toBuilder().race(race).build();
+        byte[] bytes = SnapshotCodec.encode(raced);
+        MetricSnapshot back = SnapshotCodec.decode(bytes);
+        assertEquals(raced, back);
+        assertEquals(race, back.race().orElseThrow());
+        assertTrue(back.race().orElseThrow().decided());
+        assertArrayEquals(bytes, SnapshotCodec.encode(back));
+        assertNotEquals(plain.checksum(), raced.checksum());
+        RaceStandings otherLeader = new RaceStandings(0.5, 0.05, 0, java.util.List.of(
+                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, 300, 0.75, 0.5, 1.0, 0)));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> plain.toBuilder().race(otherLeader).build());
+        assertTrue(e.getMessage().contains("differ from the hyperparameters"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new RaceStandings(0.5, 0.05, 0, java.util.List.of(
+                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, 300, 0.75, 0.5, 1.0, 300))), "leader must be alive");
+    }
 }

@@ -2,7 +2,8 @@ package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.objective.ObjectiveValue;
-import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.RaceSettings;
+import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
@@ -20,13 +21,13 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The logic of a data-parallel learner worker ({@link LearnerWorkerOperator}, and
- * {@link SyncedLearnerWorkerOperator} which also adopts the merged model): trains its own {@link StreamingLearner} (test-then-train) on its
- * share of the events and sends its whole model state downstream to the snapshot publisher after
+ * {@link SyncedLearnerWorkerOperator} which also adopts the merged model): trains its own {@link SettingsRace}
+ * (test-then-train; with the race off, one {@link StreamingLearner}) on its share of the events and sends its whole model state downstream to the snapshot publisher after
  * every {@code ceil(snapshots.every-updates / parallelism)} gradient steps, on a processing-time
  * tick (if it learned something since) and at end of input.
  *
  * <p>The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
- * wrapping {@code LearnerStateCodec}); a partial batch is flushed before every checkpoint, so a
+ * wrapping {@code SettingsRaceCodec}); a partial batch is flushed before every checkpoint, so a
  * restored worker holds exactly the events before the checkpoint and the source replays the rest.
  */
 public abstract class AbstractLearnerWorker extends AbstractStreamOperator<WorkerUpdate> {
@@ -37,7 +38,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     static final Set<String> RESTORED_AFTER_FAILURE = ConcurrentHashMap.newKeySet();
 
     protected final CertmetricConfig config;
-    private transient LearnerSettings settings;
+    private transient RaceSettings settings;
     private transient ListState<WorkerModel> state;
     private transient List<WorkerModel> models;
     protected transient WorkerModel active;
@@ -72,7 +73,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     @Override
     public void open() throws Exception {
         super.open();
-        settings = config.learnerSettings();
+        settings = config.raceSettings();
         MetricsEndpoint.ensureStarted(config.metricsPort());
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         emitEvery = Math.max(1, (config.snapshotEveryUpdates() + parallelism - 1) / parallelism);
@@ -85,7 +86,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     private void onTick() {
         metrics.flush();
         if (dirty && active != null) {
-            active.learner().flush();
+            active.race().flush();
             emit();
         }
     }
@@ -94,19 +95,19 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     protected void learn(TrainingEvent e) {
         if (active == null) {
             active = new WorkerModel(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
-                    new StreamingLearner(settings, e.features.length), Double.NaN);
+                    new SettingsRace(settings, e.features.length), Double.NaN);
             models.add(0, active);
         }
-        StreamingLearner learner = active.learner();
-        if (e.features.length != learner.dimension()) {
+        if (e.features.length != active.learner().dimension()) {
             // The decoder fixes the dimension; this only happens if parallel decoders disagreed.
             if (droppedWrongDimension++ % 1000 == 0) {
                 LOG.warn("dropping an event of dimension {} (the model has {})", e.features.length,
-                        learner.dimension());
+                        active.learner().dimension());
             }
             return;
         }
-        StreamingLearner.Outcome o = learner.testThenTrain(e.features, e.label, e.timestamp);
+        StreamingLearner.Outcome o = active.race().testThenTrain(e.features, e.label, e.timestamp);
+        StreamingLearner learner = active.learner();
         dirty = true;
         metrics.event();
         if (o.tested()) {
@@ -148,7 +149,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         metrics.flush();
         // Take the pending partial step now and, if it changed the model, let the publisher know
         // before the barrier: the checkpoint then holds worker and publisher in agreement.
-        if (active != null && active.learner().flush()) {
+        if (active != null && active.race().flush()) {
             dirty = true;
         }
     }
@@ -169,7 +170,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     public void finish() throws Exception {
         metrics.flush();
         if (active != null) {
-            active.learner().flush();
+            active.race().flush();
             if (dirty) {
                 emit();
             }

@@ -7,8 +7,11 @@ import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.snapshot.Exemplar;
 import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.RaceStandings;
 import dev.certmetric.snapshot.TrainingStats;
 import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.RaceSettings;
+import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
 import dev.certmetric.triplets.TripletWindow;
 
@@ -24,10 +27,18 @@ import java.util.TreeMap;
 /**
  * Builds the one published model from the latest state of every learner lineage:
  * <ul>
- *   <li>metric: with one lineage its L as is; with several, M = sum_i w_i L_i^T L_i / sum_i w_i
- *       (w_i = the lineage's events), re-factored to a rank-q L;</li>
- *   <li>preprocessing: the lineages' Welford statistics merged exactly (they saw disjoint events);</li>
- *   <li>counters summed; prequential accuracy = total correct / total tested;</li>
+ *   <li>settings: each lineage races the same candidates on its share of the events; their standings
+ *       are summed per candidate (event-weighted) and the best combined score among the candidates
+ *       still alive somewhere wins (ties: the earlier candidate). With one lineage that is its race's
+ *       leader. The snapshot's hyperparameters are the winner's and its race section the combined
+ *       standings;</li>
+ *   <li>metric: the winner's learners, from the lineages where it is alive: with one, its L as is;
+ *       with several, M = sum_i w_i L_i^T L_i / sum_i w_i (w_i = the lineage's events), re-factored to
+ *       a rank-q L;</li>
+ *   <li>preprocessing: the lineages' Welford statistics merged exactly (they saw disjoint events; all
+ *       candidates of a race saw the same ones);</li>
+ *   <li>events summed over all lineages; updates and prequential accuracy (total correct / total
+ *       tested) over the winner's learners;</li>
  *   <li>exemplars: the windows pooled, the most recent {@code exemplarsPerClass} per class by event
  *       time, preprocessed with the merged statistics;</li>
  *   <li>margin quantiles and anomaly calibration computed on those exemplars under the published
@@ -49,10 +60,24 @@ public final class ModelMerger {
         }
         List<WorkerModel> sorted = new ArrayList<>(lineages);
         sorted.sort(Comparator.comparingLong(WorkerModel::lineage));
-        StreamingLearner first = sorted.get(0).learner();
+        // Lineages racing other candidates (restored from a run with another config) take no part in the choice.
+        RaceSettings raced = sorted.get(0).race().settings();
+        List<List<SettingsRace.Standing>> races = new ArrayList<>();
+        for (WorkerModel w : sorted) {
+            if (w.race().settings().candidates().equals(raced.candidates())) {
+                races.add(w.race().standings());
+            }
+        }
+        List<SettingsRace.Standing> standings = SettingsRace.combine(races);
+        int winner = SettingsRace.best(standings, raced.certifiedWeight());
+        LearnerSettings settings = standings.get(winner).settings();
+        List<StreamingLearner> chosen = new ArrayList<>();
+        for (WorkerModel w : sorted) {
+            w.race().candidate(settings).ifPresent(chosen::add);
+        }
+        StreamingLearner first = chosen.get(0);
         int p = first.dimension();
         int q = first.rank();
-        LearnerSettings settings = first.settings();
 
         long events = 0;
         long tested = 0;
@@ -66,34 +91,39 @@ public final class ModelMerger {
         List<String> classes = new ArrayList<>();
         for (WorkerModel w : sorted) {
             StreamingLearner l = w.learner();
-            if (l.dimension() != p || l.rank() != q) {
-                throw new IllegalStateException("lineage " + w.lineage() + " has p=" + l.dimension() + ", q=" + l.rank()
-                        + "; expected p=" + p + ", q=" + q);
+            if (l.dimension() != p) {
+                throw new IllegalStateException("lineage " + w.lineage() + " has p=" + l.dimension() + "; expected p=" + p);
             }
-            StreamingLearner.Counters c = l.counters();
-            events += c.events();
-            tested += c.tested();
-            correct += c.correct();
-            updates += c.updates();
-            if (Double.isFinite(w.lossEma()) && c.events() > 0) {
-                lossSum += w.lossEma() * c.events();
-                lossWeight += c.events();
+            long lineageEvents = l.counters().events();
+            events += lineageEvents;
+            if (Double.isFinite(w.lossEma()) && lineageEvents > 0) {
+                lossSum += w.lossEma() * lineageEvents;
+                lossWeight += lineageEvents;
             }
             stats = OnlineStandardizer.merge(stats, l.statisticsCopy());
-            double weight = Math.max(1, c.events());
-            double[] mi = l.metric().m();
-            for (int i = 0; i < m.length; i++) {
-                m[i] += weight * mi[i];
-            }
-            weightSum += weight;
             for (String label : l.labels()) {
                 if (!classes.contains(label)) {
                     classes.add(label);
                 }
             }
         }
+        for (StreamingLearner l : chosen) {
+            if (l.rank() != q) {
+                throw new IllegalStateException("a lineage has q=" + l.rank() + "; expected q=" + q);
+            }
+            StreamingLearner.Counters c = l.counters();
+            tested += c.tested();
+            correct += c.correct();
+            updates += c.updates();
+            double weight = Math.max(1, c.events());
+            double[] mi = l.metric().m();
+            for (int i = 0; i < m.length; i++) {
+                m[i] += weight * mi[i];
+            }
+            weightSum += weight;
+        }
         MahalanobisMetric metric;
-        if (sorted.size() == 1) {
+        if (chosen.size() == 1) {
             metric = first.metric();
         } else {
             for (int i = 0; i < m.length; i++) {
@@ -169,7 +199,18 @@ public final class ModelMerger {
                 .trainingStats(new TrainingStats(events, updates, accuracy, meanLoss, p10, p50, p90, calibration))
                 .exemplars(exemplars)
                 .classes(classes)
+                .race(raced.population() > 1 ? provenance(standings, winner, raced) : null)
                 .build();
+    }
+
+    private static RaceStandings provenance(List<SettingsRace.Standing> standings, int winner, RaceSettings raced) {
+        List<RaceStandings.Candidate> candidates = new ArrayList<>();
+        for (SettingsRace.Standing s : standings) {
+            LearnerSettings c = s.settings();
+            candidates.add(new RaceStandings.Candidate(c.mu(), c.lambda(), c.tau(), c.learningRate(), s.events(),
+                    s.accuracy(), s.certifiedAccuracy(), s.score(raced.certifiedWeight()), s.eliminatedAt()));
+        }
+        return new RaceStandings(raced.certifiedWeight(), raced.certifiedRadius(), winner, candidates);
     }
 
     /** {margins of each exemplar's nearest target/impostor triplet, leave-one-out NN distances}. */

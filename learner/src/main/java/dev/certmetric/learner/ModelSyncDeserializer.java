@@ -1,5 +1,6 @@
 package dev.certmetric.learner;
 
+import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -25,7 +26,8 @@ public final class ModelSyncDeserializer implements KafkaRecordDeserializationSc
         }
         try {
             MetricSnapshot s = SnapshotCodec.decode(r.value());
-            out.collect(new ModelSync(s.version(), s.q(), s.p(), s.l()));
+            Hyperparameters h = s.hyperparameters();
+            out.collect(new ModelSync(s.version(), s.q(), s.p(), s.l(), h.mu(), h.lambda(), h.tau(), h.learningRate()));
         } catch (IllegalArgumentException e) {
             // not a usable snapshot: nothing to sync to
         }

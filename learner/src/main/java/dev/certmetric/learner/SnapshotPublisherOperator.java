@@ -139,8 +139,8 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         byte[] bytes = SnapshotCodec.encode(snapshot);
         output.collect(new StreamRecord<>(new SnapshotRecord(config.modelName(), next, bytes, now.toEpochMilli())));
         version = next;
-        eventsAtLastPublish = snapshot.trainingStats().eventsSeen();
-        updatesAtLastPublish = snapshot.trainingStats().updates();
+        eventsAtLastPublish = totalEvents();
+        updatesAtLastPublish = totalUpdates();
         uncommitted.put(next, now.toEpochMilli());
         metrics.version.set(next);
         metrics.published.increment();

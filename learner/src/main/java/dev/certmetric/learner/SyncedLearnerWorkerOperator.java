@@ -2,6 +2,7 @@ package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.metric.Procrustes;
+import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.StreamingLearner;
 import org.apache.flink.streaming.api.operators.TwoInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -12,7 +13,8 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
  * snapshots topic) and adopts the merged metric: periodic model averaging, so the workers learn
  * one model together instead of drifting apart. The merged L is first rotated (orthogonal
  * Procrustes, same metric M) towards the worker's own, so the step rule's per-entry moments stay
- * meaningful. Counters and windows are untouched, so every event still counts exactly once.
+ * meaningful. Counters and windows are untouched, so every event still counts exactly once. While
+ * the worker races settings, only its candidate with the snapshot's settings (if still alive) adopts it.
  */
 public final class SyncedLearnerWorkerOperator extends AbstractLearnerWorker
         implements TwoInputStreamOperator<TrainingEvent, ModelSync, WorkerUpdate> {
@@ -41,8 +43,10 @@ public final class SyncedLearnerWorkerOperator extends AbstractLearnerWorker
         if (active == null || s.version <= syncedVersion) {
             return;
         }
-        StreamingLearner learner = active.learner();
-        if (s.p != learner.dimension() || s.q != learner.rank()) {
+        LearnerSettings leader = active.learner().settings();
+        StreamingLearner learner = active.race().candidate(leader.withObjective(s.mu, s.lambda, s.tau)
+                .withLearningRate(s.learningRate)).orElse(null);
+        if (learner == null || s.p != learner.dimension() || s.q != learner.rank()) {
             return;
         }
         double[] own = learner.metric().l();

@@ -1,6 +1,8 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.train.LearnerStateCodec;
+import dev.certmetric.train.SettingsRace;
+import dev.certmetric.train.SettingsRaceCodec;
 import dev.certmetric.train.StreamingLearner;
 
 import java.io.ByteArrayInputStream;
@@ -13,24 +15,26 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 
 /**
- * One learner lineage: a {@link StreamingLearner} with its identity and a running loss. A worker
- * trains one; the publisher holds the latest of every lineage and merges them.
+ * One learner lineage: a {@link SettingsRace} (the plain learner is a race of one) with its identity
+ * and a running loss. A worker trains one; the publisher holds the latest of every lineage and merges
+ * them.
  *
  * <p>The lineage id is random and travels in checkpoints, so a worker and the publisher, both
  * restored from the same checkpoint, agree on it; after rescaling a worker may hold several.
  */
 public final class WorkerModel {
     private static final int MAGIC = 0x434d574d; // "CMWM"
-    private static final int FORMAT = 1;
+    /** 2: a settings race; 1 (still read): a bare learner, now a race of one. */
+    private static final int FORMAT = 2;
 
     private final long lineage;
-    private final StreamingLearner learner;
+    private final SettingsRace race;
     /** Exponential moving average of the total loss of recent gradient steps (NaN before the first). */
     private double lossEma;
 
-    public WorkerModel(long lineage, StreamingLearner learner, double lossEma) {
+    public WorkerModel(long lineage, SettingsRace race, double lossEma) {
         this.lineage = lineage;
-        this.learner = learner;
+        this.race = race;
         this.lossEma = lossEma;
     }
 
@@ -38,8 +42,13 @@ public final class WorkerModel {
         return lineage;
     }
 
+    public SettingsRace race() {
+        return race;
+    }
+
+    /** The race's leader: after the race, the only learner. */
     public StreamingLearner learner() {
-        return learner;
+        return race.leader();
     }
 
     public double lossEma() {
@@ -52,13 +61,13 @@ public final class WorkerModel {
         }
     }
 
-    /** Writes the lineage (flushing a pending partial batch of the learner first). */
+    /** Writes the lineage (flushing the learners' pending partial batches first). */
     public static void write(WorkerModel m, DataOutput out) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);
         out.writeLong(m.lineage);
         out.writeDouble(m.lossEma);
-        LearnerStateCodec.write(m.learner, out);
+        SettingsRaceCodec.write(m.race, out);
     }
 
     public static WorkerModel read(DataInput in) throws IOException {
@@ -66,12 +75,13 @@ public final class WorkerModel {
             throw new IOException("not a certmetric worker model");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("worker model format " + format + " is not supported (supported: " + FORMAT + ")");
+        if (format != FORMAT && format != 1) {
+            throw new IOException("worker model format " + format + " is not supported (supported: 1, " + FORMAT + ")");
         }
         long lineage = in.readLong();
         double loss = in.readDouble();
-        return new WorkerModel(lineage, LearnerStateCodec.read(in), loss);
+        SettingsRace race = format == 1 ? SettingsRace.of(LearnerStateCodec.read(in)) : SettingsRaceCodec.read(in);
+        return new WorkerModel(lineage, race, loss);
     }
 
     public static byte[] toBytes(WorkerModel m) {

@@ -10,7 +10,7 @@ import java.io.IOException;
 
 /**
  * Flink's serializer for {@link WorkerModel} state: a length-prefixed {@link WorkerModel#toBytes}
- * (which wraps {@code LearnerStateCodec}), so the learner never goes through Kryo and its checkpoint
+ * (which wraps {@code SettingsRaceCodec}), so the learner never goes through Kryo and its checkpoint
  * format is the project's own, versioned one.
  */
 public final class WorkerModelSerializer extends TypeSerializerSingleton<WorkerModel> {
@@ -73,7 +73,7 @@ public final class WorkerModelSerializer extends TypeSerializerSingleton<WorkerM
         return new Snapshot();
     }
 
-    /** Serializer snapshot: the format version lives inside the bytes (WorkerModel / LearnerStateCodec). */
+    /** Serializer snapshot: the format version lives inside the bytes (WorkerModel / SettingsRaceCodec). */
     public static final class Snapshot extends SimpleTypeSerializerSnapshot<WorkerModel> {
         public Snapshot() {
             super(() -> INSTANCE);

@@ -5,7 +5,10 @@ import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
+import dev.certmetric.snapshot.RaceStandings;
 import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.RaceSettings;
+import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +32,8 @@ class ModelMergerTest {
             (i % 3 == 0 ? a : b).testThenTrain(iris.row(i), iris.label(i), i);
             all.update(iris.row(i));
         }
-        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, a, 0.5), new WorkerModel(2, b, 0.25)), "m", 3,
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, SettingsRace.of(a), 0.5),
+                new WorkerModel(2, SettingsRace.of(b), 0.25)), "m", 3,
                 Instant.parse("2026-01-01T00:00:00Z"), 20, Map.of());
         assertEquals(iris.rows(), s.trainingStats().eventsSeen());
         assertEquals(a.updates() + b.updates(), s.trainingStats().updates());
@@ -49,11 +53,57 @@ class ModelMergerTest {
         for (int i = 0; i < wine.rows(); i++) {
             a.testThenTrain(wine.row(i), wine.label(i), i);
         }
-        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, a, Double.NaN)), "m", 1, Instant.now(), 50,
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
                 Map.of());
         assertEquals(a.metric(), s.metric());
         assertEquals(a.prequentialAccuracy(), s.trainingStats().prequentialAccuracy(), 1e-12);
         assertEquals(ModelMerger.CALIBRATION_POINTS, s.trainingStats().anomalyCalibration().length);
+        assertTrue(s.race().isEmpty(), "a learner that did not race publishes no race section");
+    }
+
+    @Test
+    void workersRacesAreCombinedAndTheSnapshotCarriesTheWinnersSettingsAndStandings() {
+        CsvDataset wine = CsvDataset.readResource("wine");
+        RaceSettings settings = RaceSettings.around(LearnerSettings.DEFAULT, 4, 40, 0.5, 0.05);
+        SettingsRace a = new SettingsRace(settings, wine.featureCount());
+        SettingsRace b = new SettingsRace(settings, wine.featureCount());
+        long t = 0;
+        for (int repeat = 0; repeat < 2; repeat++) {
+            for (int i = 0; i < wine.rows(); i++) {
+                (i % 2 == 0 ? a : b).testThenTrain(wine.row(i), wine.label(i), t++);
+            }
+        }
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, a, Double.NaN), new WorkerModel(2, b, Double.NaN)),
+                "m", 1, Instant.now(), 50, Map.of());
+        RaceStandings race = s.race().orElseThrow();
+        assertEquals(4, race.candidates().size());
+        // The winner: the best combined (event-weighted) score among the candidates alive in some worker.
+        int best = -1;
+        double bestScore = -1;
+        for (int c = 0; c < 4; c++) {
+            SettingsRace.Standing x = a.standings().get(c);
+            SettingsRace.Standing y = b.standings().get(c);
+            if (!x.alive() && !y.alive()) {
+                continue;
+            }
+            double score = (double) (x.correct() + y.correct()) / (x.tested() + y.tested())
+                    + 0.5 * (x.certifyTested() + y.certifyTested() == 0 ? 0
+                    : (double) (x.certifiedCorrect() + y.certifiedCorrect()) / (x.certifyTested() + y.certifyTested()));
+            assertEquals(score, race.candidates().get(c).score(), 1e-12);
+            if (score > bestScore) {
+                bestScore = score;
+                best = c;
+            }
+        }
+        assertEquals(best, race.leader());
+        LearnerSettings won = settings.candidates().get(best);
+        assertEquals(won.learningRate(), s.hyperparameters().learningRate());
+        assertEquals(won.lambda(), s.hyperparameters().lambda());
+        assertEquals(2L * wine.rows(), s.trainingStats().eventsSeen(), "every worker's events count");
+        long updates = a.candidate(won).map(StreamingLearner::updates).orElse(0L)
+                + b.candidate(won).map(StreamingLearner::updates).orElse(0L);
+        assertEquals(updates, s.trainingStats().updates(), "updates of the winner's learners");
+        assertEquals(s, SnapshotCodec.decode(SnapshotCodec.encode(s)));
     }
 
     @Test
@@ -66,7 +116,7 @@ class ModelMergerTest {
                 a.testThenTrain(wine.row(i), wine.label(i), t++);
             }
         }
-        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, a, Double.NaN)), "m", 1, Instant.now(), 50,
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
                 Map.of());
         java.util.Set<java.util.List<Double>> distinct = new java.util.HashSet<>();
         for (var e : s.exemplars()) {
