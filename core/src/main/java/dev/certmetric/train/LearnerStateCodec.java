@@ -19,12 +19,12 @@ import java.util.List;
 /**
  * Binary codec of a {@link StreamingLearner}'s whole state (settings, L, step-rule moments,
  * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector and
- * the window's raw events), for
+ * the L and statistics its window cache was built with, and the window's raw events), for
  * checkpoints. A pending partial batch is flushed first, so nothing learned is left out.
  */
 public final class LearnerStateCodec {
     private static final int MAGIC = 0x434d4c53; // "CMLS"
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
 
     private LearnerStateCodec() {
     }
@@ -78,6 +78,12 @@ public final class LearnerStateCodec {
             out.writeLong(learner.averagedSteps());
         }
         writeArray(out, learner.driftDetector().state());
+        writeArray(out, learner.frozenView());
+        OnlineStandardizer cache = learner.frozenStatistics();
+        out.writeLong(cache.count());
+        writeArray(out, cache.meanView());
+        writeArray(out, cache.m2View());
+        out.writeInt(learner.stepsSinceRefresh());
         List<TripletWindow.Entry> entries = learner.window().entries();
         out.writeInt(entries.size());
         for (TripletWindow.Entry e : entries) {
@@ -119,11 +125,14 @@ public final class LearnerStateCodec {
         DriftDetector drift = DriftDetectors.restore(s.driftDetector(), readArray(in));
         StreamingLearner learner = new StreamingLearner(s, p, l, rule, stats, labels, counters, average,
                 averagedSteps, drift);
+        double[] cacheL = readArray(in);
+        learner.restoreCache(cacheL, OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in)),
+                in.readInt());
         int entries = in.readInt();
         for (int i = 0; i < entries; i++) {
             learner.restoreWindowEntry(in.readInt(), in.readLong(), readArray(in));
         }
-        learner.refreshWindow();
+        learner.rebuildWindowCache();
         return learner;
     }
 

@@ -51,6 +51,8 @@ public final class StreamingLearner {
     private final double[] l;
     /** L as of the last window refresh: what the cached transforms and the gradient are computed with. */
     private final double[] frozen;
+    /** The running statistics as of the last window refresh: what the cached preprocessed forms use. */
+    private OnlineStandardizer frozenStatistics;
     private int stepsSinceRefresh;
     private final StepRule stepRule;
     private final OnlineStandardizer statistics;
@@ -114,7 +116,8 @@ public final class StreamingLearner {
         }
         this.gradient = new LinearGradient(settings.objective(), q, p);
         this.gradient.reset(frozen);
-        this.standardizer = statistics.current();
+        this.frozenStatistics = statistics.copy();
+        this.standardizer = frozenStatistics.current();
         this.certifyEvery = settings.certifyEvery();
         this.events = counters.events();
         this.tested = counters.tested();
@@ -177,7 +180,7 @@ public final class StreamingLearner {
             }
             learner.restoreWindowEntry(code, timestamp, raw);
         }
-        learner.refreshWindow();
+        learner.rebuildWindowCache();
         return learner;
     }
 
@@ -296,19 +299,15 @@ public final class StreamingLearner {
     }
 
     /**
-     * Takes the pending step of a partial batch, if any, and rebuilds a stale window cache, so that no
-     * event's gradient is held outside the checkpointable state and a restored learner continues exactly
-     * as this one. Called before every checkpoint and at end of input.
+     * Takes the pending step of a partial batch, if any, so that no event's gradient is held outside the
+     * checkpointable state. Called before every checkpoint and at end of input.
      */
     public boolean flush() {
-        boolean stepped = anchorsInBatch > 0;
-        if (stepped) {
-            step();
+        if (anchorsInBatch == 0) {
+            return false;
         }
-        if (stepsSinceRefresh > 0) {
-            refresh();
-        }
-        return stepped;
+        step();
+        return true;
     }
 
     private void step() {
@@ -333,10 +332,15 @@ public final class StreamingLearner {
 
     private void refresh() {
         System.arraycopy(l, 0, frozen, 0, l.length);
-        standardizer = statistics.current();
+        frozenStatistics = statistics.copy();
+        standardizer = frozenStatistics.current();
+        stepsSinceRefresh = 0;
+        rebuildCache();
+    }
+
+    private void rebuildCache() {
         window.refresh(standardizer, frozen, q);
         gradient.reset(frozen);
-        stepsSinceRefresh = 0;
     }
 
     private void onDrift() {
@@ -488,12 +492,36 @@ public final class StreamingLearner {
         return statistics;
     }
 
-    /** Re-adds a checkpointed window entry; call {@link #refreshWindow()} after the last one. */
+    /** The window cache's L, statistics and age in steps, for the codec. */
+    double[] frozenView() {
+        return frozen;
+    }
+
+    OnlineStandardizer frozenStatistics() {
+        return frozenStatistics;
+    }
+
+    int stepsSinceRefresh() {
+        return stepsSinceRefresh;
+    }
+
+    /** Restores the window cache's L, statistics and age, before the window entries are re-added. */
+    void restoreCache(double[] cacheL, OnlineStandardizer cacheStatistics, int steps) {
+        if (cacheL.length != frozen.length) {
+            throw new IllegalArgumentException("cached L has " + cacheL.length + " entries, expected " + frozen.length);
+        }
+        System.arraycopy(cacheL, 0, frozen, 0, frozen.length);
+        frozenStatistics = cacheStatistics;
+        standardizer = cacheStatistics.current();
+        stepsSinceRefresh = steps;
+    }
+
+    /** Re-adds a checkpointed window entry; call {@link #rebuildWindowCache()} after the last one. */
     void restoreWindowEntry(int label, long timestamp, double[] raw) {
         window.add(label, timestamp, raw, new double[p], new double[q]);
     }
 
-    void refreshWindow() {
-        refresh();
+    void rebuildWindowCache() {
+        rebuildCache();
     }
 }
