@@ -127,7 +127,7 @@ public final class MahalanobisMetric {
     }
 
     /**
-     * The adversarial margin gamma (ALGORITHM.md section 3): the Euclidean distance from the anchor
+     * The adversarial margin gamma (docs/ALGORITHM.md, section 3): the Euclidean distance from the anchor
      * to the hyperplane where target and impostor are equally far. Negative when the triplet is
      * violated.
      */
@@ -138,9 +138,8 @@ public final class MahalanobisMetric {
 
     /**
      * The closest adversarial example x_i - Delta / (2 ||M w||^2) M w, w = x_j - x_l: the nearest
-     * input at which the impostor is exactly as close as the target. (ALGORITHM.md writes a plus;
-     * d2(x, l) - d2(x, j) = 2 x^T M w + const grows along M w, so reaching it from Delta > 0 means
-     * stepping against M w. The test checks that the point lies on the hyperplane.)
+     * input at which the impostor is exactly as close as the target (docs/ALGORITHM.md, section 3: the
+     * step goes against M w, along which d2(x, l) - d2(x, j) grows).
      */
     public double[] closestAdversarial(double[] anchor, double[] target, double[] impostor) {
         double[] w = new double[p];

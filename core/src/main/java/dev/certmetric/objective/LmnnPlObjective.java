@@ -1,7 +1,7 @@
 package dev.certmetric.objective;
 
 /**
- * The objective of ALGORITHM.md section 4: pull + triplet hinge (LMNN) + perturbation loss.
+ * The objective of docs/ALGORITHM.md, section 4: pull + triplet hinge (LMNN) + perturbation loss.
  *
  * <pre>
  * F = mu/|P| sum_P d2(i,j) + (1-mu)/|T| sum_T max(0, 1 - Delta) + lambda/|T| sum_T psi

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Full-batch projected gradient on M with the reference implementation's rules (ALGORITHM.md
+ * Full-batch projected gradient on M with the reference implementation's rules (docs/ALGORITHM.md,
  * section 4): start at M = I, step 1; after each step multiply the step by 1.01 if the objective
  * fell, else halve it (floor 1e-4); project onto the PSD cone; stop after at least
  * {@code minIterations} once the largest change of the objective over the last 5 iterations is
