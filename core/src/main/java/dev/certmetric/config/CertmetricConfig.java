@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The job's configuration: immutable, serializable (it travels inside the Flink job graph), loaded
@@ -345,18 +346,18 @@ public final class CertmetricConfig implements Serializable {
 
     /** Every key's default, rendered, in table order. */
     public static Map<String, String> defaultValues() {
-        Map<String, String> m = new LinkedHashMap<>();
-        for (ConfigKey<?> key : DEF.keys().values()) {
-            m.put(key.name(), render(key, key.defaultValue()));
-        }
-        return m;
+        return rendered(ConfigKey::defaultValue);
     }
 
     /** Every scalar key's value, dotted, in table order. */
     public Map<String, String> flatten() {
+        return rendered(key -> values.get(key.name()));
+    }
+
+    private static Map<String, String> rendered(Function<ConfigKey<?>, Object> value) {
         Map<String, String> m = new LinkedHashMap<>();
         for (ConfigKey<?> key : DEF.keys().values()) {
-            m.put(key.name(), render(key, values.get(key.name())));
+            m.put(key.name(), render(key, value.apply(key)));
         }
         return m;
     }

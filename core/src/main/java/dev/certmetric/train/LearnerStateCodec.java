@@ -6,13 +6,10 @@ import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.triplets.TripletWindow;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -137,13 +134,7 @@ public final class LearnerStateCodec {
     }
 
     public static byte[] toBytes(StreamingLearner learner) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(learner, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return StateBytes.of(out -> write(learner, out));
     }
 
     public static StreamingLearner fromBytes(byte[] bytes) throws IOException {

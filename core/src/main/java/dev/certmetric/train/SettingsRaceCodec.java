@@ -1,13 +1,10 @@
 package dev.certmetric.train;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -101,13 +98,7 @@ public final class SettingsRaceCodec {
     }
 
     public static byte[] toBytes(SettingsRace race) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(race, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return StateBytes.of(out -> write(race, out));
     }
 
     public static SettingsRace fromBytes(byte[] bytes) throws IOException {

@@ -1,5 +1,6 @@
 package dev.certmetric.events;
 
+import dev.certmetric.testing.FuzzBytes;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,18 +30,8 @@ class EventDecoderFuzzTest {
         EventDecoder decoder = EventDecoder.anyDimension();
         byte[] valid = "{\"id\":\"e1\",\"label\":\"a\",\"features\":[1.5,-2,3e10],\"ts\":17}".getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < 10_000; i++) {
-            byte[] bytes;
-            if (i % 2 == 0) {
-                bytes = new byte[r.nextInt(0, 200)];
-                for (int j = 0; j < bytes.length; j++) {
-                    bytes[j] = (byte) r.nextInt(256);
-                }
-            } else {
-                bytes = valid.clone();
-                for (int m = r.nextInt(1, 4); m > 0; m--) {
-                    bytes[r.nextInt(bytes.length)] = (byte) "{}[],:\"0123456789.eE-+ \\nNaI".charAt(r.nextInt(28));
-                }
-            }
+            byte[] bytes = i % 2 == 0 ? FuzzBytes.random(r, 200)
+                    : FuzzBytes.mutate(r, valid, "{}[],:\"0123456789.eE-+ \\nNaI");
             check(decoder, bytes);
         }
     }

@@ -1,5 +1,6 @@
 package dev.certmetric.snapshot;
 
+import dev.certmetric.testing.FuzzBytes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -26,15 +27,8 @@ class SnapshotCodecFuzzTest {
         SplittableRandom r = new SplittableRandom(seed);
         byte[] example = SnapshotCodec.encode(SnapshotFixtures.example());
         for (int i = 0; i < 5_000; i++) {
-            byte[] bytes;
-            if (i % 2 == 0) {
-                bytes = new byte[r.nextInt(0, 300)];
-                for (int j = 0; j < bytes.length; j++) {
-                    bytes[j] = (byte) r.nextInt(256);
-                }
-            } else {
-                bytes = Arrays.copyOf(example, r.nextInt(example.length + 1));
-            }
+            byte[] bytes = i % 2 == 0 ? FuzzBytes.random(r, 300)
+                    : Arrays.copyOf(example, r.nextInt(example.length + 1));
             decode(bytes);
         }
     }

@@ -1,16 +1,15 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.train.LearnerStateCodec;
+import dev.certmetric.train.StateBytes;
 import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.SettingsRaceCodec;
 import dev.certmetric.train.StreamingLearner;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
 import java.io.DataOutput;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -85,13 +84,7 @@ public final class WorkerModel {
     }
 
     public static byte[] toBytes(WorkerModel m) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            write(m, out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return bytes.toByteArray();
+        return StateBytes.of(out -> write(m, out));
     }
 
     public static WorkerModel fromBytes(byte[] bytes) {

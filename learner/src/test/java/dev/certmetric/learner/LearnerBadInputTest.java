@@ -6,9 +6,6 @@ import dev.certmetric.embedded.WithEmbeddedKafka;
 import dev.certmetric.monitoring.Monitoring;
 import dev.certmetric.snapshot.MetricSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -61,7 +58,7 @@ class LearnerBadInputTest extends WithEmbeddedKafka {
         }
 
         Map<String, Integer> seen = new TreeMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : readAll(c.deadLettersTopic())) {
+        for (ConsumerRecord<byte[], byte[]> r : LearnerFixtures.readAll(broker, c.deadLettersTopic())) {
             String reason = new String(r.headers().lastHeader(DeadLetters.REASON_HEADER).value(), StandardCharsets.UTF_8);
             seen.merge(reason, 1, Integer::sum);
             int kind = Arrays.asList(reasons).indexOf(reason);
@@ -90,20 +87,4 @@ class LearnerBadInputTest extends WithEmbeddedKafka {
                 .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                SnapshotTopicReader.consumerProperties(broker.bootstrapServers(), Map.of()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
 }

@@ -17,6 +17,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import java.util.Random;
 
 /** Shared helpers of the learner's integration tests (real broker, real MiniCluster). */
@@ -81,8 +86,12 @@ final class LearnerFixtures {
     }
 
     static void produce(EmbeddedKafkaBroker broker, String topic, List<byte[]> values) {
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                KafkaClientProperties.producer(broker.bootstrapServers()), new ByteArraySerializer(),
+        produce(KafkaClientProperties.producer(broker.bootstrapServers()), topic, values);
+    }
+
+    /** Produces {@code values} with keys k0, k1, ... through a producer of the given settings. */
+    static void produce(java.util.Properties producerSettings, String topic, List<byte[]> values) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             int i = 0;
             for (byte[] v : values) {
@@ -90,6 +99,24 @@ final class LearnerFixtures {
             }
             producer.flush();
         }
+    }
+
+    /** Every committed record of partition 0 of {@code topic}, in order (gives up after 20 s). */
+    static List<ConsumerRecord<byte[], byte[]>> readAll(EmbeddedKafkaBroker broker, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                SnapshotTopicReader.consumerProperties(broker.bootstrapServers(), Map.of()),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            consumer.assign(List.of(tp));
+            consumer.seekToBeginning(List.of(tp));
+            long end = consumer.endOffsets(List.of(tp)).get(tp);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+        }
+        return out;
     }
 
     static List<MetricSnapshot> snapshots(CertmetricConfig c) {

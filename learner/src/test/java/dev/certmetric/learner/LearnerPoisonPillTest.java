@@ -6,20 +6,13 @@ import dev.certmetric.kafka.DeadLetters;
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.snapshot.MetricSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -76,7 +69,7 @@ class LearnerPoisonPillTest extends WithEmbeddedKafka {
         List<MetricSnapshot> snapshots = LearnerFixtures.snapshots(c);
         assertTrue(!snapshots.isEmpty(), "snapshots were published");
         assertEquals(VALID, snapshots.get(snapshots.size() - 1).trainingStats().eventsSeen(), "every valid event learned");
-        List<ConsumerRecord<byte[], byte[]>> dead = readAll(c.deadLettersTopic());
+        List<ConsumerRecord<byte[], byte[]>> dead = LearnerFixtures.readAll(broker, c.deadLettersTopic());
         assertEquals(1, dead.size(), "one dead letter");
         return dead.get(0);
     }
@@ -88,34 +81,11 @@ class LearnerPoisonPillTest extends WithEmbeddedKafka {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "zstd");
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(32 << 20));
         props.put(ProducerConfig.BUFFER_MEMORY_CONFIG, String.valueOf(64 << 20));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
-                new ByteArraySerializer())) {
-            int i = 0;
-            for (byte[] v : values) {
-                producer.send(new ProducerRecord<>(topic, ("k" + i++).getBytes(StandardCharsets.UTF_8), v));
-            }
-            producer.flush();
-        }
+        LearnerFixtures.produce(props, topic, values);
     }
 
     private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
         return new String(r.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                SnapshotTopicReader.consumerProperties(broker.bootstrapServers(), Map.of()),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            consumer.assign(List.of(tp));
-            consumer.seekToBeginning(List.of(tp));
-            long end = consumer.endOffsets(List.of(tp)).get(tp);
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (consumer.position(tp) < end && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(out::add);
-            }
-        }
-        return out;
-    }
 }

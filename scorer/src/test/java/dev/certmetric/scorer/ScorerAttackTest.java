@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -108,15 +107,6 @@ class ScorerAttackTest extends WithEmbeddedKafka {
         return byKey;
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     /** Row 4: a 1.5 MB id used to come back as a 3 MB answer that killed the stream thread. */
     @Test
@@ -124,7 +114,7 @@ class ScorerAttackTest extends WithEmbeddedKafka {
         ScorerService scorer = start("bigid", 0);
         KafkaProducer<byte[], byte[]> producer = producer();
         send(producer, snapshots, "iris", SnapshotCodec.encode(ScorerFixtures.iris("iris", 1)));
-        await(() -> scorer.registry().current() != null, Duration.ofSeconds(60), "v1");
+        ScorerFixtures.await(() -> scorer.registry().current() != null, Duration.ofSeconds(60), "v1");
         // 1.5 MB: over scorer.max-request-bytes, refused unread and keyed by its record key
         send(producer, requests, "huge", ScorerFixtures.scoreRequest("i".repeat(1_500_000), ScorerFixtures.IRIS.row(0))
                 .getBytes(StandardCharsets.UTF_8));
@@ -145,7 +135,7 @@ class ScorerAttackTest extends WithEmbeddedKafka {
 
         // a later snapshot is still loaded: the global thread is alive
         send(producer, snapshots, "iris", SnapshotCodec.encode(ScorerFixtures.iris("iris", 2)));
-        await(() -> scorer.registry().current().version() == 2, Duration.ofSeconds(30), "v2");
+        ScorerFixtures.await(() -> scorer.registry().current().version() == 2, Duration.ofSeconds(30), "v2");
         assertEquals(KafkaStreams.State.RUNNING, scorer.state());
         HttpResponse<String> health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                 URI.create("http://127.0.0.1:" + scorer.httpPort() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
@@ -158,7 +148,7 @@ class ScorerAttackTest extends WithEmbeddedKafka {
         ScorerService scorer = start("slow", 0);
         KafkaProducer<byte[], byte[]> producer = producer();
         send(producer, snapshots, "iris", SnapshotCodec.encode(ScorerFixtures.iris("iris", 1)));
-        await(() -> scorer.registry().current() != null, Duration.ofSeconds(60), "v1");
+        ScorerFixtures.await(() -> scorer.registry().current() != null, Duration.ofSeconds(60), "v1");
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         URI health = URI.create("http://127.0.0.1:" + scorer.httpPort() + "/health");
         for (int stalled : new int[] {2, 200}) {
@@ -197,7 +187,7 @@ class ScorerAttackTest extends WithEmbeddedKafka {
         ScorerService scorer = start("bigL", -1);
         KafkaProducer<byte[], byte[]> producer = producer();
         send(producer, snapshots, "iris", SnapshotCodec.encode(ScorerFixtures.iris("iris", 1)));
-        await(() -> scorer.registry().current() != null, Duration.ofSeconds(60), "v1");
+        ScorerFixtures.await(() -> scorer.registry().current() != null, Duration.ofSeconds(60), "v1");
         MetricSnapshot good = ScorerFixtures.iris("iris", 2);
         double[] l = good.l();
         for (int i = 0; i < l.length; i++) {

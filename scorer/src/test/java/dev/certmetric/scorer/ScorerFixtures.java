@@ -8,13 +8,17 @@ import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.TrainingStats;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 
-/** Snapshots built from real data for the scorer tests. */
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Snapshots built from real data, and a polling wait, for the scorer tests. */
 final class ScorerFixtures {
     static final CsvDataset IRIS = CsvDataset.readResource("iris");
 
@@ -66,5 +70,17 @@ final class ScorerFixtures {
             sb.append(i == 0 ? "" : ",").append(String.format(Locale.ROOT, "%s", x[i]));
         }
         return sb.append("]}").toString();
+    }
+
+    /** Polls {@code condition} every 20 ms; fails the test after {@code timeout}. */
+    static void await(BooleanSupplier condition, Duration timeout, String what)
+            throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                fail("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.testing.FuzzBytes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.certmetric.metric.MahalanobisMetric;
@@ -40,18 +41,7 @@ class ScorerFuzzTest {
         byte[] valid = "{\"id\":\"r1\",\"features\":[5.1,3.5,1.4,0.2]}".getBytes(StandardCharsets.UTF_8);
         String alphabet = "{}[],:\"0123456789.eE-+ abfid\\u";
         for (int i = 0; i < 10_000; i++) {
-            byte[] bytes;
-            if (i % 2 == 0) {
-                bytes = new byte[r.nextInt(0, 200)];
-                for (int j = 0; j < bytes.length; j++) {
-                    bytes[j] = (byte) r.nextInt(256);
-                }
-            } else {
-                bytes = valid.clone();
-                for (int m = r.nextInt(1, 4); m > 0; m--) {
-                    bytes[r.nextInt(bytes.length)] = (byte) alphabet.charAt(r.nextInt(alphabet.length()));
-                }
-            }
+            byte[] bytes = i % 2 == 0 ? FuzzBytes.random(r, 200) : FuzzBytes.mutate(r, valid, alphabet);
             check(scorer.answer(bytes, i % 3 == 0 ? null : model, "kafka"));
         }
     }

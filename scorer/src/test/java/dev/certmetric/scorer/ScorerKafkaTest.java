@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -161,15 +160,6 @@ class ScorerKafkaTest extends WithEmbeddedKafka {
         }
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout, String what) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                fail("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
-    }
 
     @Test
     void hotSwapMidTrafficSwitchesVersionWithoutLosingAnswers() throws Exception {
@@ -245,7 +235,7 @@ class ScorerKafkaTest extends WithEmbeddedKafka {
             txp.flush();
             txp.abortTransaction();
         }
-        await(() -> scorer.registry().rejectedCount(ModelRegistry.Reason.INCOMPATIBLE) == 1, Duration.ofSeconds(30),
+        ScorerFixtures.await(() -> scorer.registry().rejectedCount(ModelRegistry.Reason.INCOMPATIBLE) == 1, Duration.ofSeconds(30),
                 "the p=13 snapshot to be rejected");
         scoreRequest("during", 1);
         answers.awaitCount(2, Duration.ofSeconds(30));
@@ -256,7 +246,7 @@ class ScorerKafkaTest extends WithEmbeddedKafka {
         assertEquals(3, scorer.registry().current().version());
 
         publishSnapshot(ScorerFixtures.iris("iris", 5)); // accepted only if v99 was never seen
-        await(() -> scorer.registry().current().version() == 5, Duration.ofSeconds(30), "v5");
+        ScorerFixtures.await(() -> scorer.registry().current().version() == 5, Duration.ofSeconds(30), "v5");
         scoreRequest("after", 2);
         answers.awaitCount(3, Duration.ofSeconds(30));
         assertEquals(5, answers.byId.get("after").get("version").asLong());
@@ -305,7 +295,7 @@ class ScorerKafkaTest extends WithEmbeddedKafka {
         publish(snapshots, "iris", "garbage".getBytes(StandardCharsets.UTF_8));
         publishSnapshot(ScorerFixtures.iris("iris", 1));
         ScorerService first = start(settings(appId, -1));
-        await(() -> first.registry().current() != null && first.registry().current().version() == 2,
+        ScorerFixtures.await(() -> first.registry().current() != null && first.registry().current().version() == 2,
                 Duration.ofSeconds(60), "v2 before restart");
         Answers answers = new Answers();
         scoreRequest("first", 0);
@@ -345,7 +335,7 @@ class ScorerKafkaTest extends WithEmbeddedKafka {
         request("k-noid", "{\"features\":[1,2,3,4]}");
         publish(requests, "nullvalue", null);
         request("dist", "{\"id\":\"dist\",\"a\":[5.1,3.5,1.4,0.2],\"b\":[6.3,3.3,6.0,2.5]}");
-        await(() -> first.heldRequests() == 15, Duration.ofSeconds(60), "15 held requests");
+        ScorerFixtures.await(() -> first.heldRequests() == 15, Duration.ofSeconds(60), "15 held requests");
         assertEquals(15, first.heldRequestsTotal());
         Answers answers = new Answers();
         answers.pollFor(Duration.ofMillis(1500));
@@ -353,7 +343,7 @@ class ScorerKafkaTest extends WithEmbeddedKafka {
         first.close();
 
         ScorerService second = start(settings(appId, -1).withStateDir(stateDir.resolve("b")));
-        await(() -> second.heldRequests() == 15, Duration.ofSeconds(60), "held requests restored from the changelog");
+        ScorerFixtures.await(() -> second.heldRequests() == 15, Duration.ofSeconds(60), "held requests restored from the changelog");
         publishSnapshot(ScorerFixtures.iris("iris", 4));
         answers.awaitCount(15, Duration.ofSeconds(60));
         ServingModel v4 = second.registry().current();
