@@ -49,7 +49,7 @@ public class StochasticUpdateBenchmark {
     public void setUp() {
         Random rnd = new Random(1);
         int q = Math.min(p, 64);
-        LearnerSettings settings = new LearnerSettings(3, 10, 0.34, 20, 0.27, q, 50, 0, 8, "adam", 0.03, 0, 100, "none", 50);
+        LearnerSettings settings = new LearnerSettings(3, 10, 0.34, 20, 0.27, q, 50, 0, 8, "adam", 0.03, 0, 100, "none", 50, 0);
         learner = new StreamingLearner(settings, p);
         events = new double[4096][p];
         labels = new String[events.length];

@@ -93,6 +93,11 @@ public final class CertmetricConfig implements Serializable {
                     + "window keeps about the events since the estimated change and the average restarts."));
     public static final ConfigKey<Double> DRIFT_THRESHOLD = DEF.define(ConfigKey.real("learner.drift.threshold",
             D.driftThreshold(), 0, true, 1e6, "Page-Hinkley alarm threshold; larger = fewer, later alarms."));
+    public static final ConfigKey<Double> GUARD_RADIUS = DEF.define(ConfigKey.real("learner.guard.radius",
+            D.guardRadius(), 0, false, 10, "Publish the identity (Euclidean) metric instead of the learned one while "
+                    + "it scores higher on the stream in certified accuracy up to this radius (preprocessed units; "
+                    + "the area under the certified-accuracy curve from 0 to R); 0 = always publish the learned "
+                    + "metric. Only at full rank."));
     public static final ConfigKey<Boolean> RACE_ENABLED = DEF.define(ConfigKey.bool("learner.race.enabled", false,
             "Race candidate settings on the stream and publish the leader (see the README's settings race); false "
                     + "= the configured settings alone. Off by default: measured, the race wins clean accuracy but "
@@ -423,7 +428,8 @@ public final class CertmetricConfig implements Serializable {
         try {
             return new LearnerSettings(get(K), get(IMPOSTORS), get(MU), get(LAMBDA), get(TAU), get(RANK),
                     get(WINDOW_PER_CLASS), get(WINDOW_MILLIS), get(BATCH_SIZE), get(STEP_RULE), get(LEARNING_RATE),
-                    get(CERTIFY_EVERY), get(AVERAGE_STEPS), get(DRIFT_DETECTOR), get(DRIFT_THRESHOLD));
+                    get(CERTIFY_EVERY), get(AVERAGE_STEPS), get(DRIFT_DETECTOR), get(DRIFT_THRESHOLD),
+                    get(GUARD_RADIUS));
         } catch (IllegalArgumentException e) {
             throw new BadInputException("learner." + e.getMessage(), e);
         }

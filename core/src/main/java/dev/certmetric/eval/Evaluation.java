@@ -140,7 +140,7 @@ public final class Evaluation {
             }
         }
         learner.flush();
-        return new Fitted(learner.leader().metric(), learner.leader().standardizer());
+        return new Fitted(learner.leader().publishedMetric(), learner.leader().standardizer());
     }
 
     /** Picks mu, lambda, tau by inner cross-validation of LMNN-PL on the (preprocessed) training part. */

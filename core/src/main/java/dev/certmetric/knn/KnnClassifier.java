@@ -64,17 +64,24 @@ public final class KnnClassifier {
     }
 
     public Prediction predict(double[] x) {
-        double[] lx = metric.transform(x);
-        int kk = Math.min(k, references.length);
+        return predict(metric.transform(x), transformed, classes, k, numClasses);
+    }
+
+    /**
+     * k-NN from precomputed transforms: {@code lq} = L x of the query and {@code transformed[i]} = L x_i of the
+     * references (e.g. a learner's cached window, or plain inputs for the Euclidean metric).
+     */
+    public static Prediction predict(double[] lq, double[][] transformed, int[] classes, int k, int numClasses) {
+        int kk = Math.min(k, transformed.length);
         int[] best = new int[kk];
         double[] bestD = new double[kk];
         Arrays.fill(bestD, Double.POSITIVE_INFINITY);
-        int q = lx.length;
+        int q = lq.length;
         for (int i = 0; i < transformed.length; i++) {
             double[] t = transformed[i];
             double d = 0;
             for (int r = 0; r < q; r++) {
-                double diff = lx[r] - t[r];
+                double diff = lq[r] - t[r];
                 d += diff * diff;
             }
             if (d < bestD[kk - 1]) {
@@ -88,15 +95,11 @@ public final class KnnClassifier {
                 best[s] = i;
             }
         }
-        return new Prediction(vote(best, bestD), best, bestD);
-    }
-
-    private int vote(int[] neighbours, double[] distances) {
-        int[] labels = new int[neighbours.length];
-        for (int s = 0; s < neighbours.length; s++) {
-            labels[s] = classes[neighbours[s]];
+        int[] labels = new int[kk];
+        for (int s = 0; s < kk; s++) {
+            labels[s] = classes[best[s]];
         }
-        return plurality(labels, distances, numClasses);
+        return new Prediction(plurality(labels, bestD, numClasses), best, bestD);
     }
 
     /**

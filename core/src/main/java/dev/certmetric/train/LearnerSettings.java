@@ -27,13 +27,16 @@ import dev.certmetric.objective.LmnnPlObjective;
  * @param driftDetector detector of a rise in the prequential error ({@link DriftDetectors#NAMES}); on a drift
  *     the window keeps about the events since the estimated change and the average restarts from the current L
  * @param driftThreshold the Page-Hinkley alarm threshold (larger = fewer, later alarms)
+ * @param guardRadius R of the {@link EuclideanGuard}: the identity metric is published instead of the learned one
+ *     while it scores higher on the stream in certified accuracy up to R (preprocessed units); 0 = no guard. Only at
+ *     full rank, where the identity is a metric of the same shape
  */
 public record LearnerSettings(int k, int impostors, double mu, double lambda, double tau, int rank,
                               int windowPerClass, long windowMillis, int batchSize, String stepRule,
                               double learningRate, int certifyEvery, int averageSteps, String driftDetector,
-                              double driftThreshold) {
+                              double driftThreshold, double guardRadius) {
     public static final LearnerSettings DEFAULT =
-            new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD);
+            new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD, 0.1);
 
     public LearnerSettings {
         require(k >= 1 && k <= 50, "k", k, "[1, 50]");
@@ -54,6 +57,7 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
         require(DriftDetectors.NAMES.contains(driftDetector), "drift.detector", driftDetector,
                 String.join(" | ", DriftDetectors.NAMES));
         require(driftThreshold > 0 && driftThreshold <= 1e6, "drift.threshold", driftThreshold, "(0, 1e6]");
+        require(guardRadius >= 0 && guardRadius <= 10, "guard.radius", guardRadius, "[0, 10] (0 = no guard)");
     }
 
     private static void require(boolean ok, String key, Object value, String range) {
@@ -72,16 +76,16 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
 
     public LearnerSettings withObjective(double mu, double lambda, double tau) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold);
+                stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius);
     }
 
     public LearnerSettings withCertifyEvery(int every) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, learningRate, every, averageSteps, driftDetector, driftThreshold);
+                stepRule, learningRate, every, averageSteps, driftDetector, driftThreshold, guardRadius);
     }
 
     public LearnerSettings withLearningRate(double rate) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold);
+                stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius);
     }
 }

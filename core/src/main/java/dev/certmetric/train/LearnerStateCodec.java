@@ -15,13 +15,13 @@ import java.util.List;
 
 /**
  * Binary codec of a {@link StreamingLearner}'s whole state (settings, L, step-rule moments,
- * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector and
+ * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector, the Euclidean guard's scores and
  * the L and statistics its window cache was built with, and the window's raw events), for
  * checkpoints. A pending partial batch is flushed first, so nothing learned is left out.
  */
 public final class LearnerStateCodec {
     private static final int MAGIC = 0x434d4c53; // "CMLS"
-    private static final int FORMAT = 3;
+    private static final int FORMAT = 4;
 
     private LearnerStateCodec() {
     }
@@ -46,6 +46,7 @@ public final class LearnerStateCodec {
         out.writeInt(s.averageSteps());
         out.writeUTF(s.driftDetector());
         out.writeDouble(s.driftThreshold());
+        out.writeDouble(s.guardRadius());
 
         out.writeInt(learner.dimension());
         writeArray(out, learner.parameters());
@@ -75,6 +76,8 @@ public final class LearnerStateCodec {
             out.writeLong(learner.averagedSteps());
         }
         writeArray(out, learner.driftDetector().state());
+        double[] guard = learner.guardScores();
+        writeArray(out, guard == null ? new double[0] : guard);
         writeArray(out, learner.frozenView());
         OnlineStandardizer cache = learner.frozenStatistics();
         out.writeLong(cache.count());
@@ -100,7 +103,7 @@ public final class LearnerStateCodec {
         }
         LearnerSettings s = new LearnerSettings(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readUTF(),
-                in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble());
+                in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble(), in.readDouble());
         int p = in.readInt();
         double[] l = readArray(in);
         long steps = in.readLong();
@@ -122,6 +125,7 @@ public final class LearnerStateCodec {
         DriftDetector drift = DriftDetectors.restore(s.driftDetector(), readArray(in));
         StreamingLearner learner = new StreamingLearner(s, p, l, rule, stats, labels, counters, average,
                 averagedSteps, drift);
+        learner.restoreGuard(readArray(in));
         double[] cacheL = readArray(in);
         learner.restoreCache(cacheL, OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in)),
                 in.readInt());

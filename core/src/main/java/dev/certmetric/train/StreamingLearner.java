@@ -47,6 +47,8 @@ public final class StreamingLearner {
     private final int q;
     /** Steps between two rebuilds of the window's cached transforms. */
     static final int REFRESH_EVERY_STEPS = 4;
+    /** Nearest window entries, under each metric, that the Euclidean guard's certificates are computed on. */
+    static final int GUARD_NEIGHBOURS = 64;
 
     private final double[] l;
     /** L as of the last window refresh: what the cached transforms and the gradient are computed with. */
@@ -62,6 +64,8 @@ public final class StreamingLearner {
     private final LinearGradient gradient;
     private final double[] average;
     private final DriftDetector drift;
+    /** Null when off or below full rank. */
+    private EuclideanGuard guard;
     private Standardizer standardizer;
     // Per-event scratch (selection results), reused.
     private TripletWindow.Entry[] neighbours;
@@ -135,6 +139,7 @@ public final class StreamingLearner {
             this.average = null;
         }
         this.drift = drift;
+        this.guard = settings.guardRadius() > 0 && q == p ? new EuclideanGuard(settings.guardRadius()) : null;
     }
 
     /**
@@ -236,6 +241,9 @@ public final class StreamingLearner {
             }
             if (certifyEvery > 0 && events % certifyEvery == 0) {
                 radius = certify(lx, guess);
+            }
+            if (guard != null && EuclideanGuard.samples(events)) {
+                guardSample(x, lx, code);
             }
         }
 
@@ -365,18 +373,83 @@ public final class StreamingLearner {
      * the references; the same numbers as {@code new CertifiedKnn(new KnnClassifier(metric(), ...))}.
      */
     private double certify(double[] lq, int label) {
+        References refs = references(window.entries());
+        return CertifiedKnn.radius(lq, refs.lx, refs.mx, refs.classes, settings.k(), label);
+    }
+
+    /**
+     * The guard's paired sample: this event classified and certified under the learned metric and under the
+     * identity, on the same preprocessed inputs, against the union of its {@link #GUARD_NEIGHBOURS} nearest
+     * window entries under each metric. Both predictions are the full window's (the k nearest are in the union);
+     * the radii are those of the k-NN rule on the union, where the pairs that decide a radius lie, which keeps a
+     * sample O(window (p + q)) rather than quadratic in the window. Entries equal to the event are left out
+     * (leave-one-out): when a stream repeats its points (several passes over a training set), a point's own copy
+     * would otherwise decide both answers and hide how the metrics generalise.
+     */
+    private void guardSample(double[] x, double[] lx, int code) {
         List<TripletWindow.Entry> entries = window.entries();
         int n = entries.size();
+        double[] learnedD = new double[n];
+        double[] euclideanD = new double[n];
+        for (int i = 0; i < n; i++) {
+            TripletWindow.Entry e = entries.get(i);
+            euclideanD[i] = LinearAlgebra.squaredDistance(x, e.x());
+            learnedD[i] = euclideanD[i] == 0 ? 0 : LinearAlgebra.squaredDistance(lx, e.lx());
+        }
+        double learnedCut = cutoff(learnedD, euclideanD);
+        double euclideanCut = cutoff(euclideanD, euclideanD);
+        List<TripletWindow.Entry> near = new ArrayList<>(2 * GUARD_NEIGHBOURS);
+        for (int i = 0; i < n; i++) {
+            if (euclideanD[i] > 0 && (learnedD[i] <= learnedCut || euclideanD[i] <= euclideanCut)) {
+                near.add(entries.get(i));
+            }
+        }
+        if (near.isEmpty()) {
+            return;
+        }
+        References refs = references(near);
+        int classes = labels.size();
+        int k = settings.k();
+        int learned = KnnClassifier.predict(lx, refs.lx, refs.classes, k, classes).label();
+        int euclidean = KnnClassifier.predict(x, refs.x, refs.classes, k, classes).label();
+        guard.add(learned == code, learned == code ? CertifiedKnn.radius(lx, refs.lx, refs.mx, refs.classes, k, code) : 0,
+                euclidean == code, euclidean == code ? CertifiedKnn.radius(x, refs.x, refs.x, refs.classes, k, code) : 0);
+    }
+
+    /** The {@link #GUARD_NEIGHBOURS}-th smallest of the distances whose entry is not the event itself. */
+    private static double cutoff(double[] distances, double[] euclidean) {
+        double[] kept = new double[distances.length];
+        int m = 0;
+        for (int i = 0; i < distances.length; i++) {
+            if (euclidean[i] > 0) {
+                kept[m++] = distances[i];
+            }
+        }
+        if (m <= GUARD_NEIGHBOURS) {
+            return Double.POSITIVE_INFINITY;
+        }
+        java.util.Arrays.sort(kept, 0, m);
+        return kept[GUARD_NEIGHBOURS - 1];
+    }
+
+    /** Window entries as the radius needs them: x, L x and M x (= L^T L x) under the cache's L, and classes. */
+    private record References(double[][] x, double[][] lx, double[][] mx, int[] classes) {
+    }
+
+    private References references(List<TripletWindow.Entry> entries) {
+        int n = entries.size();
+        double[][] xs = new double[n][];
         double[][] lxs = new double[n][];
         double[][] mxs = new double[n][p];
         int[] classes = new int[n];
         for (int i = 0; i < n; i++) {
             TripletWindow.Entry e = entries.get(i);
+            xs[i] = e.x();
             lxs[i] = e.lx();
             LinearAlgebra.multiplyTransposed(frozen, q, p, e.lx(), mxs[i]);
             classes[i] = e.label();
         }
-        return CertifiedKnn.radius(lq, lxs, mxs, classes, settings.k(), label);
+        return new References(xs, lxs, mxs, classes);
     }
 
     /**
@@ -390,9 +463,40 @@ public final class StreamingLearner {
         certifyEvery = every;
     }
 
-    /** The metric to publish (a copy): the running average of L, or the last iterate without averaging. */
+    /**
+     * The learned metric (a copy): the running average of L, or the last iterate without averaging. This is
+     * what data-parallel learners merge; what is served is {@link #publishedMetric()}.
+     */
     public MahalanobisMetric metric() {
         return MahalanobisMetric.of(q, p, average != null ? average : l);
+    }
+
+    /** The metric to serve: the learned one, or the identity while the Euclidean guard prefers it. */
+    public MahalanobisMetric publishedMetric() {
+        return prefersEuclidean(List.of(this)) ? MahalanobisMetric.euclidean(p) : metric();
+    }
+
+    /**
+     * Whether the Euclidean guards of these learners (data-parallel lineages of one model), summed, prefer the
+     * identity metric to the learned one; false when any has no guard.
+     */
+    public static boolean prefersEuclidean(List<StreamingLearner> learners) {
+        double learned = 0;
+        double euclidean = 0;
+        for (StreamingLearner learner : learners) {
+            if (learner.guard == null) {
+                return false;
+            }
+            double[] s = learner.guard.scores();
+            learned += s[0];
+            euclidean += s[1];
+        }
+        return new EuclideanGuard(learners.get(0).guard.radius(), learned, euclidean).prefersEuclidean();
+    }
+
+    /** The guard's decayed scores {learned, euclidean}, or null without a guard. */
+    public double[] guardScores() {
+        return guard == null ? null : guard.scores();
     }
 
     public Standardizer standardizer() {
@@ -514,6 +618,17 @@ public final class StreamingLearner {
         frozenStatistics = cacheStatistics;
         standardizer = cacheStatistics.current();
         stepsSinceRefresh = steps;
+    }
+
+    /** Restores the guard's scores (empty: no guard was checkpointed, so none runs). */
+    void restoreGuard(double[] scores) {
+        if (scores.length == 0) {
+            guard = null;
+        } else if (guard == null || scores.length != 2) {
+            throw new IllegalArgumentException("guard state of " + scores.length + " values does not fit the settings");
+        } else {
+            guard = new EuclideanGuard(guard.radius(), scores[0], scores[1]);
+        }
     }
 
     /** Re-adds a checkpointed window entry; call {@link #rebuildWindowCache()} after the last one. */

@@ -82,6 +82,7 @@ class LearnersTest {
         double euclidean = new KnnClassifier(MahalanobisMetric.euclidean(P), train, trainY, 3).accuracy(test, s.testY());
         double learned = new KnnClassifier(learner.metric(), train, trainY, 3).accuracy(test, s.testY());
         assertTrue(learned > euclidean + 0.05, "learned " + learned + " vs euclidean " + euclidean);
+        assertEquals(learner.metric(), learner.publishedMetric(), "the guard keeps a metric that helps");
         assertEquals(s.train().length, learner.events());
     }
 
@@ -97,12 +98,14 @@ class LearnersTest {
         assertEquals(a.labels(), b.labels());
         assertEquals(a.metric(), b.metric());
         assertEquals(a.standardizer(), b.standardizer());
+        assertArrayEquals(a.guardScores(), b.guardScores());
         for (int i = 300; i < s.train().length; i++) {
             StreamingLearner.Outcome oa = a.testThenTrain(s.train()[i], "c" + s.trainY()[i], i);
             StreamingLearner.Outcome ob = b.testThenTrain(s.train()[i], "c" + s.trainY()[i], i);
             assertEquals(oa.predicted(), ob.predicted());
         }
         assertEquals(a.metric(), b.metric(), "restored learner follows the same trajectory");
+        assertArrayEquals(a.guardScores(), b.guardScores());
     }
 
     @Test

@@ -91,7 +91,7 @@ class SeededLearnerTest {
         LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings rank4 = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), 4,
                 d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
-                d.averageSteps(), d.driftDetector(), d.driftThreshold());
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> StreamingLearner.seededFrom(snapshot, rank4));
         assertTrue(e.getMessage().contains("rank"), e.getMessage());

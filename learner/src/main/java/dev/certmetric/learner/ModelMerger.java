@@ -34,7 +34,8 @@ import java.util.TreeMap;
  *       standings;</li>
  *   <li>metric: the winner's learners, from the lineages where it is alive: with one, its L as is;
  *       with several, M = sum_i w_i L_i^T L_i / sum_i w_i (w_i = the lineage's events), re-factored to
- *       a rank-q L;</li>
+ *       a rank-q L; the identity instead while the lineages' Euclidean guards, summed, prefer it (the
+ *       hyperparameters' {@code metric} says which);</li>
  *   <li>preprocessing: the lineages' Welford statistics merged exactly (they saw disjoint events; all
  *       candidates of a race saw the same ones);</li>
  *   <li>events summed over all lineages; updates and prequential accuracy (total correct / total
@@ -52,6 +53,11 @@ public final class ModelMerger {
 
     private ModelMerger() {
     }
+
+    /** Hyperparameters entry saying which metric a snapshot carries: the learned one or {@link #EUCLIDEAN}. */
+    static final String METRIC = "metric";
+    /** The identity, published because the Euclidean guard preferred it. */
+    static final String EUCLIDEAN = "euclidean";
 
     public static MetricSnapshot merge(List<WorkerModel> lineages, String modelName, long version, Instant createdAt,
                                        int exemplarsPerClass, Map<String, String> extra) {
@@ -131,6 +137,10 @@ public final class ModelMerger {
             }
             metric = MahalanobisMetric.fromM(m, p, q);
         }
+        boolean euclidean = StreamingLearner.prefersEuclidean(chosen);
+        if (euclidean) {
+            metric = MahalanobisMetric.euclidean(p);
+        }
         Standardizer preprocessing = stats.current();
 
         // Pool the windows: most recent per class first.
@@ -186,6 +196,8 @@ public final class ModelMerger {
         allExtra.put("certify-every", String.valueOf(settings.certifyEvery()));
         allExtra.put("lineages", String.valueOf(sorted.size()));
         allExtra.put("exemplars-per-class", String.valueOf(perClass));
+        allExtra.put("guard.radius", String.valueOf(settings.guardRadius()));
+        allExtra.put(METRIC, euclidean ? EUCLIDEAN : "learned");
         Hyperparameters hyper = new Hyperparameters(settings.k(), settings.impostors(), settings.mu(), settings.lambda(),
                 settings.tau(), q, settings.stepRule(), settings.learningRate(), settings.windowPerClass(),
                 settings.batchSize(), new TreeMap<>(allExtra));

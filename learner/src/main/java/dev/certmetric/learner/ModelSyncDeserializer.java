@@ -10,7 +10,10 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import java.nio.charset.StandardCharsets;
 
-/** Reads this model's snapshots back from the snapshots topic as {@link ModelSync}s; skips others. */
+/**
+ * Reads this model's snapshots back from the snapshots topic as {@link ModelSync}s; skips others, and those
+ * that carry the identity by the Euclidean guard's choice: workers keep learning their own metric then.
+ */
 public final class ModelSyncDeserializer implements KafkaRecordDeserializationSchema<ModelSync> {
     private static final long serialVersionUID = 1L;
     private final String model;
@@ -27,6 +30,9 @@ public final class ModelSyncDeserializer implements KafkaRecordDeserializationSc
         try {
             MetricSnapshot s = SnapshotCodec.decode(r.value());
             Hyperparameters h = s.hyperparameters();
+            if (ModelMerger.EUCLIDEAN.equals(h.extra().get(ModelMerger.METRIC))) {
+                return;
+            }
             out.collect(new ModelSync(s.version(), s.q(), s.p(), s.l(), h.mu(), h.lambda(), h.tau(), h.learningRate()));
         } catch (IllegalArgumentException e) {
             // not a usable snapshot: nothing to sync to

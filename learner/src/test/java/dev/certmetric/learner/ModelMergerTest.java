@@ -55,7 +55,9 @@ class ModelMergerTest {
         }
         MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
                 Map.of());
-        assertEquals(a.metric(), s.metric());
+        assertEquals(a.publishedMetric(), s.metric());
+        assertEquals(a.publishedMetric().equals(a.metric()) ? "learned" : ModelMerger.EUCLIDEAN,
+                s.hyperparameters().extra().get("metric"));
         assertEquals(a.prequentialAccuracy(), s.trainingStats().prequentialAccuracy(), 1e-12);
         assertEquals(ModelMerger.CALIBRATION_POINTS, s.trainingStats().anomalyCalibration().length);
         assertTrue(s.race().isEmpty(), "a learner that did not race publishes no race section");

@@ -1,0 +1,74 @@
+package dev.certmetric.train;
+
+import dev.certmetric.metric.MahalanobisMetric;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class EuclideanGuardTest {
+    @Test
+    void scoresTheCertifiedAccuracyCurveUpToTheRadius() {
+        EuclideanGuard guard = new EuclideanGuard(0.1);
+        guard.add(true, 0.05, true, 0.5);
+        guard.add(false, 0.9, true, 0.0);
+        // learned: 0.5 + 0 ; euclidean: 1 (capped at R) + 0, each sum decayed once before the second sample.
+        assertArrayEquals(new double[] {0.5 * EuclideanGuard.DECAY, EuclideanGuard.DECAY}, guard.scores(), 1e-12);
+        assertTrue(guard.prefersEuclidean());
+        EuclideanGuard tie = new EuclideanGuard(0.1, 2, 2);
+        assertFalse(tie.prefersEuclidean(), "a tie keeps the learned metric");
+    }
+
+    @Test
+    void samplesEveryEventFirstThenOneInMany() {
+        assertTrue(EuclideanGuard.samples(1));
+        assertTrue(EuclideanGuard.samples(EuclideanGuard.DENSE_EVENTS));
+        assertFalse(EuclideanGuard.samples(EuclideanGuard.DENSE_EVENTS + 1));
+        assertTrue(EuclideanGuard.samples(EuclideanGuard.SPARSE_EVERY * 1000L));
+        assertThrows(IllegalArgumentException.class, () -> new EuclideanGuard(0));
+    }
+
+    /** Every feature informative and isotropic: a thrashing step size only adds anisotropy, and the guard sees it. */
+    @Test
+    void publishesEuclideanWhereTheLearnedMetricCertifiesLess() {
+        int p = 8;
+        StreamingLearner learner = new StreamingLearner(LearnerSettings.DEFAULT.withLearningRate(3), p);
+        Random rnd = new Random(5);
+        for (int i = 0; i < 3000; i++) {
+            int y = rnd.nextInt(2);
+            double[] x = new double[p];
+            for (int f = 0; f < p; f++) {
+                x[f] = (y == 0 ? 1 : -1) + 0.8 * rnd.nextGaussian();
+            }
+            learner.testThenTrain(x, "c" + y, i);
+        }
+        assertNotEquals(MahalanobisMetric.euclidean(p), learner.metric());
+        double[] scores = learner.guardScores();
+        assertTrue(scores[1] > scores[0], "euclidean " + scores[1] + " vs learned " + scores[0]);
+        assertEquals(MahalanobisMetric.euclidean(p), learner.publishedMetric());
+        assertTrue(StreamingLearner.prefersEuclidean(List.of(learner, learner)));
+    }
+
+    @Test
+    void noGuardBelowFullRankOrWhenOff() {
+        LearnerSettings d = LearnerSettings.DEFAULT;
+        LearnerSettings off = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(),
+                d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), 0);
+        assertNull(new StreamingLearner(off, 4).guardScores());
+        LearnerSettings rank2 = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), 2,
+                d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius());
+        StreamingLearner low = new StreamingLearner(rank2, 4);
+        assertNull(low.guardScores());
+        assertEquals(low.metric(), low.publishedMetric());
+    }
+}
