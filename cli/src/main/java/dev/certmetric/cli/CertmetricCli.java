@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             EvaluateCommand.class,
             PrequentialCommand.class,
             BrokerCommand.class,
+            KeygenCommand.class,
             ProduceCommand.class,
             LearnCommand.class,
             ScoreCommand.class,

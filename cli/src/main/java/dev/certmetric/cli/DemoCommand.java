@@ -167,6 +167,7 @@ public final class DemoCommand implements Callable<Integer> {
                     .withKafkaProperties(c.kafkaPropertyMap())
                     .withSnapshotMaxBytes(c.snapshotMaxBytes())
                     .withLimits(ScorerLimits.of(c))
+                    .withTrustedKeys(c.trustedKeys())
                     .withHttp("127.0.0.1", keepAlive ? 0 : -1);
             broker.createTopic(scorerSettings.requestTopic(), 1, false);
             broker.createTopic(scorerSettings.scoreTopic(), 1, false);

@@ -65,7 +65,7 @@ class LargeSnapshotTest extends WithEmbeddedKafka {
         assertEquals("zstd", props.getProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "large-test");
-        SnapshotSerializer serializer = new SnapshotSerializer(c.snapshotsTopic());
+        SnapshotSerializer serializer = new SnapshotSerializer(c.snapshotsTopic(), null);
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             producer.initTransactions();

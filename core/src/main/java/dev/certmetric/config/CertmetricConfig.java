@@ -127,6 +127,9 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Integer> EXEMPLARS_PER_CLASS = DEF.define(ConfigKey.integer(
             "snapshots.exemplars-per-class", 50, 1, 100_000, "Exemplars per class carried by each snapshot (the "
                     + "most recent window entries, preprocessed), capped at learner.window.per-class."));
+    public static final ConfigKey<String> SIGNING_KEY = DEF.define(ConfigKey.optionalPath("snapshots.signing-key",
+            "Ed25519 private key file (`certmetric keygen` writes one) the learner signs every snapshot with, in "
+                    + "record headers; empty = snapshots are not signed."));
     public static final ConfigKey<Integer> SNAPSHOT_MAX_BYTES = DEF.define(ConfigKey.integer("snapshots.max-bytes",
             DEFAULT_SNAPSHOT_MAX_BYTES, 1024 * 1024, 1024 * 1024 * 1024, "Largest snapshot record in bytes: the "
                     + "snapshot topic's max.message.bytes (when certmetric creates it), the snapshot producer's "
@@ -155,6 +158,10 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Integer> METRICS_PORT = DEF.define(ConfigKey.integer("metrics.port", 9249, 0, 65535,
             "Port of the Prometheus /metrics endpoint; 0 = off."));
 
+    public static final ConfigKey<String> TRUSTED_KEYS = DEF.define(ConfigKey.optionalPath("scorer.trusted-keys",
+            "A directory of Ed25519 public keys (.pub files) or one such file: the scorer then serves only snapshots "
+                    + "signed by one of them, re-reading the directory when it changes (key rotation); empty = "
+                    + "unsigned snapshots are served, and the scorer warns at start."));
     public static final ConfigKey<Integer> SCORER_MAX_ID_CHARS = DEF.define(ConfigKey.integer("scorer.max-id-chars",
             256, 1, 65536, "Longest request id in Unicode code points; a longer one gets an error answer with the id "
                     + "cut to this length."));
@@ -499,6 +506,18 @@ public final class CertmetricConfig implements Serializable {
      * Largest snapshot record in bytes: the snapshot topic's {@code max.message.bytes} (when the job
      * creates it), the snapshot sink's {@code max.request.size} and the snapshot consumers' fetch sizes.
      */
+    /** The signing key file, or null when snapshots are not signed. */
+    public Path signingKey() {
+        String path = get(SIGNING_KEY);
+        return path.isEmpty() ? null : Path.of(path);
+    }
+
+    /** The trusted public keys' directory or file, or null when unsigned snapshots are served. */
+    public Path trustedKeys() {
+        String path = get(TRUSTED_KEYS);
+        return path.isEmpty() ? null : Path.of(path);
+    }
+
     public int snapshotMaxBytes() {
         return get(SNAPSHOT_MAX_BYTES);
     }

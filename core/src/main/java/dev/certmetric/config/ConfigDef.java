@@ -95,8 +95,10 @@ public final class ConfigDef {
         return out.toString();
     }
 
+    /** The default as YAML and the docs show it: an empty string quoted, so that YAML does not read it as null. */
     private static <T extends Serializable> String defaultText(ConfigKey<T> key) {
-        return key.render(key.defaultValue());
+        String text = key.render(key.defaultValue());
+        return text.isEmpty() ? "\"\"" : text;
     }
 
     /** Appends {@code text} as YAML comment lines of at most 100 characters. */

@@ -89,6 +89,12 @@ public final class ConfigKey<T extends Serializable> {
                 s -> s.isBlank() || s.trim().length() > maxLength ? null : s.trim());
     }
 
+    /** An optional file or directory path; the default is empty, meaning none. */
+    public static ConfigKey<String> optionalPath(String name, String doc) {
+        return new ConfigKey<>(name, "path", "", "a path of at most 4096 characters, or empty for none", doc,
+                s -> s.trim().length() > 4096 ? null : s.trim());
+    }
+
     /** A Kafka topic name. */
     public static ConfigKey<String> topic(String name, String defaultValue, String doc) {
         return new ConfigKey<>(name, "topic", defaultValue, "a Kafka topic name: 1-249 characters of [a-zA-Z0-9._-]",

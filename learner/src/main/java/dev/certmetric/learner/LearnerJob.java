@@ -3,6 +3,7 @@ package dev.certmetric.learner;
 import dev.certmetric.config.BadInputException;
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.kafka.KafkaClientProperties;
+import dev.certmetric.signing.Keys;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -20,6 +21,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -151,7 +153,7 @@ public final class LearnerJob {
                     .setTopics(config.snapshotsTopic())
                     .setGroupId(groupId(config) + "-sync")
                     .setStartingOffsets(OffsetsInitializer.latest())
-                    .setDeserializer(new ModelSyncDeserializer(config.modelName()))
+                    .setDeserializer(new ModelSyncDeserializer(config.modelName(), signingKey(config)))
                     .build();
             DataStream<ModelSync> sync = env.fromSource(merged, WatermarkStrategy.noWatermarks(), "merged-model")
                     .uid("merged-model-source").setParallelism(1);
@@ -169,9 +171,23 @@ public final class LearnerJob {
                         .setTransactionalIdPrefix(transactionalIdPrefix(config, "snapshots"))
                         .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
                         .setKafkaProducerConfig(snapshotProducerConfig(config))
-                        .setRecordSerializer(new SnapshotSerializer(config.snapshotsTopic()))
+                        .setRecordSerializer(new SnapshotSerializer(config.snapshotsTopic(), signingKey(config)))
                         .build())
                 .name("snapshots").uid("snapshots-sink").setParallelism(1);
+    }
+
+    /** The signing key file, checked here so that a bad one fails the submission, not the running sink. */
+    static Path signingKey(CertmetricConfig config) {
+        Path file = config.signingKey();
+        if (file != null) {
+            try {
+                Keys.readSigningKey(file);
+            } catch (IOException e) {
+                throw new BadInputException("config key snapshots.signing-key = '" + file + "' is invalid: "
+                        + e.getMessage() + "; accepted: an Ed25519 private key file as `certmetric keygen` writes");
+            }
+        }
+        return file;
     }
 
     /**

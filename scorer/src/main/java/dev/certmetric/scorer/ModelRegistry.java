@@ -1,5 +1,7 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.signing.SignatureException;
+import dev.certmetric.signing.TrustedKeys;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import dev.certmetric.snapshot.SnapshotFormatException;
@@ -43,7 +45,9 @@ public final class ModelRegistry {
         /** Decodes but cannot replace the serving model: other schema version, other p, unusable. */
         INCOMPATIBLE("incompatible"),
         /** A snapshot of another model name. */
-        OTHER_MODEL("other_model");
+        OTHER_MODEL("other_model"),
+        /** Unsigned, signed by a key not trusted, or a signature that does not match, while keys are trusted. */
+        SIGNATURE("signature");
 
         private final String tag;
 
@@ -73,13 +77,23 @@ public final class ModelRegistry {
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
     private final Counter accepted;
     private volatile String modelName;
+    /** Null: unsigned snapshots are served. */
+    private final TrustedKeys trusted;
 
     /**
      * @param modelName the model name to follow, or null to follow the first accepted one
      * @param meters where the snapshot counters and model gauges are registered
      */
     public ModelRegistry(String modelName, MeterRegistry meters) {
+        this(modelName, null, meters);
+    }
+
+    /**
+     * @param trusted the keys snapshot records must be signed by; null serves unsigned snapshots
+     */
+    public ModelRegistry(String modelName, TrustedKeys trusted, MeterRegistry meters) {
         this.modelName = modelName;
+        this.trusted = trusted;
         for (Reason r : Reason.values()) {
             rejected.put(r, Counter.builder("certmetric.scorer.snapshots.rejected")
                     .description("Snapshots not served, by reason")
@@ -133,7 +147,25 @@ public final class ModelRegistry {
         }
     }
 
-    /** Offers encoded snapshot bytes (a record value of the snapshot topic; null is a tombstone). */
+    /**
+     * Offers a record of the snapshot topic: its value and its signature headers (null when absent). With trusted
+     * keys the signature is checked over the exact value bytes before anything is decoded.
+     */
+    public Outcome offer(byte[] bytes, String keyId, byte[] signature) {
+        if (trusted != null && bytes != null && bytes.length > 0) {
+            try {
+                trusted.verify(bytes, keyId, signature);
+            } catch (SignatureException e) {
+                return reject(Reason.SIGNATURE, e.getMessage());
+            }
+        }
+        return offer(bytes);
+    }
+
+    /**
+     * Offers encoded snapshot bytes without a signature check: for bytes verified before, such as the scorer's
+     * own store of accepted snapshots, and when no keys are trusted. Null is a tombstone.
+     */
     public Outcome offer(byte[] bytes) {
         if (bytes == null || bytes.length == 0) {
             return reject(Reason.CORRUPT, "empty snapshot record (tombstone?)");

@@ -98,7 +98,8 @@ public final class ScoreCommand implements Callable<Integer> {
                     .withProcessing(guarantee, commitIntervalMs)
                     .withKafkaProperties(cfg.kafkaPropertyMap())
                     .withSnapshotMaxBytes(cfg.snapshotMaxBytes())
-                    .withLimits(ScorerLimits.of(cfg));
+                    .withLimits(ScorerLimits.of(cfg))
+                    .withTrustedKeys(cfg.trustedKeys());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

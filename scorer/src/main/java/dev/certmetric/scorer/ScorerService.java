@@ -1,6 +1,8 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.config.BadInputException;
 import dev.certmetric.kafka.KafkaClientProperties;
+import dev.certmetric.signing.TrustedKeys;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -61,7 +63,7 @@ public final class ScorerService implements AutoCloseable {
     public ScorerService(ScorerSettings settings, PrometheusMeterRegistry meters) {
         this.settings = settings;
         this.meters = meters;
-        this.registry = new ModelRegistry(settings.modelName(), meters);
+        this.registry = new ModelRegistry(settings.modelName(), trustedKeys(settings), meters);
         this.scorer = new Scorer(meters, java.time.Clock.systemUTC(), settings.limits());
         // Distinct names: a gauge and a counter of one name collide in the Prometheus registry.
         Gauge.builder("certmetric.scorer.requests.waiting", held, AtomicLong::get)
@@ -78,6 +80,23 @@ public final class ScorerService implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Kafka Streams state directory", e);
+        }
+    }
+
+    /** The trusted keys, or null (with a warning: anyone who can write the snapshot topic picks the model). */
+    private static TrustedKeys trustedKeys(ScorerSettings settings) {
+        if (settings.trustedKeys() == null) {
+            LOG.warn("scorer.trusted-keys is empty: unsigned snapshots are served");
+            return null;
+        }
+        try {
+            TrustedKeys keys = TrustedKeys.load(settings.trustedKeys());
+            LOG.info("serving only snapshots signed by {}", keys.ids());
+            return keys;
+        } catch (IOException e) {
+            throw new BadInputException("config key scorer.trusted-keys = '" + settings.trustedKeys() + "' is invalid: "
+                    + e.getMessage() + "; accepted: a directory of Ed25519 .pub files, or one, as `certmetric keygen` "
+                    + "writes");
         }
     }
 

@@ -27,11 +27,13 @@ import java.util.Objects;
  * @param snapshotMaxBytes largest snapshot record: the snapshot consumers' fetch sizes and, if the scorer
  *     creates the snapshot topic, its max.message.bytes (config key snapshots.max-bytes)
  * @param limits request, id and HTTP bounds (config keys scorer.*)
+ * @param trustedKeys public keys (a directory of .pub files, or one) that snapshots must be signed by; null =
+ *     unsigned snapshots are served (config key scorer.trusted-keys)
  */
 public record ScorerSettings(String bootstrapServers, String snapshotTopic, String requestTopic, String scoreTopic,
         String modelName, String applicationId, Path stateDir, String httpHost, int httpPort,
         String processingGuarantee, long commitIntervalMs, Map<String, String> kafkaProperties, int snapshotMaxBytes,
-        ScorerLimits limits) {
+        ScorerLimits limits, Path trustedKeys) {
 
     public static final String DEFAULT_SNAPSHOT_TOPIC = "certmetric.snapshots";
     public static final String DEFAULT_REQUEST_TOPIC = "certmetric.requests";
@@ -67,54 +69,61 @@ public record ScorerSettings(String bootstrapServers, String snapshotTopic, Stri
     public static ScorerSettings defaults(String bootstrapServers) {
         return new ScorerSettings(bootstrapServers, DEFAULT_SNAPSHOT_TOPIC, DEFAULT_REQUEST_TOPIC, DEFAULT_SCORE_TOPIC,
                 null, "certmetric-scorer", null, "127.0.0.1", -1, "exactly_once_v2", 100, Map.of(),
-                CertmetricConfig.DEFAULT_SNAPSHOT_MAX_BYTES, ScorerLimits.DEFAULT);
+                CertmetricConfig.DEFAULT_SNAPSHOT_MAX_BYTES, ScorerLimits.DEFAULT, null);
     }
 
     public ScorerSettings withTopics(String snapshots, String requests, String scores) {
         return new ScorerSettings(bootstrapServers, snapshots, requests, scores, modelName, applicationId, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits, trustedKeys);
     }
 
     public ScorerSettings withModelName(String name) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, name, applicationId, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits, trustedKeys);
     }
 
     public ScorerSettings withApplicationId(String id) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, id, stateDir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits, trustedKeys);
     }
 
     public ScorerSettings withStateDir(Path dir) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId, dir,
-                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
+                httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits, trustedKeys);
     }
 
     public ScorerSettings withHttp(String host, int port) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, host, port, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits);
+                stateDir, host, port, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, limits, trustedKeys);
     }
 
     /** Extra client properties for every Kafka client (security.protocol, sasl.*, ...). */
     public ScorerSettings withKafkaProperties(Map<String, String> props) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, props, snapshotMaxBytes, limits);
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, props, snapshotMaxBytes, limits, trustedKeys);
     }
 
     /** Largest snapshot record (config key snapshots.max-bytes). */
     public ScorerSettings withSnapshotMaxBytes(int maxBytes) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, maxBytes, limits);
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, maxBytes, limits, trustedKeys);
     }
 
     /** Request, id and HTTP bounds (config keys scorer.*). */
     public ScorerSettings withLimits(ScorerLimits l) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, l);
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes, l, trustedKeys);
     }
 
     public ScorerSettings withProcessing(String guarantee, long commitMs) {
         return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
-                stateDir, httpHost, httpPort, guarantee, commitMs, kafkaProperties, snapshotMaxBytes, limits);
+                stateDir, httpHost, httpPort, guarantee, commitMs, kafkaProperties, snapshotMaxBytes, limits, trustedKeys);
+    }
+
+    /** Serve only snapshots signed by these keys (config key scorer.trusted-keys); null = unsigned are served. */
+    public ScorerSettings withTrustedKeys(Path keys) {
+        return new ScorerSettings(bootstrapServers, snapshotTopic, requestTopic, scoreTopic, modelName, applicationId,
+                stateDir, httpHost, httpPort, processingGuarantee, commitIntervalMs, kafkaProperties, snapshotMaxBytes,
+                limits, keys);
     }
 }

@@ -1,5 +1,7 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.signing.TrustedKeys;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -89,14 +91,18 @@ public final class ScorerTopology {
 
         @Override
         public void process(Record<String, byte[]> record) {
-            ModelRegistry.Outcome outcome = registry.offer(record.value());
+            Header keyId = record.headers().lastHeader(TrustedKeys.KEY_ID_HEADER);
+            Header signature = record.headers().lastHeader(TrustedKeys.SIGNATURE_HEADER);
+            ModelRegistry.Outcome outcome = registry.offer(record.value(),
+                    keyId == null || keyId.value() == null ? null : new String(keyId.value(), StandardCharsets.US_ASCII),
+                    signature == null ? null : signature.value());
             if (outcome.accepted()) {
                 store.put(outcome.model().name(), record.value());
             }
         }
     }
 
-    /** Loads the stored (previously accepted) snapshot into an empty registry. */
+    /** Loads the stored (previously accepted, so already verified) snapshot into an empty registry. */
     static void seed(ModelRegistry registry, KeyValueStore<String, byte[]> store) {
         if (registry.current() != null || store == null) {
             return;

@@ -1,0 +1,102 @@
+package dev.certmetric.scorer;
+
+import dev.certmetric.embedded.WithEmbeddedKafka;
+import dev.certmetric.kafka.KafkaClientProperties;
+import dev.certmetric.signing.Keys;
+import dev.certmetric.signing.SigningKey;
+import dev.certmetric.signing.TrustedKeys;
+import dev.certmetric.snapshot.SnapshotCodec;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Signed snapshots on a real broker: with trusted keys the scorer serves only snapshots whose record headers carry
+ * a trusted key's signature of the exact value bytes; everything else is rejected as "signature" while the last
+ * good model keeps serving; a key added to the trusted directory is picked up without a restart (rotation).
+ */
+@Timeout(120)
+class ScorerSignedSnapshotsTest extends WithEmbeddedKafka {
+    @Test
+    void servesOnlySnapshotsSignedByATrustedKey(@TempDir Path dir) throws Exception {
+        Path trusted = Files.createDirectories(dir.resolve("trusted"));
+        Keys.write(Keys.generate(), dir.resolve("old"), "k");
+        Keys.write(Keys.generate(), dir.resolve("new"), "k");
+        Keys.write(Keys.generate(), dir.resolve("stranger"), "k");
+        Files.copy(dir.resolve("old/k.pub"), trusted.resolve("old.pub"));
+        SigningKey old = Keys.readSigningKey(dir.resolve("old/k.key"));
+        SigningKey rotated = Keys.readSigningKey(dir.resolve("new/k.key"));
+        SigningKey stranger = Keys.readSigningKey(dir.resolve("stranger/k.key"));
+
+        String snapshots = "signed-snapshots";
+        broker.createTopic(snapshots, 1, true);
+        broker.createTopic("signed-requests", 1, false);
+        broker.createTopic("signed-scores", 1, false);
+        ScorerSettings settings = ScorerSettings.defaults(broker.bootstrapServers())
+                .withTopics(snapshots, "signed-requests", "signed-scores").withModelName("iris")
+                .withApplicationId("signed-scorer").withTrustedKeys(trusted);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                KafkaClientProperties.producer(broker.bootstrapServers()), new ByteArraySerializer(), new ByteArraySerializer());
+             ScorerService scorer = new ScorerService(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+            scorer.start();
+            ModelRegistry registry = scorer.registry();
+            send(producer, snapshots, snapshot(1), null, null);
+            send(producer, snapshots, snapshot(2), old, null);
+            ScorerFixtures.await(() -> registry.current() != null, Duration.ofSeconds(60), "the signed v2");
+            assertEquals(2, registry.current().version());
+            assertEquals(1, registry.rejectedCount(ModelRegistry.Reason.SIGNATURE), "unsigned v1");
+
+            send(producer, snapshots, snapshot(3), stranger, null);
+            send(producer, snapshots, snapshot(4), old, snapshot(40)); // v40's signature on v4's bytes
+            send(producer, snapshots, snapshot(5), rotated, null);    // not trusted yet
+            ScorerFixtures.await(() -> registry.rejectedCount(ModelRegistry.Reason.SIGNATURE) == 4, Duration.ofSeconds(30),
+                    "three more rejections");
+            assertEquals(2, registry.current().version(), "the last good model keeps serving");
+
+            Files.copy(dir.resolve("new/k.pub"), trusted.resolve("new.pub"));
+            Files.setLastModifiedTime(trusted, FileTime.from(Instant.now().plusSeconds(5)));
+            send(producer, snapshots, snapshot(6), rotated, null);
+            ScorerFixtures.await(() -> registry.current().version() == 6, Duration.ofSeconds(30), "v6 by the new key");
+        }
+    }
+
+    @Test
+    void aTrustedKeysPathWithoutKeysIsABadConfigValue(@TempDir Path dir) {
+        ScorerSettings settings = ScorerSettings.defaults("127.0.0.1:1").withTrustedKeys(dir);
+        String message = assertThrows(RuntimeException.class,
+                () -> new ScorerService(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))).getMessage();
+        assertTrue(message.contains("scorer.trusted-keys"), message);
+    }
+
+    private static byte[] snapshot(long version) {
+        return SnapshotCodec.encode(ScorerFixtures.iris("iris", version));
+    }
+
+    /** Sends {@code value}, signed by {@code key} over {@code signed} (default: the value itself) when a key is given. */
+    private static void send(KafkaProducer<byte[], byte[]> producer, String topic, byte[] value, SigningKey key,
+                             byte[] signed) throws Exception {
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, "iris".getBytes(StandardCharsets.UTF_8), value);
+        if (key != null) {
+            record.headers().add(new RecordHeader(TrustedKeys.KEY_ID_HEADER, key.id().getBytes(StandardCharsets.US_ASCII)));
+            record.headers().add(new RecordHeader(TrustedKeys.SIGNATURE_HEADER, key.sign(signed == null ? value : signed)));
+        }
+        producer.send(record).get();
+    }
+}
