@@ -37,10 +37,23 @@ public final class KafkaClientProperties {
     // ---- snapshot records: a p=784 snapshot with hundreds of exemplars is ~9 MB of JSON, far above
     // Kafka's 1 MB defaults (topic max.message.bytes, producer max.request.size, consumer fetch sizes).
 
-    /** The snapshot topic's configuration: compacted, records (batches, after compression) up to {@code maxBytes}. */
+    /**
+     * How long a snapshot record stays safe from compaction. Compaction keeps only the latest record per model, so
+     * without a lag one bad record written under the model's key (a careless producer, an attacker) would remove
+     * the last good snapshot, and a scorer started afterwards would find nothing to serve. With it, a fresh scorer
+     * still reads the good snapshots of the last hour before the bad record, serves the newest and rejects the
+     * bad one. It costs an hour of snapshots on disk (snapshots.every-millis and the snapshot size set how much).
+     */
+    public static final long SNAPSHOT_MIN_COMPACTION_LAG_MS = 3_600_000;
+
+    /**
+     * The snapshot topic's configuration: compacted after {@link #SNAPSHOT_MIN_COMPACTION_LAG_MS}, records
+     * (batches, after compression) up to {@code maxBytes}.
+     */
     public static Map<String, String> snapshotTopicConfig(int maxBytes) {
         return Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
-                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxBytes));
+                TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(maxBytes),
+                TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(SNAPSHOT_MIN_COMPACTION_LAG_MS));
     }
 
     /**

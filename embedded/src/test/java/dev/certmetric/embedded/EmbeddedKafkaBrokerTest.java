@@ -59,6 +59,18 @@ class EmbeddedKafkaBrokerTest {
         }
     }
 
+    /** A bad record must not compact the last good snapshot away at once: the snapshot topic has a compaction lag. */
+    @Test
+    void theSnapshotTopicKeepsRecordsFromCompactionForAnHour() throws Exception {
+        broker.createSnapshotTopic("snapshots", 8 * 1024 * 1024);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, "snapshots");
+            Config config = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+            assertEquals(TopicConfig.CLEANUP_POLICY_COMPACT, config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value());
+            assertEquals("3600000", config.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG).value());
+        }
+    }
+
     @Test
     void readCommittedConsumerSeesOnlyCommittedTransactions() {
         broker.createTopic("tx", 1, false);
