@@ -143,6 +143,10 @@ public final class ScorerService implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         ensureTopics();
+        // Before the topic: if compaction left only a bad record there, the kept model still serves.
+        LastGoodSnapshot kept = new LastGoodSnapshot(stateDir);
+        kept.restoreInto(registry);
+        registry.addListener(kept::keep);
         Topology topology = ScorerTopology.build(settings, registry, scorer, held, heldTotal);
         LOG.debug("scorer topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, streamsConfig());
