@@ -35,21 +35,29 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
     private static final int NODE_ID = 1;
-    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final String BROKER_LISTENER = "BROKER";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    /** The SASL mechanism of {@link #startWithScram}. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-256";
 
     private final KafkaRaftServer server;
     private final Path dataDir;
     private final boolean deleteDataDirOnClose;
     private final String bootstrapServers;
+    private final Map<String, String> clientProperties;
     private boolean closed;
 
+    /** A user and password that clients (and the broker itself) authenticate with over SASL/SCRAM. */
+    private record Scram(String user, String password) {
+    }
+
     private EmbeddedKafkaBroker(KafkaRaftServer server, Path dataDir, boolean deleteDataDirOnClose,
-                                String bootstrapServers) {
+                                String bootstrapServers, Map<String, String> clientProperties) {
         this.server = server;
         this.dataDir = dataDir;
         this.deleteDataDirOnClose = deleteDataDirOnClose;
         this.bootstrapServers = bootstrapServers;
+        this.clientProperties = clientProperties;
     }
 
     /** Starts a broker on a free port with a temporary data directory deleted on close. */
@@ -65,7 +73,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary Kafka data directory", e);
         }
-        return start(dir, port, true);
+        return start(dir, port, true, null);
+    }
+
+    /**
+     * Starts a broker whose clients must authenticate with SASL/SCRAM-SHA-256 as {@code user} (over plaintext:
+     * for trying security settings locally, not for production), on a free port with a temporary data directory.
+     * {@link #clientProperties()} gives what a client needs in {@code kafka.properties}.
+     */
+    public static EmbeddedKafkaBroker startWithScram(String user, String password) {
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("certmetric-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary Kafka data directory", e);
+        }
+        return start(dir, 0, true, new Scram(user, password));
     }
 
     /**
@@ -73,10 +96,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * close so that topics persist across restarts.
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
-        return start(dataDir, port, false);
+        return start(dataDir, port, false, null);
     }
 
-    private static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose) {
+    private static EmbeddedKafkaBroker start(Path dataDir, int port, boolean deleteDataDirOnClose, Scram scram) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be in 0..65535 (0 = any free port), got " + port);
         }
@@ -85,10 +108,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         Path logDir = dataDir.resolve("kraft-combined-logs");
         try {
             Files.createDirectories(logDir);
-            KafkaConfig config = KafkaConfig.fromProps(serverProperties(logDir, brokerPort, controllerPort), false);
+            KafkaConfig config = KafkaConfig.fromProps(serverProperties(logDir, brokerPort, controllerPort, scram), false);
             // A persistent data directory keeps its cluster id; formatting it again would mint a new one.
             if (!Files.exists(logDir.resolve("meta.properties"))) {
-                format(logDir);
+                format(logDir, scram);
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             try {
@@ -97,7 +120,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 server.shutdown();
                 throw e;
             }
-            return new EmbeddedKafkaBroker(server, dataDir, deleteDataDirOnClose, HOST + ":" + brokerPort);
+            return new EmbeddedKafkaBroker(server, dataDir, deleteDataDirOnClose, HOST + ":" + brokerPort,
+                    scram == null ? Map.of() : saslClient(scram));
         } catch (Exception e) {
             if (deleteDataDirOnClose) {
                 deleteQuietly(dataDir);
@@ -106,7 +130,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Properties serverProperties(Path logDir, int brokerPort, int controllerPort) {
+    private static Map<String, String> saslClient(Scram scram) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM_MECHANISM,
+                "sasl.jaas.config", jaas(scram));
+    }
+
+    private static String jaas(Scram scram) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + scram.user()
+                + "\" password=\"" + scram.password() + "\";";
+    }
+
+    private static Properties serverProperties(Path logDir, int brokerPort, int controllerPort, Scram scram) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", Integer.toString(NODE_ID));
@@ -114,7 +148,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort + ","
                 + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
         p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + brokerPort);
-        p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+        String brokerProtocol = scram == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        p.put("listener.security.protocol.map", BROKER_LISTENER + ":" + brokerProtocol + "," + CONTROLLER_LISTENER
+                + ":PLAINTEXT");
+        if (scram != null) {
+            // The broker talks to itself over the same listener, as the same (bootstrapped) user.
+            p.put("sasl.enabled.mechanisms", SCRAM_MECHANISM);
+            p.put("sasl.mechanism.inter.broker.protocol", SCRAM_MECHANISM);
+            p.put("listener.name." + BROKER_LISTENER.toLowerCase(java.util.Locale.ROOT) + "."
+                    + SCRAM_MECHANISM.toLowerCase(java.util.Locale.ROOT) + ".sasl.jaas.config", jaas(scram));
+        }
         p.put("controller.listener.names", CONTROLLER_LISTENER);
         p.put("inter.broker.listener.name", BROKER_LISTENER);
         p.put("log.dirs", logDir.toString());
@@ -139,8 +182,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /** Writes meta.properties and the bootstrap checkpoint, as {@code kafka-storage.sh format} does. */
-    private static void format(Path logDir) throws Exception {
-        new Formatter()
+    private static void format(Path logDir, Scram scram) throws Exception {
+        Formatter formatter = new Formatter();
+        if (scram != null) {
+            formatter.setScramArguments(List.of(SCRAM_MECHANISM + "=[name=" + scram.user() + ",password="
+                    + scram.password() + "]"));
+        }
+        formatter
                 .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
                 .setNodeId(NODE_ID)
                 .setClusterId(Uuid.randomUuid().toString())
@@ -158,6 +206,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on " + HOST, e);
         }
+    }
+
+    /** What a client needs besides {@code bootstrap.servers} (the SASL settings of {@link #startWithScram}; else none). */
+    public Map<String, String> clientProperties() {
+        return clientProperties;
     }
 
     /** {@code host:port} for the clients' {@code bootstrap.servers}. */

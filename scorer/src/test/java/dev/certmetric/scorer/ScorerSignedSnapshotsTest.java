@@ -1,5 +1,6 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.embedded.EmbeddedKafkaBroker;
 import dev.certmetric.embedded.WithEmbeddedKafka;
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.signing.Keys;
@@ -8,6 +9,8 @@ import dev.certmetric.signing.TrustedKeys;
 import dev.certmetric.snapshot.SnapshotCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -22,6 +25,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -74,6 +81,38 @@ class ScorerSignedSnapshotsTest extends WithEmbeddedKafka {
             Files.setLastModifiedTime(trusted, FileTime.from(Instant.now().plusSeconds(5)));
             send(producer, snapshots, snapshot(6), rotated, null);
             ScorerFixtures.await(() -> registry.current().version() == 6, Duration.ofSeconds(30), "v6 by the new key");
+        }
+    }
+
+    /**
+     * Production settings together: the broker requires SASL/SCRAM, the scorer's clients authenticate through
+     * kafka.properties, and snapshots are signed. A client without credentials gets nothing from the broker.
+     */
+    @Test
+    void signedSnapshotsOverSaslScram(@TempDir Path dir) throws Exception {
+        Keys.write(Keys.generate(), dir, "learner");
+        SigningKey key = Keys.readSigningKey(dir.resolve("learner.key"));
+        try (EmbeddedKafkaBroker secured = EmbeddedKafkaBroker.startWithScram("certmetric", "s3cret-" + System.nanoTime())) {
+            Map<String, String> sasl = secured.clientProperties();
+            try (Admin anonymous = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, secured.bootstrapServers(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000", AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000"))) {
+                assertThrows(ExecutionException.class, () -> anonymous.listTopics().names().get(10, TimeUnit.SECONDS),
+                        "a client without credentials");
+            }
+            Properties producerProps = KafkaClientProperties.producer(secured.bootstrapServers());
+            producerProps.putAll(sasl);
+            ScorerSettings settings = ScorerSettings.defaults(secured.bootstrapServers()).withKafkaProperties(sasl)
+                    .withModelName("iris").withApplicationId("sasl-scorer").withTrustedKeys(dir.resolve("learner.pub"));
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(),
+                    new ByteArraySerializer());
+                 ScorerService scorer = new ScorerService(settings, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT))) {
+                scorer.start();
+                send(producer, settings.snapshotTopic(), snapshot(1), null, null);
+                send(producer, settings.snapshotTopic(), snapshot(2), key, null);
+                ScorerFixtures.await(() -> scorer.registry().current() != null, Duration.ofSeconds(60), "v2 over SASL");
+                assertEquals(2, scorer.registry().current().version());
+                assertEquals(1, scorer.registry().rejectedCount(ModelRegistry.Reason.SIGNATURE));
+            }
         }
     }
 
