@@ -81,6 +81,12 @@ class ScorerSignedSnapshotsTest extends WithEmbeddedKafka {
             Files.setLastModifiedTime(trusted, FileTime.from(Instant.now().plusSeconds(5)));
             send(producer, snapshots, snapshot(6), rotated, null);
             ScorerFixtures.await(() -> registry.current().version() == 6, Duration.ofSeconds(30), "v6 by the new key");
+
+            // A replay of a validly signed but older snapshot is not a way back to an old model.
+            send(producer, snapshots, snapshot(2), old, null);
+            ScorerFixtures.await(() -> registry.rejectedCount(ModelRegistry.Reason.STALE) == 1, Duration.ofSeconds(30),
+                    "the replayed v2 rejected as stale");
+            assertEquals(6, registry.current().version());
         }
     }
 
