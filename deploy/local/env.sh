@@ -100,8 +100,8 @@ read_snapshots() {
   java -Xmx256m -cp "$(kafka_cp)" -Dlog4j2.level=WARN org.apache.kafka.tools.consumer.ConsoleConsumer \
     --bootstrap-server "$BOOTSTRAP" --topic certmetric.snapshots --from-beginning \
     --isolation-level read_committed --timeout-ms 5000 \
-    --consumer-property max.partition.fetch.bytes=67108864 --consumer-property fetch.max.bytes=67108864 \
-    2>/dev/null | jq -c '{v: .body.version, e: .body.trainingStats.eventsSeen}'
+    --command-property max.partition.fetch.bytes=67108864 --command-property fetch.max.bytes=67108864 \
+    2>/dev/null | grep "^{" | jq -c '{v: .body.version, e: .body.trainingStats.eventsSeen}'
 }
 
 # start_tm N: TaskManager N (1 slot; its own Prometheus reporter port, tmp dir and resource id).

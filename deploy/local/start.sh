@@ -27,6 +27,8 @@ done
 for port in "$KAFKA_PORT" "$KAFKA_CONTROLLER_PORT" "$JM_RPC_PORT" "$JM_REST_PORT" "$JM_BLOB_PORT" "$SCORER_PORT"; do
   port_open "$port" && die "port $port is busy: choose another CM_BASE_PORT (now $BASE_PORT)"
 done
+# A fresh cluster every time: the broker's data goes, so must checkpoints, savepoints and old logs.
+rm -rf "$WORK/checkpoints" "$WORK/savepoints" "$WORK/scorer-state" "$LOGS" "$WORK"/tm*-tmp "$WORK/jm-tmp" "$WORK/job-id"
 mkdir -p "$WORK" "$LOGS" "$PIDS"
 
 # Classpaths from Maven artefacts (resolved once; offline first, the shared ~/.m2 usually has them).
