@@ -3,6 +3,9 @@
 # Every port is BASE_PORT + an offset, so a second copy (or other people's defaults, 9092/8081/9249)
 # never clashes: CM_BASE_PORT=21000 ./start.sh
 
+# Variables here are used by the scripts that source this file.
+# shellcheck disable=SC2034
+
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 WORK="${CM_WORK:-$HERE/work}"
@@ -117,10 +120,11 @@ start_tm() {
 
 registered_tms() { rest /taskmanagers | jq '.taskmanagers | length'; }
 
-# submit_job PARALLELISM [SAVEPOINT]: Flink's CLI, detached; prints the job id.
+# submit_job PARALLELISM [SAVEPOINT [allow-non-restored]]: Flink's CLI, detached; prints the job id.
 submit_job() {
   local p="$1" sp="${2:-}" args=(run -d)
   [[ -n "$sp" ]] && args+=(-s "$sp")
+  [[ "${3:-}" == allow-non-restored ]] && args+=(--allowNonRestoredState)
   args+=(-c dev.certmetric.learner.LearnerJob "$LEARNER_JAR"
     --config "$ROOT/config/certmetric.yaml" --bootstrap "$BOOTSTRAP" --parallelism "$p"
     --set "metrics.port=$LEARNER_METRICS_PORT")

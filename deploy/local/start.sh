@@ -3,7 +3,7 @@
 # JobManager and two TaskManagers (classpath from Maven artefacts), the learner job (Flink CLI,
 # parallelism 2), the scorer; with --produce N also a producer of N events. Logs: deploy/local/work/logs.
 set -euo pipefail
-# shellcheck source=deploy/local/env.sh
+# shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
 PRODUCE=0

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Stops everything start.sh / cluster-test.sh started (by the pids they recorded); data stays in work/.
 set -euo pipefail
-# shellcheck source=deploy/local/env.sh
+# shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 [[ -d "$PIDS" ]] || { log "nothing to stop"; exit 0; }
 for f in "$PIDS"/*; do
