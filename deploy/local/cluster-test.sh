@@ -5,9 +5,9 @@
 # then stop-with-savepoint and resume rescaled 2 -> 1 -> 2 with the model continuing. Prints PASS/FAIL
 # per check and the measured times; exits non-zero on any FAIL. Leaves nothing running (CM_KEEP=1 keeps
 # the cluster up for a look).
-set -euo pipefail
 # Functions below are called through trap and wait_for, which shellcheck does not follow.
 # shellcheck disable=SC2317
+set -euo pipefail
 # shellcheck source=env.sh
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 
@@ -32,6 +32,8 @@ summary() {
 }
 cleanup() {
   local rc=$?
+  # An abort (die, a timeout) is a failure of its own, even when every check so far passed.
+  if ((rc != 0 && FAILED == 0)); then RESULTS+=("FAIL  aborted (exit $rc): see the ERROR line above"); fi
   ((${#RESULTS[@]})) && summary
   if [[ "${CM_KEEP:-0}" != 1 ]]; then "$HERE/stop.sh" >/dev/null 2>&1 || true; fi
   exit "$rc"

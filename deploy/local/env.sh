@@ -24,7 +24,7 @@ LEARNER_METRICS_PORT=$((BASE_PORT + 249))
 
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$JM_REST_PORT"
-LEARNER_JAR="$ROOT/learner/target/certmetric-learner.jar"
+LEARNER_JAR="${CM_LEARNER_JAR:-$ROOT/learner/target/certmetric-learner.jar}"
 SCORER_JAR="$ROOT/scorer/target/certmetric-scorer.jar"
 CLI_JAR="$ROOT/cli/target/certmetric.jar"
 FLINK_CONF="$WORK/flink-conf"
