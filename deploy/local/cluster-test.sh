@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# The cluster test: on the local cluster of start.sh, kills a TaskManager (kill -9) mid-stream, starts a
+# replacement (as an operator's supervisor would) and checks recovery under default heartbeats, the
+# snapshot versions (read_committed: strictly increasing, no gaps) and eventsSeen = events produced;
+# then stop-with-savepoint and resume rescaled 2 -> 1 -> 2 with the model continuing. Prints PASS/FAIL
+# per check and the measured times; exits non-zero on any FAIL. Leaves nothing running (CM_KEEP=1 keeps
+# the cluster up for a look).
+# Functions below are called through trap and wait_for, which shellcheck does not follow.
+# shellcheck disable=SC2317
+set -euo pipefail
+# shellcheck source=env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+
+N1="${CM_EVENTS1:-16020}"   # phase 1 (with the TaskManager kill); multiples of 178 (wine rows)
+N2="${CM_EVENTS2:-3560}"    # after resuming at parallelism 1
+N3="${CM_EVENTS3:-3560}"    # after resuming at parallelism 2 again
+RATE="${CM_RATE:-400}"      # events/s: phase 1 lasts N1/RATE s, so the kill lands mid-stream
+KILL_AFTER="${CM_KILL_AFTER:-12}"
+RESULTS=()
+FAILED=0
+
+check() { # check NAME CONDITION-RESULT(0/1) DETAIL
+  if [[ "$2" == 0 ]]; then RESULTS+=("PASS  $1: $3"); else RESULTS+=("FAIL  $1: $3"); FAILED=1; fi
+  log "$([[ "$2" == 0 ]] && echo PASS || echo FAIL) $1: $3"
+}
+metric() { RESULTS+=("TIME  $1"); log "TIME $1"; }
+summary() {
+  echo
+  echo "==== cluster test summary ($(date -u +%Y-%m-%dT%H:%M:%SZ)) ===="
+  printf '%s\n' "${RESULTS[@]}"
+  echo "$(printf '%s\n' "${RESULTS[@]}" | grep -c '^PASS') passed, $(printf '%s\n' "${RESULTS[@]}" | grep -c '^FAIL') failed"
+}
+cleanup() {
+  local rc=$?
+  # An abort (die, a timeout) is a failure of its own, even when every check so far passed.
+  if ((rc != 0 && FAILED == 0)); then RESULTS+=("FAIL  aborted (exit $rc): see the ERROR line above"); fi
+  ((${#RESULTS[@]})) && summary
+  if [[ "${CM_KEEP:-0}" != 1 ]]; then "$HERE/stop.sh" >/dev/null 2>&1 || true; fi
+  exit "$rc"
+}
+trap cleanup EXIT
+
+produce_bg() { # produce_bg COUNT SEED: COUNT wine rows (shuffled, repeated) at RATE events/s
+  local n="$1" seed="$2" rows=178
+  ((n % rows == 0)) || die "event counts must be multiples of $rows (wine's rows), got $n"
+  start_bg producer java -Xmx192m -jar "$CLI_JAR" produce --bootstrap "$BOOTSTRAP" --data wine --shuffle \
+    --seed "$seed" --repeat $((n / rows)) --rate "$RATE"
+}
+wait_producer() {
+  local pid; pid="$(cat "$PIDS/producer")"
+  wait "$pid" || die "producer failed, see $LOGS/producer.out"
+  rm -f "$PIDS/producer"
+}
+
+# Waits until the last committed snapshot has eventsSeen = $1 (or times out); leaves the topic in work/snapshots.jsonl.
+wait_events_seen() {
+  local want="$1" deadline=$(($(date +%s) + ${2:-240})) last=""
+  while (($(date +%s) < deadline)); do
+    read_snapshots >"$WORK/snapshots.jsonl" || true
+    last="$(tail -1 "$WORK/snapshots.jsonl" | jq -r '.e // empty')"
+    [[ "$last" == "$want" ]] && return 0
+    sleep 2
+  done
+  log "last committed snapshot has eventsSeen=${last:-none}, want $want"
+  return 1
+}
+
+check_versions() { # check_versions LABEL: versions 1..n strictly increasing without gaps
+  local label="$1" n ok
+  n="$(wc -l <"$WORK/snapshots.jsonl")"
+  ok="$(jq -s '(.[0].v == 1) and ([range(1; length) as $i | .[$i].v == .[$i - 1].v + 1] | all)' "$WORK/snapshots.jsonl")"
+  check "$label: versions strictly increasing, no gaps" "$([[ "$ok" == true ]] && echo 0 || echo 1)" \
+    "$n committed snapshots, v$(head -1 "$WORK/snapshots.jsonl" | jq .v)..v$(tail -1 "$WORK/snapshots.jsonl" | jq .v)"
+}
+
+last_version() { tail -1 "$WORK/snapshots.jsonl" | jq .v; }
+
+completed_checkpoints() { rest "/jobs/$1/checkpoints" | jq '.counts.completed'; }
+
+# stop_with_savepoint JOB: prints the savepoint path
+stop_with_savepoint() {
+  flink_cli stop --savepointPath "file://$WORK/savepoints" "$1" >"$LOGS/stop-$1.out" 2>&1 \
+    || { cat "$LOGS/stop-$1.out" >&2; die "stop-with-savepoint of $1 failed"; }
+  grep -oE 'Savepoint completed\. Path: [^ ]+' "$LOGS/stop-$1.out" | awk '{print $4}'
+}
+
+# resume P SAVEPOINT [allow-non-restored]: submits from the savepoint at parallelism P, waits for
+# RUNNING; prints the job id
+resume() {
+  local jid
+  jid="$(submit_job "$1" "$2" "${3:-}")" || die "resume at parallelism $1 failed, see $LOGS/submit.out"
+  wait_for "job $jid RUNNING" 180 job_all_running "$jid" || exit 1
+  echo "$jid"
+}
+
+# ---------------------------------------------------------------------------------------------------
+log "cluster test: $N1 + $N2 + $N3 events at $RATE/s, base port $BASE_PORT"
+"$HERE/start.sh" --no-job
+
+log "submitting the learner job (parallelism 2)"
+t_submit=$(now_ms)
+JOB="$(submit_job 2)" || die "flink run failed, see $LOGS/submit.out"
+[[ -n "$JOB" ]] || die "no job id in $LOGS/submit.out"
+echo "$JOB" >"$WORK/job-id"
+wait_for "job RUNNING" 180 job_all_running "$JOB" || exit 1
+t_running=$(now_ms)
+metric "submit -> all tasks RUNNING: $((t_running - t_submit)) ms (flink run, parallelism 2)"
+has_checkpoint() { [[ "$(completed_checkpoints "$JOB")" -ge 1 ]]; }
+wait_for "first completed checkpoint" 120 has_checkpoint || exit 1
+t_cp=$(now_ms)
+cp_dur="$(rest "/jobs/$JOB/checkpoints" | jq '.latest.completed.end_to_end_duration')"
+metric "first completed checkpoint: $((t_cp - t_submit)) ms after submit, $((t_cp - t_running)) ms after RUNNING (checkpoint itself ${cp_dur} ms end to end; polled every 0.5 s)"
+
+# --- phase 1: TaskManager kill mid-stream ---
+log "phase 1: producing $N1 events at $RATE/s"
+produce_bg "$N1" 1
+sleep "$KILL_AFTER"
+victim_pid="$(cat "$PIDS/tm2")"
+restored_before="$(rest "/jobs/$JOB/checkpoints" | jq '.counts.restored')"
+log "kill -9 TaskManager tm2 (pid $victim_pid) mid-stream; starting replacement tm3"
+t_kill=$(now_ms)
+kill -9 "$victim_pid"
+rm -f "$PIDS/tm2"
+start_tm 3
+# Recovered = restored from a checkpoint, all tasks RUNNING, and a checkpoint completed after the kill.
+cp_after_kill() {
+  local c
+  c="$(rest "/jobs/$JOB/checkpoints")"
+  jq -e --argjson r "$restored_before" --argjson t "$t_kill" \
+    '.counts.restored > $r and (.latest.completed.latest_ack_timestamp // 0) > $t' <<<"$c" >/dev/null \
+    && job_all_running "$JOB"
+}
+if wait_for "recovery after the TaskManager kill" 300 cp_after_kill; then
+  t_rec=$(now_ms)
+  running_at="$(rest "/jobs/$JOB" | jq '[.vertices[]."start-time"] | max')"
+  check "recovery" 0 "job $JOB restored from a checkpoint and completed a new one; replacement tm3 registered"
+  metric "recovery after kill -9 of a TaskManager: tasks RUNNING again $((running_at - t_kill)) ms after the kill, first checkpoint after it $((t_rec - t_kill)) ms (default heartbeats: interval 10 s, timeout 50 s)"
+else
+  check "recovery" 1 "job did not recover within 300 s, see $LOGS/jobmanager.log"
+  exit 1
+fi
+wait_producer
+log "phase 1: all $N1 events produced; waiting for the last snapshot to count them"
+if wait_events_seen "$N1"; then check "phase 1: eventsSeen = events produced" 0 "eventsSeen $N1 = $N1 produced (after a TaskManager kill)"
+else check "phase 1: eventsSeen = events produced" 1 "see above"; fi
+check_versions "phase 1"
+v1="$(last_version)"
+
+# --- Prometheus reporter on both TaskManagers ---
+tm_ports=("$((PROM_JM_PORT + 1))" "$((PROM_JM_PORT + 3))")   # tm1 and the replacement tm3
+seen=0; learner_seen=0
+for port in "${tm_ports[@]}"; do
+  body="$(curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics" || true)"
+  [[ -n "$body" ]] && seen=$((seen + 1))
+  # Metric names only (labels carry the job name "certmetric..." anyway).
+  grep -v '^#' <<<"$body" | sed 's/[{ ].*//' | grep -qiE 'certmetric|prequential|events_?in' && learner_seen=$((learner_seen + 1))
+done
+check "Flink Prometheus reporter on both TaskManagers" "$([[ $seen == 2 ]] && echo 0 || echo 1)" "ports ${tm_ports[*]}: $seen of 2 answer"
+if [[ $learner_seen == 2 ]]; then
+  check "learner metrics through the Flink reporter on both TaskManagers" 0 "both TMs export learner metrics"
+elif [[ "${CM_REQUIRE_FLINK_METRICS:-0}" == 1 ]]; then
+  check "learner metrics through the Flink reporter on both TaskManagers" 1 "$learner_seen of 2 TMs export learner metrics"
+else
+  RESULTS+=("INFO  learner metrics via the Flink reporter: $learner_seen of 2 TMs (learner metrics are Micrometer on port $LEARNER_METRICS_PORT, one JVM only, until they move to Flink's MetricGroup; CM_REQUIRE_FLINK_METRICS=1 makes this a check)")
+fi
+
+# --- phase 2: stop-with-savepoint, resume at parallelism 1 ---
+log "stop-with-savepoint of $JOB"
+t0=$(now_ms)
+SP1="$(stop_with_savepoint "$JOB")"
+check "stop-with-savepoint (parallelism 2)" "$([[ -n "$SP1" ]] && echo 0 || echo 1)" "${SP1:-no path} in $(($(now_ms) - t0)) ms"
+[[ -n "$SP1" ]] || exit 1
+log "resuming from $SP1 at parallelism 1"
+# At parallelism 1 LearnerJob builds no merged-model feedback source (uid merged-model-source, P > 1
+# only), so its state (the feedback consumer's offsets, nothing of the model) has no operator to go to
+# and Flink refuses the savepoint unless told to drop it.
+JOB="$(resume 1 "$SP1" allow-non-restored)"
+produce_bg "$N2" 2
+wait_producer
+if wait_events_seen $((N1 + N2)); then check "rescaled 2 -> 1: eventsSeen continues" 0 "eventsSeen $((N1 + N2)) = $N1 + $N2 produced"
+else check "rescaled 2 -> 1: eventsSeen continues" 1 "see above"; fi
+check_versions "after 2 -> 1"
+v2="$(last_version)"
+check "rescaled 2 -> 1: versions continue" "$((v2 > v1 ? 0 : 1))" "v$v1 before the savepoint, v$v2 now"
+
+# --- phase 3: stop-with-savepoint, resume at parallelism 2 ---
+log "stop-with-savepoint of $JOB"
+SP2="$(stop_with_savepoint "$JOB")"
+check "stop-with-savepoint (parallelism 1)" "$([[ -n "$SP2" ]] && echo 0 || echo 1)" "${SP2:-no path}"
+[[ -n "$SP2" ]] || exit 1
+log "resuming from $SP2 at parallelism 2"
+JOB="$(resume 2 "$SP2")"
+produce_bg "$N3" 3
+wait_producer
+if wait_events_seen $((N1 + N2 + N3)); then check "rescaled 1 -> 2: eventsSeen continues" 0 "eventsSeen $((N1 + N2 + N3)) = $N1 + $N2 + $N3 produced"
+else check "rescaled 1 -> 2: eventsSeen continues" 1 "see above"; fi
+check_versions "after 1 -> 2"
+v3="$(last_version)"
+check "rescaled 1 -> 2: versions continue" "$((v3 > v2 ? 0 : 1))" "v$v2 before the savepoint, v$v3 now"
+
+metric "learner job jar: $(stat -c %s "$LEARNER_JAR") bytes ($LEARNER_JAR)"
+exit "$FAILED"
