@@ -162,8 +162,10 @@ public final class LearnerJob {
                     .uid("learner").setParallelism(p);
         }
 
+        // No explicit max parallelism: at P = 1 the publisher chains into the source's vertex and its state is
+        // saved with the default one, so a fixed value here would stop a savepoint taken at P = 1 from resuming at P > 1.
         updates.transform("snapshot-publisher", SnapshotRecord.TYPE, new SnapshotPublisherOperator(config))
-                .uid("snapshot-publisher").setParallelism(1).setMaxParallelism(1)
+                .uid("snapshot-publisher").setParallelism(1)
                 .sinkTo(KafkaSink.<SnapshotRecord>builder()
                         .setBootstrapServers(config.bootstrapServers())
                         .setKafkaProducerConfig(kafka)

@@ -27,6 +27,37 @@ class LearnerJobTest extends WithEmbeddedKafka {
         env.getStreamGraph();
     }
 
+    /**
+     * A savepoint taken at parallelism 1 must resume at 2 (found on a real cluster): Flink maps operator state by
+     * uid and refuses a different max parallelism, so every stateful operator must have the same one at any P.
+     */
+    @Test
+    void statefulOperatorsKeepTheirMaxParallelismAcrossParallelism() {
+        java.util.Map<String, Integer> atOne = maxParallelismOfVertices(1);
+        java.util.Map<String, Integer> atTwo = maxParallelismOfVertices(2);
+        for (String uid : java.util.List.of("snapshot-publisher", "learner")) {
+            assertEquals(atOne.get(uid), atTwo.get(uid), uid + ": " + atOne + " vs " + atTwo);
+        }
+    }
+
+    /** The max parallelism of the job vertex (after chaining) that holds each operator, by operator name. */
+    private java.util.Map<String, Integer> maxParallelismOfVertices(int p) {
+        CertmetricConfig c = LearnerFixtures.config(broker, "maxpar" + p, p);
+        org.apache.flink.streaming.api.environment.StreamExecutionEnvironment env =
+                org.apache.flink.streaming.api.environment.StreamExecutionEnvironment.createLocalEnvironment(p,
+                        LearnerJob.flinkConfiguration(c));
+        LearnerJob.build(env, c, null);
+        java.util.Map<String, Integer> byName = new java.util.HashMap<>();
+        for (org.apache.flink.runtime.jobgraph.JobVertex v : env.getStreamGraph().getJobGraph().getVertices()) {
+            for (String name : java.util.List.of("snapshot-publisher", "learner")) {
+                if (v.getName().contains(name)) {
+                    byName.put(name, v.getMaxParallelism());
+                }
+            }
+        }
+        return byName;
+    }
+
     @Test
     void eventsInSnapshotsOutWithStrictlyIncreasingVersions() throws Exception {
         CertmetricConfig c = LearnerFixtures.config(broker, "e2e", 1);
