@@ -3,7 +3,8 @@ package dev.certmetric.bench;
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.preprocess.Standardizer;
-import dev.certmetric.train.ReferenceOptimizer;
+import dev.certmetric.train.BatchOptimizer;
+import dev.certmetric.train.BatchOptimizers;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
-/** A full LMNN-PL batch fit (reference optimiser) on the 70% training part of a bundled dataset. */
+/** A full LMNN-PL batch fit, by each batch optimiser, on the 70% training part of a bundled dataset. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -30,6 +31,10 @@ public class BatchFitBenchmark {
     @Param({"iris", "wine", "heart-scale", "breast-cancer", "ionosphere", "vehicle", "wdbc",
         "synthetic-690x14", "synthetic-208x60", "synthetic-483x14", "synthetic-146x60"})
     String dataset;
+
+    /** A name of {@link BatchOptimizers}. */
+    @Param({"lbfgs", "reference"})
+    String optimizer;
 
     private double[][] x;
     private int[] y;
@@ -63,7 +68,7 @@ public class BatchFitBenchmark {
     }
 
     @Benchmark
-    public ReferenceOptimizer.Fit fit() {
-        return new ReferenceOptimizer(new LmnnPlObjective(0.34, 20, 0.27), ReferenceOptimizer.Settings.DEFAULT).fit(x, y);
+    public BatchOptimizer.Fit fit() {
+        return BatchOptimizers.byName(optimizer).create(new LmnnPlObjective(0.34, 20, 0.27), 3, 10).fit(x, y);
     }
 }

@@ -47,9 +47,9 @@ class LearnersTest {
         Standardizer st = Standardizer.fit(s.train());
         double[][] train = st.applyAll(s.train());
         double[][] test = st.applyAll(s.test());
-        ReferenceOptimizer.Fit fit = new ReferenceOptimizer(new LmnnPlObjective(0.34, 20, 0.27),
+        BatchOptimizer.Fit fit = new ReferenceOptimizer(new LmnnPlObjective(0.34, 20, 0.27),
                 ReferenceOptimizer.Settings.DEFAULT).fit(train, s.trainY());
-        double[] m = fit.m().clone();
+        double[] m = fit.metric().m().clone();
         double[] projected = m.clone();
         PsdMatrices.projectInPlace(projected, P);
         assertArrayEquals(m, projected, 1e-9, "M is on the PSD cone");
@@ -112,7 +112,7 @@ class LearnersTest {
     void smallClassesUseTheNeighboursTheyHave() {
         double[][] x = {{0, 1}, {0, 1.1}, {1, 0}, {1.1, 0}, {1, 1}};
         int[] y = {0, 0, 1, 1, 2};
-        ReferenceOptimizer.Fit fit = new ReferenceOptimizer(new LmnnPlObjective(0.5, 1, 0.1),
+        BatchOptimizer.Fit fit = new ReferenceOptimizer(new LmnnPlObjective(0.5, 1, 0.1),
                 ReferenceOptimizer.Settings.DEFAULT).fit(x, y);
         assertTrue(Double.isFinite(fit.last().total()));
     }
