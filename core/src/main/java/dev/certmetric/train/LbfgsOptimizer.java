@@ -26,7 +26,7 @@ public final class LbfgsOptimizer implements BatchOptimizer {
      * @param memory correction pairs kept
      */
     public record Settings(int k, int v, int memory, int maxIterations, double tolerance) {
-        public static final Settings DEFAULT = new Settings(3, 10, 10, 500, 1e-5);
+        public static final Settings DEFAULT = new Settings(3, 10, 10, 500, 1e-4);
 
         public Settings {
             if (k < 1 || v < 1 || memory < 1 || maxIterations < 1 || !(tolerance >= 0)) {
@@ -42,6 +42,7 @@ public final class LbfgsOptimizer implements BatchOptimizer {
     private static final int WINDOW = 5;
     private static final double ARMIJO = 1e-4;
     private static final int MAX_BACKTRACKS = 30;
+    private static final double MIN_REACH = 1e-3;
 
     private final LmnnPlObjective objective;
     private final Settings settings;
@@ -65,6 +66,7 @@ public final class LbfgsOptimizer implements BatchOptimizer {
         List<ObjectiveValue> trace = new ArrayList<>();
         trace.add(current.value());
         Memory memory = new Memory(settings.memory());
+        double reach = 1;
         int iteration = 0;
         while (iteration < settings.maxIterations()) {
             double[] g = current.gradient();
@@ -78,8 +80,12 @@ public final class LbfgsOptimizer implements BatchOptimizer {
             if (!(slope < 0)) {
                 break;
             }
-            // Without curvature pairs the step is scaled so that L moves by at most 1 in Frobenius norm.
-            double step = memory.isEmpty() ? Math.min(1, 1 / Math.sqrt(-slope)) : 1;
+            // Without curvature pairs (at the start, or where the objective is concave in L: the pull and active
+            // hinge terms are quadratic in L with an indefinite matrix) L moves by `reach` in Frobenius norm; reach
+            // doubles while such steps are taken whole, so crossing a concave region takes a few steps, not many.
+            boolean steepest = memory.isEmpty();
+            double step = steepest ? reach / Math.sqrt(dot(d, d)) : 1;
+            double firstStep = step;
             double f0 = current.value().total();
             double[] next = null;
             FactorGradient.Result evaluated = null;
@@ -101,6 +107,9 @@ public final class LbfgsOptimizer implements BatchOptimizer {
                 }
                 memory.clear();
                 continue;
+            }
+            if (steepest) {
+                reach = step == firstStep ? 2 * reach : Math.max(step * Math.sqrt(dot(d, d)), MIN_REACH);
             }
             iteration++;
             memory.add(difference(next, l), difference(evaluated.gradient(), g));
