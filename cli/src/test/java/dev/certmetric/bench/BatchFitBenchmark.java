@@ -27,7 +27,10 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class BatchFitBenchmark {
-    /** A bundled dataset (its 70% training part) or "synthetic-NxP": N two-class Gaussian rows, all fitted. */
+    /**
+     * A bundled dataset or a CSV file (its 70% training part; bench/debian-sets.sh writes sonar, new-thyroid,
+     * house-votes and penguins), or "synthetic-NxP": N two-class Gaussian rows, all fitted.
+     */
     @Param({"iris", "wine", "heart-scale", "breast-cancer", "ionosphere", "vehicle", "wdbc",
         "synthetic-690x14", "synthetic-208x60", "synthetic-483x14", "synthetic-146x60"})
     String dataset;
@@ -40,13 +43,14 @@ public class BatchFitBenchmark {
     private int[] y;
 
     @Setup
-    public void setUp() {
+    public void setUp() throws java.io.IOException {
         if (dataset.startsWith("synthetic-")) {
             String[] shape = dataset.substring("synthetic-".length()).split("x");
             synthetic(Integer.parseInt(shape[0]), Integer.parseInt(shape[1]));
             return;
         }
-        CsvDataset data = CsvDataset.readResource(dataset);
+        CsvDataset data = dataset.endsWith(".csv") ? CsvDataset.read(java.nio.file.Path.of(dataset))
+                : CsvDataset.readResource(dataset);
         int[] rows = dev.certmetric.data.Splits.randomSplit(data.rows(), 0.3, 1).train();
         CsvDataset train = data.subset(rows);
         x = Standardizer.fit(train.features()).applyAll(train.features());
