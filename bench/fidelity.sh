@@ -3,7 +3,8 @@
 # (10 rounds of random 70/30 splits, mu 0.34, lambda 20, tau 0.27, k 3, v 10, noise after
 # preprocessing) on every bundled dataset, then on the larger sets of bench/datasets (segment with
 # every method; letter, too large for the batch optimiser's triplets, with euclidean and sgd-pl).
-# JSON and HTML reports land in target/fidelity/. ROUNDS=3 bench/fidelity.sh for a quick look.
+# JSON and HTML reports land in target/fidelity/. ROUNDS=3 bench/fidelity.sh for a quick look;
+# OPTIMIZER=reference bench/fidelity.sh for the reference's projected-gradient path (default: lbfgs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f cli/target/certmetric.jar ] || mvn -q -B package -DskipTests
@@ -13,6 +14,7 @@ run() {
   local data="$1" name="$2"; shift 2
   echo "== $name"
   java -jar cli/target/certmetric.jar evaluate --data "$data" --rounds "$rounds" --seed 42 \
+    --optimizer "${OPTIMIZER:-lbfgs}" \
     --mu 0.34 --lambda 20 --tau 0.27 --k 3 --impostors 10 \
     --json "target/fidelity/$name.json" --report "target/fidelity/$name.html" "$@"
 }

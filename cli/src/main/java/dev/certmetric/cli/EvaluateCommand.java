@@ -10,6 +10,7 @@ import dev.certmetric.eval.EvaluationResult;
 import dev.certmetric.eval.EvaluationSettings;
 import dev.certmetric.eval.EvaluationTable;
 import dev.certmetric.objective.LmnnPlObjective;
+import dev.certmetric.train.BatchOptimizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -70,6 +71,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             description = "Radii for certified accuracy (default: ${DEFAULT-VALUE}).")
     double[] radii;
 
+    @Option(names = "--optimizer", defaultValue = BatchOptimizers.DEFAULT,
+            description = "Batch optimiser of lmnn and lmnn-pl: lbfgs (L-BFGS on L) or reference (the authors' "
+                    + "projected gradient on M, for fidelity) (default: ${DEFAULT-VALUE}).")
+    String optimizer;
+
     @Option(names = "--passes", defaultValue = "5", description = "Passes of the training split for sgd-pl (default: ${DEFAULT-VALUE}).")
     int passes;
 
@@ -98,12 +104,18 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new BadInputException("--" + e.getMessage());
         }
+        BatchOptimizers.Kind batchOptimizer;
+        try {
+            batchOptimizer = BatchOptimizers.byName(optimizer);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--optimizer: " + e.getMessage());
+        }
         Map<String, String> learner = new LinkedHashMap<>(overrides);
         learner.put("learner.k", String.valueOf(k));
         learner.put("learner.impostors", String.valueOf(impostors));
         learner.put("learner.certify-every", "0");
         EvaluationSettings settings = new EvaluationSettings(methods, rounds, seed, testFraction, k, impostors,
-                objective, tune, noise, radii, passes, CertmetricConfig.load(config, learner).raceSettings());
+                objective, tune, noise, radii, passes, batchOptimizer, CertmetricConfig.load(config, learner).raceSettings());
         PrintStream err = System.err;
         int total = rounds * methods.size();
         err.printf("%s: %d rows, %d features, %d classes; %d rounds of %s%n", dataset.name(), dataset.rows(),

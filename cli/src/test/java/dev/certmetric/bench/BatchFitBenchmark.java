@@ -3,7 +3,8 @@ package dev.certmetric.bench;
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.preprocess.Standardizer;
-import dev.certmetric.train.ReferenceOptimizer;
+import dev.certmetric.train.BatchOptimizer;
+import dev.certmetric.train.BatchOptimizers;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -18,7 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
-/** A full LMNN-PL batch fit (reference optimiser) on the 70% training part of a bundled dataset. */
+/** A full LMNN-PL batch fit, by each batch optimiser, on the 70% training part of a bundled dataset. */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -26,22 +27,30 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class BatchFitBenchmark {
-    /** A bundled dataset (its 70% training part) or "synthetic-NxP": N two-class Gaussian rows, all fitted. */
+    /**
+     * A bundled dataset or a CSV file (its 70% training part; bench/debian-sets.sh writes sonar, new-thyroid,
+     * house-votes and penguins), or "synthetic-NxP": N two-class Gaussian rows, all fitted.
+     */
     @Param({"iris", "wine", "heart-scale", "breast-cancer", "ionosphere", "vehicle", "wdbc",
         "synthetic-690x14", "synthetic-208x60", "synthetic-483x14", "synthetic-146x60"})
     String dataset;
+
+    /** A name of {@link BatchOptimizers}. */
+    @Param({"lbfgs", "reference"})
+    String optimizer;
 
     private double[][] x;
     private int[] y;
 
     @Setup
-    public void setUp() {
+    public void setUp() throws java.io.IOException {
         if (dataset.startsWith("synthetic-")) {
             String[] shape = dataset.substring("synthetic-".length()).split("x");
             synthetic(Integer.parseInt(shape[0]), Integer.parseInt(shape[1]));
             return;
         }
-        CsvDataset data = CsvDataset.readResource(dataset);
+        CsvDataset data = dataset.endsWith(".csv") ? CsvDataset.read(java.nio.file.Path.of(dataset))
+                : CsvDataset.readResource(dataset);
         int[] rows = dev.certmetric.data.Splits.randomSplit(data.rows(), 0.3, 1).train();
         CsvDataset train = data.subset(rows);
         x = Standardizer.fit(train.features()).applyAll(train.features());
@@ -63,7 +72,7 @@ public class BatchFitBenchmark {
     }
 
     @Benchmark
-    public ReferenceOptimizer.Fit fit() {
-        return new ReferenceOptimizer(new LmnnPlObjective(0.34, 20, 0.27), ReferenceOptimizer.Settings.DEFAULT).fit(x, y);
+    public BatchOptimizer.Fit fit() {
+        return BatchOptimizers.byName(optimizer).create(new LmnnPlObjective(0.34, 20, 0.27), 3, 10).fit(x, y);
     }
 }

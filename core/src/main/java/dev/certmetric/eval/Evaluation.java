@@ -7,7 +7,7 @@ import dev.certmetric.knn.KnnClassifier;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.preprocess.Standardizer;
-import dev.certmetric.train.ReferenceOptimizer;
+import dev.certmetric.train.BatchOptimizer;
 import dev.certmetric.train.SettingsRace;
 
 import java.util.ArrayList;
@@ -111,17 +111,18 @@ public final class Evaluation {
     private Fitted fit(String method, double[][] rawTrain, int[] y, Standardizer batch, LmnnPlObjective objective,
                        long seed) {
         int p = rawTrain[0].length;
-        ReferenceOptimizer.Settings reference = ReferenceOptimizer.Settings.DEFAULT
-                .withNeighbours(settings.k(), settings.impostors());
         return switch (method) {
             case "euclidean" -> new Fitted(MahalanobisMetric.euclidean(p), batch);
-            case "lmnn" -> new Fitted(new ReferenceOptimizer(objective.withoutPerturbation(), reference)
+            case "lmnn" -> new Fitted(batchOptimizer(objective.withoutPerturbation())
                     .fit(batch.applyAll(rawTrain), y).metric(), batch);
-            case "lmnn-pl" -> new Fitted(new ReferenceOptimizer(objective, reference)
-                    .fit(batch.applyAll(rawTrain), y).metric(), batch);
+            case "lmnn-pl" -> new Fitted(batchOptimizer(objective).fit(batch.applyAll(rawTrain), y).metric(), batch);
             case "sgd-pl" -> fitStreaming(rawTrain, y, seed);
             default -> throw new IllegalArgumentException("unknown method " + method);
         };
+    }
+
+    private BatchOptimizer batchOptimizer(LmnnPlObjective objective) {
+        return settings.optimizer().create(objective, settings.k(), settings.impostors());
     }
 
     /**
@@ -148,8 +149,6 @@ public final class Evaluation {
         List<Splits.TrainTest> folds = Splits.kFold(x.length, TUNE_FOLDS, seed);
         LmnnPlObjective best = settings.objective();
         double bestAccuracy = -1;
-        ReferenceOptimizer.Settings reference = ReferenceOptimizer.Settings.DEFAULT
-                .withNeighbours(settings.k(), settings.impostors());
         for (double mu : TUNE_MU) {
             for (double lambda : TUNE_LAMBDA) {
                 for (double tau : TUNE_TAU) {
@@ -158,7 +157,7 @@ public final class Evaluation {
                     for (Splits.TrainTest fold : folds) {
                         double[][] fx = pick(x, fold.train());
                         int[] fy = pick(y, fold.train());
-                        MahalanobisMetric metric = new ReferenceOptimizer(candidate, reference).fit(fx, fy).metric();
+                        MahalanobisMetric metric = batchOptimizer(candidate).fit(fx, fy).metric();
                         accuracy += new KnnClassifier(metric, fx, fy, settings.k())
                                 .accuracy(pick(x, fold.test()), pick(y, fold.test()));
                     }

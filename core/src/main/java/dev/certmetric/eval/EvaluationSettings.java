@@ -1,6 +1,7 @@
 package dev.certmetric.eval;
 
 import dev.certmetric.objective.LmnnPlObjective;
+import dev.certmetric.train.BatchOptimizers;
 import dev.certmetric.train.RaceSettings;
 
 import java.util.List;
@@ -13,13 +14,16 @@ import java.util.List;
  * @param k neighbours for k-NN and targets per point
  * @param impostors impostors per point (v)
  * @param passes passes of the shuffled training split for {@code sgd-pl}
+ * @param optimizer what fits {@code lmnn} and {@code lmnn-pl} (and the {@code --tune} candidates)
  * @param streaming what {@code sgd-pl} runs: the streaming learner as made from config, settings race
  *     included ({@code CertmetricConfig.raceSettings()})
  */
 public record EvaluationSettings(List<String> methods, int rounds, long seed, double testFraction, int k,
                                  int impostors, LmnnPlObjective objective, boolean tune, double[] noise,
-                                 double[] radii, int passes, RaceSettings streaming) {
+                                 double[] radii, int passes, BatchOptimizers.Kind optimizer,
+                                 RaceSettings streaming) {
     public EvaluationSettings {
+        java.util.Objects.requireNonNull(optimizer, "optimizer");
         java.util.Objects.requireNonNull(streaming, "streaming");
         methods = List.copyOf(methods);
         if (methods.isEmpty()) {

@@ -40,10 +40,10 @@ public final class MatrixGradient {
     }
 
     private Result evaluate(double[] m, boolean withGradient) {
-        double[][] z = new double[n][p];
+        double[][] z = new double[n][];
         double[] zNorm = new double[n];
         for (int i = 0; i < n; i++) {
-            LinearAlgebra.multiply(m, p, p, x[i], z[i]);
+            z[i] = multiplySymmetric(m, x[i]);
             zNorm[i] = Math.sqrt(LinearAlgebra.dot(z[i], z[i]));
         }
         double tau2 = objective.tau() * objective.tau();
@@ -135,15 +135,29 @@ public final class MatrixGradient {
                 addPair(r1, triplets.impostorAnchor(k), triplets.impostorOf(k), impostorWeight[k]);
             }
         }
-        double[] g = new double[p * p];
-        accumulateTransposeProduct(x, r1, g);
+        // X^T R1 is symmetric (R1 = Laplacian X), so G = X^T R1 + Z^T R2 + R2^T Z is the symmetric part of
+        // A = X^T R1 + 2 Z^T R2: one accumulation over the rows of both products instead of two.
+        double[][] left = new double[2 * n][];
+        double[][] right = new double[2 * n][];
+        int rows = 0;
+        for (int i = 0; i < n; i++) {
+            left[rows] = x[i];
+            right[rows++] = r1[i];
+        }
         if (anyR2) {
-            double[] zr = new double[p * p];
-            accumulateTransposeProduct(z, r2, zr);
-            for (int a = 0; a < p; a++) {
-                for (int b = 0; b < p; b++) {
-                    g[a * p + b] += zr[a * p + b] + zr[b * p + a];
+            for (int i = 0; i < n; i++) {
+                if (nonZero(r2[i])) {
+                    left[rows] = z[i];
+                    right[rows++] = scaled(r2[i], 2);
                 }
+            }
+        }
+        double[] a = new double[p * p];
+        accumulateTransposeProduct(left, right, rows, a);
+        double[] g = new double[p * p];
+        for (int c1 = 0; c1 < p; c1++) {
+            for (int c2 = 0; c2 < p; c2++) {
+                g[c1 * p + c2] = 0.5 * (a[c1 * p + c2] + a[c2 * p + c1]);
             }
         }
         return new Result(value, g);
@@ -174,21 +188,86 @@ public final class MatrixGradient {
         }
     }
 
-    /** g += A^T R, where A and R are n x p. */
-    private void accumulateTransposeProduct(double[][] a, double[][] r, double[] g) {
-        for (int i = 0; i < n; i++) {
-            double[] ai = a[i];
-            double[] ri = r[i];
+    /**
+     * g += sum over the first {@code rows} of a_i r_i^T. Four rows at a time, so each pass over a row of g
+     * does four multiply-adds per load and store (the loop is bound by g's traffic, not by arithmetic).
+     */
+    private void accumulateTransposeProduct(double[][] a, double[][] r, int rows, double[] g) {
+        int i = 0;
+        for (; i + 3 < rows; i += 4) {
+            double[] a0 = a[i];
+            double[] a1 = a[i + 1];
+            double[] a2 = a[i + 2];
+            double[] a3 = a[i + 3];
+            double[] r0 = r[i];
+            double[] r1 = r[i + 1];
+            double[] r2 = r[i + 2];
+            double[] r3 = r[i + 3];
             for (int c1 = 0; c1 < p; c1++) {
-                double v = ai[c1];
-                if (v == 0) {
-                    continue;
-                }
+                double s0 = a0[c1];
+                double s1 = a1[c1];
+                double s2 = a2[c1];
+                double s3 = a3[c1];
                 int base = c1 * p;
                 for (int c2 = 0; c2 < p; c2++) {
-                    g[base + c2] += v * ri[c2];
+                    g[base + c2] += s0 * r0[c2] + s1 * r1[c2] + s2 * r2[c2] + s3 * r3[c2];
                 }
             }
         }
+        for (; i < rows; i++) {
+            double[] ai = a[i];
+            double[] ri = r[i];
+            for (int c1 = 0; c1 < p; c1++) {
+                double s0 = ai[c1];
+                int base = c1 * p;
+                for (int c2 = 0; c2 < p; c2++) {
+                    g[base + c2] += s0 * ri[c2];
+                }
+            }
+        }
+    }
+
+    /** M v for symmetric M (p x p): a sum of M's rows weighted by v, four rows per pass over the result. */
+    private double[] multiplySymmetric(double[] m, double[] v) {
+        double[] out = new double[p];
+        int k = 0;
+        for (; k + 3 < p; k += 4) {
+            double s0 = v[k];
+            double s1 = v[k + 1];
+            double s2 = v[k + 2];
+            double s3 = v[k + 3];
+            int o0 = k * p;
+            int o1 = o0 + p;
+            int o2 = o1 + p;
+            int o3 = o2 + p;
+            for (int c = 0; c < p; c++) {
+                out[c] += s0 * m[o0 + c] + s1 * m[o1 + c] + s2 * m[o2 + c] + s3 * m[o3 + c];
+            }
+        }
+        for (; k < p; k++) {
+            double s0 = v[k];
+            int o0 = k * p;
+            for (int c = 0; c < p; c++) {
+                out[c] += s0 * m[o0 + c];
+            }
+        }
+        return out;
+    }
+
+    private static boolean nonZero(double[] v) {
+        for (double e : v) {
+            if (e != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double[] scaled(double[] v, double factor) {
+        double[] out = new double[v.length];
+        for (int c = 0; c < v.length; c++) {
+            out[c] = factor * v[c];
+        }
+        return out;
     }
 }

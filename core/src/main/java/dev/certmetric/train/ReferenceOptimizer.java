@@ -18,7 +18,7 @@ import java.util.List;
  * {@code minIterations} once the largest change of the objective over the last 5 iterations is
  * below {@code tolerance} times its value, or after {@code maxIterations}.
  */
-public final class ReferenceOptimizer {
+public final class ReferenceOptimizer implements BatchOptimizer {
     /**
      * @param k target neighbours per point
      * @param v impostors per point
@@ -37,13 +37,6 @@ public final class ReferenceOptimizer {
         }
     }
 
-    /** A fitted metric with the optimiser's trace. */
-    public record Fit(MahalanobisMetric metric, double[] m, int iterations, List<ObjectiveValue> trace) {
-        public ObjectiveValue last() {
-            return trace.get(trace.size() - 1);
-        }
-    }
-
     private static final int WINDOW = 5;
     private static final double MIN_STEP = 1e-4;
 
@@ -55,12 +48,13 @@ public final class ReferenceOptimizer {
         this.settings = settings;
     }
 
-    /** Fits on preprocessed rows x with class codes y. */
+    @Override
     public Fit fit(double[][] x, int[] y) {
         TripletSet triplets = ReferenceTriplets.build(x, y, settings.k(), settings.v());
         return fit(x, triplets);
     }
 
+    @Override
     public Fit fit(double[][] x, TripletSet triplets) {
         int p = x[0].length;
         MatrixGradient f = new MatrixGradient(objective, x, triplets);
@@ -90,18 +84,23 @@ public final class ReferenceOptimizer {
                 break;
             }
         }
-        return new Fit(MahalanobisMetric.fromM(m, p, p), m, iteration, List.copyOf(trace));
+        return new Fit(MahalanobisMetric.fromM(m, p, p), iteration, List.copyOf(trace));
     }
 
     private boolean converged(List<ObjectiveValue> trace) {
+        return stalled(trace, WINDOW, settings.tolerance());
+    }
+
+    /** Whether the largest change of the objective over the last {@code window} iterations is below tolerance times its value. */
+    static boolean stalled(List<ObjectiveValue> trace, int window, double tolerance) {
         int size = trace.size();
-        if (size <= WINDOW) {
+        if (size <= window) {
             return false;
         }
         double largest = 0;
-        for (int t = size - WINDOW; t < size; t++) {
+        for (int t = size - window; t < size; t++) {
             largest = Math.max(largest, Math.abs(trace.get(t).total() - trace.get(t - 1).total()));
         }
-        return largest < settings.tolerance() * Math.abs(trace.get(size - 1).total());
+        return largest < tolerance * Math.abs(trace.get(size - 1).total());
     }
 }

@@ -3,6 +3,7 @@ package dev.certmetric.eval;
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.BatchOptimizers;
 import dev.certmetric.train.RaceSettings;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
@@ -27,7 +28,7 @@ class StreamingRobustnessTest {
         LearnerSettings defaults = LearnerSettings.DEFAULT.withCertifyEvery(0);
         EvaluationSettings settings = new EvaluationSettings(List.of("euclidean", "sgd-pl"), 5, 1, 0.3,
                 defaults.k(), defaults.impostors(), new LmnnPlObjective(0.5, 10, 0.25), false, new double[] {0.1},
-                new double[] {0.05, 0.1}, 5, RaceSettings.off(defaults));
+                new double[] {0.05, 0.1}, 5, BatchOptimizers.byName(BatchOptimizers.DEFAULT), RaceSettings.off(defaults));
         EvaluationResult result = new Evaluation(settings).run(CsvDataset.readResource(name), done -> { });
         MethodResult euclidean = result.methods().get("euclidean");
         MethodResult streaming = result.methods().get("sgd-pl");

@@ -85,6 +85,34 @@ class GradientCheckTest {
         }
     }
 
+    /** The L-BFGS optimiser's function: F(L^T L) and dF/dL = 2 L G, entry by entry, at a random square L. */
+    @ParameterizedTest(name = "factor form: mu={0} lambda={1} tau={2}")
+    @CsvSource({"1, 0, 0.3", "0, 0, 0.3", "0.34, 20, 0.27", "0, 5, 2.0", "0.5, 100, 0.45"})
+    void factorGradientMatchesFiniteDifferencesAndLinearForm(double mu, double lambda, double tau) {
+        Data d = data(9);
+        LmnnPlObjective objective = new LmnnPlObjective(mu, lambda, tau);
+        TripletSet triplets = ReferenceTriplets.build(d.x, d.y, 3, 4);
+        Random rnd = new Random(17);
+        double[] l = new double[P * P];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = (i % (P + 1) == 0 ? 1 : 0) + 0.3 * rnd.nextGaussian();
+        }
+        FactorGradient f = new FactorGradient(objective, d.x, triplets);
+        FactorGradient.Result r = f.evaluate(l);
+        LinearGradient linear = new LinearGradient(objective, P, P);
+        assertEquals(accumulate(linear, l, P, d.x, triplets).total(), r.value().total(), 1e-9);
+        for (int i = 0; i < l.length; i++) {
+            assertEquals(linear.gradient()[i], r.gradient()[i], 1e-8, "entry " + i + " against the L form");
+            double h = 1e-6;
+            double[] lp = l.clone();
+            double[] lm = l.clone();
+            lp[i] += h;
+            lm[i] -= h;
+            double numeric = (f.value(lp).total() - f.value(lm).total()) / (2 * h);
+            assertEquals(numeric, r.gradient()[i], 1e-5 * Math.max(1, Math.abs(numeric)), "entry " + i);
+        }
+    }
+
     @ParameterizedTest(name = "every term is exercised: lambda={0}")
     @CsvSource({"20", "100"})
     void perturbationTermIsActiveInTheChecks(double lambda) {

@@ -6,6 +6,8 @@ import dev.certmetric.metric.PsdMatrices;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.preprocess.Standardizer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Random;
 
@@ -47,9 +49,9 @@ class LearnersTest {
         Standardizer st = Standardizer.fit(s.train());
         double[][] train = st.applyAll(s.train());
         double[][] test = st.applyAll(s.test());
-        ReferenceOptimizer.Fit fit = new ReferenceOptimizer(new LmnnPlObjective(0.34, 20, 0.27),
+        BatchOptimizer.Fit fit = new ReferenceOptimizer(new LmnnPlObjective(0.34, 20, 0.27),
                 ReferenceOptimizer.Settings.DEFAULT).fit(train, s.trainY());
-        double[] m = fit.m().clone();
+        double[] m = fit.metric().m().clone();
         double[] projected = m.clone();
         PsdMatrices.projectInPlace(projected, P);
         assertArrayEquals(m, projected, 1e-9, "M is on the PSD cone");
@@ -59,6 +61,31 @@ class LearnersTest {
         assertTrue(learned > euclidean + 0.05, "learned " + learned + " vs euclidean " + euclidean);
         // L form of the result gives the same distances as M.
         assertEquals(fit.metric().m()[0], m[0], 1e-8);
+    }
+
+    /**
+     * L-BFGS on L lowers the objective at least as far as the reference (it minimises the same function
+     * over the same triplets; the reference's end point is the bar) and beats Euclidean.
+     */
+    @Test
+    void lbfgsOptimiserReachesTheReferenceObjectiveAndBeatsEuclidean() {
+        Split s = data(1, 300);
+        Standardizer st = Standardizer.fit(s.train());
+        double[][] train = st.applyAll(s.train());
+        double[][] test = st.applyAll(s.test());
+        LmnnPlObjective objective = new LmnnPlObjective(0.34, 20, 0.27);
+        BatchOptimizer.Fit fit = new LbfgsOptimizer(objective, LbfgsOptimizer.Settings.DEFAULT).fit(train, s.trainY());
+        BatchOptimizer.Fit reference = new ReferenceOptimizer(objective, ReferenceOptimizer.Settings.DEFAULT)
+                .fit(train, s.trainY());
+        for (int t = 1; t < fit.trace().size(); t++) {
+            assertTrue(fit.trace().get(t).total() < fit.trace().get(t - 1).total(), "every step descends");
+        }
+        assertTrue(fit.last().total() <= reference.last().total() * 1.002,
+                "lbfgs " + fit.last().total() + " vs reference " + reference.last().total());
+        assertTrue(fit.iterations() < reference.iterations() / 3, fit.iterations() + " vs " + reference.iterations());
+        double euclidean = new KnnClassifier(MahalanobisMetric.euclidean(P), train, s.trainY(), 3).accuracy(test, s.testY());
+        double learned = new KnnClassifier(fit.metric(), train, s.trainY(), 3).accuracy(test, s.testY());
+        assertTrue(learned > euclidean + 0.05, "learned " + learned + " vs euclidean " + euclidean);
     }
 
     @Test
@@ -108,12 +135,13 @@ class LearnersTest {
         assertArrayEquals(a.guardScores(), b.guardScores());
     }
 
-    @Test
-    void smallClassesUseTheNeighboursTheyHave() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lbfgs", "reference"})
+    void smallClassesUseTheNeighboursTheyHave(String optimizer) {
         double[][] x = {{0, 1}, {0, 1.1}, {1, 0}, {1.1, 0}, {1, 1}};
         int[] y = {0, 0, 1, 1, 2};
-        ReferenceOptimizer.Fit fit = new ReferenceOptimizer(new LmnnPlObjective(0.5, 1, 0.1),
-                ReferenceOptimizer.Settings.DEFAULT).fit(x, y);
+        BatchOptimizer.Fit fit = BatchOptimizers.byName(optimizer).create(new LmnnPlObjective(0.5, 1, 0.1), 3, 10)
+                .fit(x, y);
         assertTrue(Double.isFinite(fit.last().total()));
     }
 }
