@@ -6,7 +6,12 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 /** {@code certmetric bench-score}: answers/s and p50/p99 latency in process, through Kafka and through HTTP. */
@@ -44,6 +49,10 @@ public final class BenchScoreCommand implements Callable<Integer> {
     @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Kafka Streams commit interval (default: ${DEFAULT-VALUE}).")
     long commitMs;
 
+    @Option(names = "--json", paramLabel = "OUT.json",
+            description = "Also write {p, q, exemplars, in_process, http, kafka} (answers_per_second, p50_ms, p99_ms each) as JSON.")
+    Path json;
+
     @Override
     public Integer call() throws Exception {
         int rank = q == 0 ? p : q;
@@ -54,7 +63,19 @@ public final class BenchScoreCommand implements Callable<Integer> {
         out.printf("bench-score: p=%d q=%d classes=%d exemplars/class=%d requests=%d guarantee=%s commit=%dms%n",
                 p, rank, classes, perClass, requests, guarantee, commitMs);
         out.flush();
-        ScoreBenchmark.run(bootstrap, p, rank, classes, perClass, requests, httpClients, guarantee, commitMs, out);
+        ScoreBenchmark.Results results = ScoreBenchmark.run(bootstrap, p, rank, classes, perClass, requests, httpClients,
+                guarantee, commitMs, out);
+        if (json != null) {
+            writeJson(results, json);
+        }
         return 0;
+    }
+
+    static void writeJson(ScoreBenchmark.Results results, Path json) {
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results.json());
+        } catch (IOException e) {
+            throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage(), e);
+        }
     }
 }

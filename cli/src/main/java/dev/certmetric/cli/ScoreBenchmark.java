@@ -56,6 +56,14 @@ public final class ScoreBenchmark {
             return String.format(Locale.ROOT, "%-22s %7d requests %10.1f answers/s   p50 %8.3f ms   p99 %8.3f ms",
                     transport, requests, answersPerSecond, p50Ms, p99Ms);
         }
+
+        java.util.Map<String, Object> json() {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("answers_per_second", answersPerSecond);
+            out.put("p50_ms", p50Ms);
+            out.put("p99_ms", p99Ms);
+            return out;
+        }
     }
 
     private ScoreBenchmark() {
@@ -122,13 +130,28 @@ public final class ScoreBenchmark {
     }
 
     /** Runs all three transports; {@code bootstrap} null starts an embedded broker. */
-    public static List<Measurement> run(String bootstrap, int p, int q, int classes, int perClass, int requests,
+    /** One run: in process, Kafka saturated and paced, HTTP. */
+    public record Results(int p, int q, int exemplars, Measurement inProcess, Measurement kafka, Measurement kafkaPaced,
+            Measurement http) {
+        /** The {@code --json} document: exactly p, q, exemplars and three transports of three numbers each. */
+        public java.util.Map<String, Object> json() {
+            java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+            out.put("p", p);
+            out.put("q", q);
+            out.put("exemplars", exemplars);
+            out.put("in_process", inProcess.json());
+            out.put("http", http.json());
+            out.put("kafka", kafka.json());
+            return out;
+        }
+    }
+
+    public static Results run(String bootstrap, int p, int q, int classes, int perClass, int requests,
             int httpThreads, String guarantee, long commitMs, java.io.PrintWriter log) throws Exception {
         MetricSnapshot snapshot = syntheticSnapshot(p, q, classes, perClass, 1);
         byte[][] bodies = requests(snapshot, requests, 2);
-        List<Measurement> out = new ArrayList<>();
-        out.add(inProcess(snapshot, bodies));
-        log.println(out.get(0));
+        Measurement inProcess = inProcess(snapshot, bodies);
+        log.println(inProcess);
         log.flush();
         EmbeddedKafkaBroker broker = bootstrap == null ? EmbeddedKafkaBroker.start() : null;
         String servers = bootstrap == null ? broker.bootstrapServers() : bootstrap;
@@ -157,26 +180,23 @@ public final class ScoreBenchmark {
                     throw new IllegalStateException("the scorer did not load the benchmark model");
                 }
                 Measurement kafka = kafka(settings, producer, bodies, servers, 0, "kafka (saturated)");
-                out.add(kafka);
                 log.println(kafka);
                 log.flush();
                 int rate = (int) Math.max(1, Math.min(1000, kafka.answersPerSecond() / 2));
                 byte[][] paced = Arrays.copyOf(bodies, Math.min(bodies.length, rate * 10));
                 Measurement kafkaPaced = kafka(settings, producer, paced, servers, rate, "kafka (" + rate + "/s paced)");
-                out.add(kafkaPaced);
                 log.println(kafkaPaced);
                 log.flush();
                 Measurement http = http(service.httpPort(), bodies, httpThreads);
-                out.add(http);
                 log.println(http);
                 log.flush();
+                return new Results(p, q, snapshot.exemplars().size(), inProcess, kafka, kafkaPaced, http);
             }
         } finally {
             if (broker != null) {
                 broker.close();
             }
         }
-        return out;
     }
 
     private static KafkaProducer<byte[], byte[]> producer(String servers) {
@@ -190,8 +210,9 @@ public final class ScoreBenchmark {
     static Measurement inProcess(MetricSnapshot snapshot, byte[][] bodies) {
         ServingModel model = ServingModel.of(snapshot);
         Scorer scorer = new Scorer(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        int warm = Math.min(bodies.length, 200);
-        for (int i = 0; i < warm; i++) {
+        // Warm up for a fixed time, not a count: the JIT needs ~1 s whatever one answer costs.
+        long warmUntil = System.nanoTime() + 2_000_000_000L;
+        for (int i = 0; System.nanoTime() < warmUntil; i = (i + 1) % bodies.length) {
             scorer.answer(bodies[i], model, "bench");
         }
         double[] lat = new double[bodies.length];

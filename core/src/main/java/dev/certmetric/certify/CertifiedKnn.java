@@ -13,19 +13,30 @@ import java.util.Arrays;
  * to that hyperplane is rho(j, l) = max(0, d2(x,l) - d2(x,j)) / (2 ||M (x_l - x_j)||). For the
  * prediction to change, at least s = (k+1)/2 other-class points must each overtake all but at most
  * s - 1 class-c points, so the radius is the s-th smallest over l of the s-th largest over j of rho
- * (Wang et al., NeurIPS 2020); k = 1 gives the 1-NN bound min_l max_j rho. This is a lower bound on
- * the smallest prediction-changing perturbation; {@code CertifiedKnnTest} checks it with an
- * adversarial search.
+ * (Wang et al., NeurIPS 2020); k = 1 gives the 1-NN bound min_l max_j rho.
+ *
+ * <p>The radius is exact but does not visit all n^2 pairs (docs/SCORER.md, "cost of an answer"): only
+ * j nearer than l can give rho &gt; 0, and with sigma &gt;= ||L||_2 every l at distance d_l has r(l) &gt;=
+ * (d_l^2 - d_cs^2) / (2 sigma (d_l + d_cs)) (d_cs: the s-th nearest class-c distance), so once s
+ * near other-class references fix a bound T, only the other-class references with that lower bound
+ * under T are visited. References are held flat (row-major) for one pass of O(n q) per query.
  */
 public final class CertifiedKnn {
-    private final KnnClassifier knn;
-    /** Reference sets up to this size get their pairwise ||M (x_l - x_j)|| precomputed (n^2 doubles, 32 MiB at most). */
-    public static final int MAX_PRECOMPUTED_PAIRS = 2048;
+    /** Relative slack on the pruning bound so rounding can never skip a reference that counts. */
+    private static final double PRUNE_SLACK = 1e-9;
 
-    private final double[][] mx;
-    private final double[][] lx;
-    /** ||M (x_l - x_j)|| for every reference pair, row-major n x n; null for large reference sets. */
-    private final double[] pairNorms;
+    private final KnnClassifier knn;
+    private final MahalanobisMetric metric;
+    private final int n;
+    private final int p;
+    private final int q;
+    /** L x_i, row-major n x q. */
+    private final double[] lx;
+    /** M x_i, row-major n x p. */
+    private final double[] mx;
+    private final int[] classes;
+    /** An upper bound on the spectral norm of L, so ||M v|| <= sigma ||L v||. */
+    private final double sigma;
 
     /** A prediction with its certified radius. */
     public record Certified(KnnClassifier.Prediction prediction, double radius) {
@@ -34,35 +45,34 @@ public final class CertifiedKnn {
         }
     }
 
-    /** For one or a few queries: nothing is precomputed beyond M x and L x of the references. */
-    public CertifiedKnn(KnnClassifier knn) {
-        this(knn, false);
+    /** ||M (x_l - x_j)|| of two references. */
+    @FunctionalInterface
+    private interface PairNorm {
+        double of(int l, int j);
     }
 
-    /**
-     * @param precomputePairs when serving many queries against the same references, precompute the
-     *     query-independent ||M (x_l - x_j)|| of every reference pair (O(n^2 p) once; only if n <=
-     *     {@link #MAX_PRECOMPUTED_PAIRS}), cutting a query's radius from O(n^2 p) to O(n^2 + n q p)
-     */
-    public CertifiedKnn(KnnClassifier knn, boolean precomputePairs) {
+    public CertifiedKnn(KnnClassifier knn) {
         this.knn = knn;
-        MahalanobisMetric metric = knn.metric();
+        this.metric = knn.metric();
         double[][] refs = knn.references();
-        int p = metric.dimension();
-        int q = metric.rank();
-        this.mx = new double[refs.length][p];
-        this.lx = new double[refs.length][];
+        this.n = refs.length;
+        this.p = metric.dimension();
+        this.q = metric.rank();
+        this.lx = new double[n * q];
+        this.mx = new double[n * p];
+        this.classes = new int[n];
         double[] scratch = new double[q];
-        for (int i = 0; i < refs.length; i++) {
-            metric.applyM(refs[i], scratch, mx[i]);
-            lx[i] = metric.transform(refs[i]);
-            requireFinite(mx[i], "M x", i);
-            requireFinite(lx[i], "L x", i);
+        double[] row = new double[p];
+        for (int i = 0; i < n; i++) {
+            metric.transform(refs[i], scratch);
+            requireFinite(scratch, "L x", i);
+            System.arraycopy(scratch, 0, lx, i * q, q);
+            metric.applyM(refs[i], scratch, row);
+            requireFinite(row, "M x", i);
+            System.arraycopy(row, 0, mx, i * p, p);
+            classes[i] = knn.classOf(i);
         }
-        this.pairNorms = precomputePairs && refs.length <= MAX_PRECOMPUTED_PAIRS ? pairNorms(mx) : null;
-        if (pairNorms != null) {
-            requireFinite(pairNorms, "||M (x_l - x_j)|| of pairs", 0);
-        }
+        this.sigma = spectralNormBound(metric.l(), q, p);
     }
 
     /** A metric that overflows on its own references would answer "Infinity": refuse it up front. */
@@ -75,114 +85,272 @@ public final class CertifiedKnn {
         }
     }
 
-    /** The query-independent denominators of rho, once per model: O(n^2 p) instead of per query. */
-    private static double[] pairNorms(double[][] mx) {
-        int n = mx.length;
-        double[] norms = new double[n * n];
-        for (int a = 0; a < n; a++) {
-            double[] ma = mx[a];
-            for (int b = a + 1; b < n; b++) {
-                double[] mb = mx[b];
-                double norm2 = 0;
-                for (int e = 0; e < ma.length; e++) {
-                    double diff = ma[e] - mb[e];
-                    norm2 += diff * diff;
+    /**
+     * An upper bound on ||L||_2 = sqrt(lambda_max(G)), G = L L^T: lambda_max^8 <= tr(G^8) = ||G^4||_F^2,
+     * at most q^(1/16) above the true norm (1.3x for q = 64); O(q^2 p + q^3) once per model.
+     */
+    static double spectralNormBound(double[] l, int q, int p) {
+        double[] g = new double[q * q];
+        double trace = 0;
+        for (int a = 0; a < q; a++) {
+            for (int b = a; b < q; b++) {
+                double dot = 0;
+                for (int e = 0; e < p; e++) {
+                    dot += l[a * p + e] * l[b * p + e];
                 }
-                double norm = Math.sqrt(norm2);
-                norms[a * n + b] = norm;
-                norms[b * n + a] = norm;
+                g[a * q + b] = dot;
+                g[b * q + a] = dot;
+            }
+            trace += g[a * q + a];
+        }
+        if (trace == 0) {
+            return 0;
+        }
+        for (int i = 0; i < g.length; i++) {
+            g[i] /= trace; // eigenvalues in [0, 1]: the powers cannot overflow
+        }
+        double[] g4 = square(square(g, q), q);
+        double frob2 = 0;
+        for (double v : g4) {
+            frob2 += v * v;
+        }
+        return Math.sqrt(trace * Math.pow(frob2, 1.0 / 8)) * (1 + 1e-6);
+    }
+
+    private static double[] square(double[] a, int q) {
+        double[] out = new double[q * q];
+        for (int i = 0; i < q; i++) {
+            for (int m = 0; m < q; m++) {
+                double aim = a[i * q + m];
+                if (aim == 0) {
+                    continue;
+                }
+                for (int j = 0; j < q; j++) {
+                    out[i * q + j] += aim * a[m * q + j];
+                }
             }
         }
-        return norms;
+        return out;
     }
 
     public KnnClassifier classifier() {
         return knn;
     }
 
+    /** k-NN prediction (same neighbours, order and vote as {@link KnnClassifier#predict}) and its radius. */
     public Certified classify(double[] x) {
-        KnnClassifier.Prediction prediction = knn.predict(x);
-        return new Certified(prediction, radius(x, prediction.label()));
+        double[] d2 = squaredDistances(x);
+        int kk = Math.min(knn.k(), n);
+        int[] best = new int[kk];
+        double[] bestD = new double[kk];
+        Arrays.fill(bestD, Double.POSITIVE_INFINITY);
+        for (int i = 0; i < n; i++) {
+            double d = d2[i];
+            if (d < bestD[kk - 1]) {
+                int s = kk - 1;
+                while (s > 0 && bestD[s - 1] > d) {
+                    bestD[s] = bestD[s - 1];
+                    best[s] = best[s - 1];
+                    s--;
+                }
+                bestD[s] = d;
+                best[s] = i;
+            }
+        }
+        int[] labels = new int[kk];
+        for (int s = 0; s < kk; s++) {
+            labels[s] = classes[best[s]];
+        }
+        int label = KnnClassifier.plurality(labels, bestD, knn.numClasses());
+        KnnClassifier.Prediction prediction = new KnnClassifier.Prediction(label, best, bestD);
+        return new Certified(prediction, radius(d2, classes, knn.k(), label, this::pairNorm, sigma));
     }
 
     /** The certified radius of class c at x (0 if c is not what k-NN predicts there). */
     public double radius(double[] x, int c) {
-        return radius(knn.metric().transform(x), lx, mx, knn::classOf, knn.k(), c, pairNorms);
+        return radius(squaredDistances(x), classes, knn.k(), c, this::pairNorm, sigma);
+    }
+
+    /** d2(x, x_i) for every reference: one pass over the flat L x_i. */
+    private double[] squaredDistances(double[] x) {
+        double[] lq = metric.transform(x);
+        double[] d2 = new double[n];
+        for (int i = 0, base = 0; i < n; i++, base += q) {
+            double d = 0;
+            for (int r = 0; r < q; r++) {
+                double diff = lq[r] - lx[base + r];
+                d += diff * diff;
+            }
+            d2[i] = d;
+        }
+        return d2;
+    }
+
+    private double pairNorm(int l, int j) {
+        double norm2 = 0;
+        int bl = l * p;
+        int bj = j * p;
+        for (int e = 0; e < p; e++) {
+            double diff = mx[bl + e] - mx[bj + e];
+            norm2 += diff * diff;
+        }
+        return Math.sqrt(norm2);
     }
 
     /**
      * The radius from precomputed transforms: {@code lq} = L x of the query, {@code lx[i]} = L x_i
      * and {@code mx[i]} = M x_i of the references (e.g. a learner's cached window), their classes
-     * and k. Same arithmetic as {@link #radius(double[], int)}.
+     * and k. Same result as {@link #radius(double[], int)}; without the metric's norm bound it prunes
+     * only the pairs with rho = 0.
      */
     public static double radius(double[] lq, double[][] lx, double[][] mx, int[] classes, int k, int c) {
-        return radius(lq, lx, mx, i -> classes[i], k, c, null);
-    }
-
-    private static double radius(double[] lq, double[][] lx, double[][] mx, java.util.function.IntUnaryOperator classOf,
-                                 int k, int c, double[] pairNorms) {
-        int kk = Math.min(k, mx.length);
-        int s = (kk + 1) / 2;
-        int n = mx.length;
-        double[] d2 = new double[n];
-        boolean[] isC = new boolean[n];
-        int same = 0;
-        for (int i = 0; i < n; i++) {
+        double[] d2 = new double[lx.length];
+        for (int i = 0; i < lx.length; i++) {
             double d = 0;
             for (int r = 0; r < lq.length; r++) {
                 double diff = lq[r] - lx[i][r];
                 d += diff * diff;
             }
             d2[i] = d;
-            if (classOf.applyAsInt(i) == c) {
-                isC[i] = true;
+        }
+        PairNorm norm = (l, j) -> {
+            double norm2 = 0;
+            double[] ml = mx[l];
+            double[] mj = mx[j];
+            for (int e = 0; e < ml.length; e++) {
+                double diff = ml[e] - mj[e];
+                norm2 += diff * diff;
+            }
+            return Math.sqrt(norm2);
+        };
+        return radius(d2, classes, k, c, norm, Double.POSITIVE_INFINITY);
+    }
+
+    private static double radius(double[] d2, int[] classes, int k, int c, PairNorm norm, double sigma) {
+        int n = d2.length;
+        int s = (Math.min(k, n) + 1) / 2;
+        // The s nearest class-c distances and the s nearest other-class references, by (d2, index).
+        double[] sameLow = new double[s];
+        Arrays.fill(sameLow, Double.POSITIVE_INFINITY);
+        int[] nearL = new int[s];
+        double[] nearLd = new double[s];
+        Arrays.fill(nearLd, Double.POSITIVE_INFINITY);
+        int same = 0;
+        for (int i = 0; i < n; i++) {
+            if (classes[i] == c) {
                 same++;
+                insertAscending(sameLow, d2[i]);
+            } else if (d2[i] < nearLd[s - 1]) {
+                int t = s - 1;
+                while (t > 0 && nearLd[t - 1] > d2[i]) {
+                    nearLd[t] = nearLd[t - 1];
+                    nearL[t] = nearL[t - 1];
+                    t--;
+                }
+                nearLd[t] = d2[i];
+                nearL[t] = i;
             }
         }
         if (same < s) {
             return 0;
         }
-        // s-th smallest over l of the s-th largest over j.
+        if (nearLd[s - 1] == Double.POSITIVE_INFINITY) {
+            return Double.MAX_VALUE; // fewer than s other-class references
+        }
+        // s-th smallest over l of the s-th largest over j, first over the s nearest l.
         double[] perL = new double[s];
         Arrays.fill(perL, Double.POSITIVE_INFINITY);
         double[] perJ = new double[s];
-        int p = mx[0].length;
-        for (int l = 0; l < n; l++) {
-            if (isC[l]) {
-                continue;
-            }
-            Arrays.fill(perJ, 0);
-            double[] ml = mx[l];
-            for (int j = 0; j < n; j++) {
-                if (!isC[j]) {
-                    continue;
-                }
-                double gap = d2[l] - d2[j];
-                if (gap <= 0) { // rho is 0: it cannot raise the top s, which start at 0
-                    continue;
-                }
-                double norm;
-                if (pairNorms != null) {
-                    norm = pairNorms[l * n + j];
-                } else {
-                    double norm2 = 0;
-                    double[] mj = mx[j];
-                    for (int e = 0; e < p; e++) {
-                        double diff = ml[e] - mj[e];
-                        norm2 += diff * diff;
-                    }
-                    norm = Math.sqrt(norm2);
-                }
-                double rho = gap / (2 * norm + MahalanobisMetric.EPS);
-                insertDescending(perJ, rho);
-                if (perJ[s - 1] >= perL[s - 1]) {
-                    break; // perJ[s-1] only grows: this l can no longer lower the s smallest
-                }
-            }
-            insertAscending(perL, perJ[s - 1]);
+        int[] js = sameClassBelow(d2, classes, c, nearLd[s - 1]);
+        for (int t = 0; t < s; t++) {
+            insertAscending(perL, r(nearL[t], d2, js, norm, perJ, perL[s - 1]));
         }
-        double r = perL[s - 1];
-        return Double.isInfinite(r) ? Double.MAX_VALUE : r;
+        // Then every other l whose lower bound on r(l) is under the s-th smallest so far.
+        double dcs2 = sameLow[s - 1];
+        double dcs = Math.sqrt(dcs2);
+        int[] ls = new int[n];
+        int count = 0;
+        double maxD2 = 0;
+        for (int l = 0; l < n; l++) {
+            if (classes[l] == c || d2[l] < nearLd[s - 1] || (d2[l] == nearLd[s - 1] && l <= nearL[s - 1])) {
+                continue; // class c, or already one of the s nearest
+            }
+            if (lowerBound(d2[l], dcs2, dcs, sigma) < perL[s - 1] * (1 + PRUNE_SLACK)) {
+                ls[count++] = l;
+                maxD2 = Math.max(maxD2, d2[l]);
+            }
+        }
+        if (count > 0) {
+            sortByKey(ls, count, d2);
+            js = sameClassBelow(d2, classes, c, maxD2);
+            for (int t = 0; t < count; t++) {
+                int l = ls[t];
+                if (lowerBound(d2[l], dcs2, dcs, sigma) >= perL[s - 1] * (1 + PRUNE_SLACK)) {
+                    break; // the bound grows with d2(l): no later l can lower the s smallest
+                }
+                insertAscending(perL, r(l, d2, js, norm, perJ, perL[s - 1]));
+            }
+        }
+        return perL[s - 1];
+    }
+
+    /**
+     * A lower bound on r(l) from the s nearest class-c references j (d2(x, j) &lt;= dcs2):
+     * ||M (x_l - x_j)|| &lt;= sigma ||L (x_l - x_j)|| &lt;= sigma (d_l + d_j), so rho(j, l) &gt;=
+     * (d2_l - dcs2) / (2 sigma (d_l + dcs) + EPS), which grows with d_l.
+     */
+    private static double lowerBound(double d2l, double dcs2, double dcs, double sigma) {
+        if (d2l <= dcs2 || sigma == Double.POSITIVE_INFINITY) {
+            return 0;
+        }
+        return (d2l - dcs2) / (2 * sigma * (Math.sqrt(d2l) + dcs) + MahalanobisMetric.EPS);
+    }
+
+    /** The s-th largest rho(j, l) over class-c j, or any value >= {@code limit} once it is known to reach it. */
+    private static double r(int l, double[] d2, int[] js, PairNorm norm, double[] perJ, double limit) {
+        Arrays.fill(perJ, 0);
+        int s = perJ.length;
+        double d2l = d2[l];
+        for (int j : js) {
+            double gap = d2l - d2[j];
+            if (gap <= 0) {
+                break; // js is nearest first: rho is 0 from here on and cannot raise the top s
+            }
+            insertDescending(perJ, gap / (2 * norm.of(l, j) + MahalanobisMetric.EPS));
+            if (perJ[s - 1] >= limit) {
+                break; // perJ[s-1] only grows: this l can no longer lower the s smallest
+            }
+        }
+        return perJ[s - 1];
+    }
+
+    /** Class-c references with d2 below {@code bound}, nearest first (only they can give rho > 0). */
+    private static int[] sameClassBelow(double[] d2, int[] classes, int c, double bound) {
+        int[] js = new int[d2.length];
+        int count = 0;
+        for (int j = 0; j < d2.length; j++) {
+            if (classes[j] == c && d2[j] < bound) {
+                js[count++] = j;
+            }
+        }
+        sortByKey(js, count, d2);
+        return Arrays.copyOf(js, count);
+    }
+
+    /** Sorts idx[0..len) by key[idx], ascending (shell sort: no boxing, few elements in practice). */
+    private static void sortByKey(int[] idx, int len, double[] key) {
+        for (int gap = len / 2; gap > 0; gap = gap == 2 ? 1 : (int) (gap / 2.2)) {
+            for (int i = gap; i < len; i++) {
+                int v = idx[i];
+                double kv = key[v];
+                int j = i;
+                while (j >= gap && key[idx[j - gap]] > kv) {
+                    idx[j] = idx[j - gap];
+                    j -= gap;
+                }
+                idx[j] = v;
+            }
+        }
     }
 
     private static void insertDescending(double[] top, double value) {

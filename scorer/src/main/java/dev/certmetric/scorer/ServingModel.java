@@ -48,7 +48,7 @@ public final class ServingModel {
             refs[i] = exemplars.get(i).features();
             codes[i] = classes.indexOf(exemplars.get(i).label());
         }
-        this.certified = new CertifiedKnn(new KnnClassifier(metric, refs, codes, snapshot.hyperparameters().k()), true);
+        this.certified = new CertifiedKnn(new KnnClassifier(metric, refs, codes, snapshot.hyperparameters().k()));
         double[] quantiles = snapshot.trainingStats().anomalyCalibration();
         if (quantiles.length >= 2) {
             this.calibration = AnomalyCalibration.ofQuantiles(quantiles);

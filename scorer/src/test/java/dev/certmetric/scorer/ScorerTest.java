@@ -150,14 +150,4 @@ class ScorerTest {
         assertTrue(scrape.contains("certmetric_scorer_model_version 4.0"), scrape);
         assertTrue(scrape.contains("certmetric_scorer_model_age_seconds"), scrape);
     }
-
-    @Test
-    void precomputedPairNormsGiveIdenticalRadii() {
-        ServingModel model = ServingModel.of(ScorerFixtures.iris("iris", 3));
-        dev.certmetric.certify.CertifiedKnn plain = new dev.certmetric.certify.CertifiedKnn(model.certifiedKnn().classifier());
-        for (int i = 0; i < ScorerFixtures.IRIS.rows(); i += 3) {
-            double[] z = model.preprocess(ScorerFixtures.IRIS.row(i));
-            assertEquals(plain.classify(z).radius(), model.certifiedKnn().classify(z).radius(), 0.0);
-        }
-    }
 }

@@ -1,0 +1,146 @@
+package dev.certmetric.certify;
+
+import dev.certmetric.knn.KnnClassifier;
+import dev.certmetric.metric.MahalanobisMetric;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The pruned radius equals the all-pairs rule of docs/SCORER.md on random data, ties and duplicates included. */
+class CertifiedKnnBruteForceTest {
+
+    @ParameterizedTest(name = "n={0} p={1} q={2} classes={3} k={4}")
+    @CsvSource({"40,3,2,3,1", "40,3,3,2,3", "200,8,4,5,5", "300,16,16,10,3", "500,16,8,10,7", "120,5,5,2,9", "30,4,2,2,15"})
+    void prunedRadiusEqualsAllPairs(int n, int p, int q, int numClasses, int k) {
+        Random rnd = new Random(n * 31L + p * 7L + k);
+        double[][] refs = new double[n][p];
+        int[] classes = new int[n];
+        for (int i = 0; i < n; i++) {
+            classes[i] = i % numClasses;
+            for (int c = 0; c < p; c++) {
+                refs[i][c] = rnd.nextGaussian() + (c % numClasses == classes[i] ? 1.5 : 0);
+            }
+        }
+        System.arraycopy(refs[0], 0, refs[n - 1], 0, p); // a duplicate point, possibly of another class
+        double[] l = new double[q * p];
+        for (int i = 0; i < l.length; i++) {
+            l[i] = rnd.nextGaussian();
+        }
+        MahalanobisMetric metric = MahalanobisMetric.of(q, p, l);
+        KnnClassifier knn = new KnnClassifier(metric, refs, classes, k);
+        CertifiedKnn certified = new CertifiedKnn(knn);
+        double[][] lx = Arrays.stream(refs).map(metric::transform).toArray(double[][]::new);
+        double[][] mx = Arrays.stream(refs).map(r -> {
+            double[] out = new double[p];
+            metric.applyM(r, new double[q], out);
+            return out;
+        }).toArray(double[][]::new);
+        int positive = 0;
+        for (int trial = 0; trial < 200; trial++) {
+            double[] x = trial % 10 == 0 ? refs[rnd.nextInt(n)].clone() : gaussian(rnd, p, 1.2);
+            CertifiedKnn.Certified answer = certified.classify(x);
+            KnnClassifier.Prediction expected = knn.predict(x);
+            assertEquals(expected.label(), answer.label());
+            assertArrayEquals(expected.neighbours(), answer.prediction().neighbours());
+            double brute = bruteForce(metric, refs, classes, k, answer.label(), x);
+            assertEquals(brute, answer.radius(), 1e-12 * Math.max(1, brute), "trial " + trial);
+            assertEquals(brute, CertifiedKnn.radius(metric.transform(x), lx, mx, classes, k, answer.label()),
+                    1e-12 * Math.max(1, brute));
+            int other = (answer.label() + 1) % numClasses;
+            assertEquals(bruteForce(metric, refs, classes, k, other, x), certified.radius(x, other), 1e-12);
+            if (answer.radius() > 0) {
+                positive++;
+            }
+        }
+        assertTrue(positive > 20, "too few positive radii to compare: " + positive);
+    }
+
+    @Test
+    void spectralNormBoundIsAnUpperBoundWithinQToTheOneSixteenth() {
+        Random rnd = new Random(5);
+        int q = 12;
+        int p = 20;
+        double[] l = gaussian(rnd, q * p, 1);
+        MahalanobisMetric metric = MahalanobisMetric.of(q, p, l);
+        double bound = CertifiedKnn.spectralNormBound(l, q, p);
+        // Power iteration on L^T L gives the norm from below.
+        double[] v = gaussian(rnd, p, 1);
+        double norm = 0;
+        for (int it = 0; it < 500; it++) {
+            double[] mv = new double[p];
+            metric.applyM(v, new double[q], mv);
+            norm = Math.sqrt(Math.sqrt(dot(mv, mv)) / Math.sqrt(dot(v, v)));
+            v = mv;
+            double scale = Math.sqrt(dot(v, v));
+            for (int i = 0; i < p; i++) {
+                v[i] /= scale;
+            }
+        }
+        assertTrue(bound >= norm, bound + " < " + norm);
+        assertTrue(bound <= norm * Math.pow(q, 1.0 / 16) * 1.001, bound + " vs " + norm);
+    }
+
+    /** docs/SCORER.md, certified_radius, literally: every (j, l) pair. */
+    static double bruteForce(MahalanobisMetric metric, double[][] refs, int[] classes, int k, int c, double[] x) {
+        int n = refs.length;
+        int s = (Math.min(k, n) + 1) / 2;
+        double[] d2 = new double[n];
+        int same = 0;
+        int others = 0;
+        for (int i = 0; i < n; i++) {
+            d2[i] = metric.distanceSquared(x, refs[i]);
+            if (classes[i] == c) {
+                same++;
+            } else {
+                others++;
+            }
+        }
+        if (same < s) {
+            return 0;
+        }
+        if (others < s) {
+            return Double.MAX_VALUE;
+        }
+        double[] rl = new double[others];
+        int o = 0;
+        for (int l = 0; l < n; l++) {
+            if (classes[l] == c) {
+                continue;
+            }
+            double[] rho = new double[same];
+            int t = 0;
+            for (int j = 0; j < n; j++) {
+                if (classes[j] == c) {
+                    rho[t++] = Math.max(0, d2[l] - d2[j]) / (2 * Math.sqrt(metric.mwNormSquared(refs[l], refs[j])) + MahalanobisMetric.EPS);
+                }
+            }
+            Arrays.sort(rho);
+            rl[o++] = rho[same - s];
+        }
+        Arrays.sort(rl);
+        return rl[s - 1];
+    }
+
+    private static double[] gaussian(Random rnd, int p, double scale) {
+        double[] x = new double[p];
+        for (int i = 0; i < p; i++) {
+            x[i] = rnd.nextGaussian() * scale;
+        }
+        return x;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
