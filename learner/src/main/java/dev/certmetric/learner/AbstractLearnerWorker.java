@@ -15,8 +15,6 @@ import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -32,10 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public abstract class AbstractLearnerWorker extends AbstractStreamOperator<WorkerUpdate> {
     private static final long serialVersionUID = 1L;
-    /** Models (per JVM) whose injected test failure has already fired. */
-    static final Set<String> FAILED_ONCE = ConcurrentHashMap.newKeySet();
-    /** Models (per JVM) whose worker was restored from a checkpoint after the injected failure. */
-    static final Set<String> RESTORED_AFTER_FAILURE = ConcurrentHashMap.newKeySet();
 
     protected final CertmetricConfig config;
     private transient RaceSettings settings;
@@ -47,7 +41,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     private transient long emitEvery;
     private transient LearnerMetrics.Worker metrics;
     private transient long droppedWrongDimension;
-    private transient long checkpointsCompleted;
 
     protected AbstractLearnerWorker(CertmetricConfig config) {
         this.config = config;
@@ -62,9 +55,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         if (context.isRestored()) {
             for (WorkerModel m : state.get()) {
                 models.add(m);
-            }
-            if (FAILED_ONCE.contains(config.modelName())) {
-                RESTORED_AFTER_FAILURE.add(config.modelName());
             }
         }
         active = models.isEmpty() ? null : models.get(0);
@@ -119,10 +109,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         if (Double.isFinite(o.minMargin())) {
             metrics.margins.record(o.minMargin());
         }
-        if (config.failAfterEvents() > 0 && learner.events() >= config.failAfterEvents() && checkpointsCompleted > 0
-                && FAILED_ONCE.add(config.modelName())) {
-            throw new IllegalStateException("injected test failure after " + learner.events() + " events");
-        }
         if (o.stepped()) {
             ObjectiveValue v = o.step();
             active.observeLoss(v.total());
@@ -158,12 +144,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         state.update(models);
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        super.notifyCheckpointComplete(checkpointId);
-        checkpointsCompleted++;
     }
 
     @Override
