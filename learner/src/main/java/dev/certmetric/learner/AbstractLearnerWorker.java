@@ -64,10 +64,9 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     public void open() throws Exception {
         super.open();
         settings = config.raceSettings();
-        MetricsEndpoint.ensureStarted(config.metricsPort());
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         emitEvery = Math.max(1, (config.snapshotEveryUpdates() + parallelism - 1) / parallelism);
-        metrics = LearnerMetrics.worker(config.modelName(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        metrics = new LearnerMetrics.Worker(getMetricGroup());
         long tick = config.snapshotEveryMillis() > 0 ? config.snapshotEveryMillis() : config.checkpointIntervalMs();
         ProcessingTimeService time = getProcessingTimeService();
         time.scheduleWithFixedDelay(ts -> onTick(), tick, tick);
@@ -104,15 +103,15 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
             metrics.prequentialAccuracy.set(learner.prequentialAccuracy());
         }
         if (Double.isFinite(o.certifiedRadius()) && o.certifiedRadius() < Double.MAX_VALUE) {
-            metrics.certifiedRadii.record(o.certifiedRadius());
+            metrics.certifiedRadii.update(Math.round(o.certifiedRadius() * 1e6));
         }
         if (Double.isFinite(o.minMargin())) {
-            metrics.margins.record(o.minMargin());
+            metrics.margins.update(Math.round(o.minMargin() * 1e6));
         }
         if (o.stepped()) {
             ObjectiveValue v = o.step();
             active.observeLoss(v.total());
-            metrics.updates.increment();
+            metrics.updates.inc();
             metrics.pull.set(v.pull());
             metrics.hinge.set(v.hinge());
             metrics.perturbation.set(v.perturbation());
