@@ -14,6 +14,7 @@ import dev.certmetric.knn.KnnClassifier;
 import dev.certmetric.learner.EventRange;
 import dev.certmetric.learner.LearnerJob;
 import dev.certmetric.learner.LocalLearner;
+import dev.certmetric.monitoring.MetricsHttpServer;
 import dev.certmetric.learner.SnapshotFollower;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.scorer.ScorerLimits;
@@ -178,16 +179,21 @@ public final class DemoCommand implements Callable<Integer> {
             awaitRunning(sc, Duration.ofSeconds(60));
             EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events, Duration.ofMinutes(2), a -> { });
             long jobStart = System.nanoTime();
-            job = LocalLearner.start(c, range, webUi == null ? 0 : webUi);
+            MetricsHttpServer metrics = FlinkMetricsBridge.serve(c.metricsPort());
+            job = LocalLearner.start(c, range, webUi == null ? 0 : webUi, FlinkMetricsBridge.configuration());
             LocalLearner j = job;
-            cleanup.set(() -> closeAll(sc, j, b));
+            cleanup.set(() -> closeAll(sc, j, b, () -> {
+                if (metrics != null) {
+                    metrics.close();
+                }
+            }));
             out.printf("scorer following %s: requests %s -> answers %s%n", c.snapshotsTopic(),
                     scorerSettings.requestTopic(), scorerSettings.scoreTopic());
             if (webUi != null) {
                 out.printf("Flink web UI: http://127.0.0.1:%d%n", webUi);
             }
             if (c.metricsPort() > 0) {
-                out.printf("metrics: http://localhost:%d/metrics%n", c.metricsPort());
+                out.printf("learner metrics: http://127.0.0.1:%d/metrics%n", c.metricsPort());
             }
             out.flush();
             SnapshotFollower follower;

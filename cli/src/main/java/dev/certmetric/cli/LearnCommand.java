@@ -5,6 +5,7 @@ import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.learner.EventRange;
 import dev.certmetric.learner.LearnerJob;
 import dev.certmetric.learner.LocalLearner;
+import dev.certmetric.monitoring.MetricsHttpServer;
 import dev.certmetric.learner.SnapshotTopicReader;
 import dev.certmetric.snapshot.MetricSnapshot;
 import picocli.CommandLine.Command;
@@ -71,7 +72,8 @@ public final class LearnCommand implements Callable<Integer> {
             });
         }
         long start = System.nanoTime();
-        LocalLearner job = LocalLearner.start(c, range, webUi == null ? 0 : webUi);
+        MetricsHttpServer metrics = FlinkMetricsBridge.serve(c.metricsPort());
+        LocalLearner job = LocalLearner.start(c, range, webUi == null ? 0 : webUi, FlinkMetricsBridge.configuration());
         Thread hook = new Thread(job::close, "certmetric-learn-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -81,6 +83,9 @@ public final class LearnCommand implements Callable<Integer> {
             job.await(Duration.ofDays(3650));
         } finally {
             job.close();
+            if (metrics != null) {
+                metrics.close();
+            }
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) {

@@ -189,17 +189,14 @@ public final class CertmetricConfig implements Serializable {
 
     private final Map<String, Serializable> values;
     private final TreeMap<String, String> kafkaProperties;
-    /** Test hook: the learner throws once after this many events in this JVM (0 = never). */
-    private final long failAfterEvents;
 
-    private CertmetricConfig(Map<String, String> raw, Map<String, String> props, long failAfterEvents) {
+    private CertmetricConfig(Map<String, String> raw, Map<String, String> props) {
         Map<String, Serializable> typed = new LinkedHashMap<>();
         for (ConfigKey<?> key : DEF.keys().values()) {
             typed.put(key.name(), key.value(raw.get(key.name())));
         }
         this.values = Collections.unmodifiableMap(typed);
         this.kafkaProperties = new TreeMap<>(props);
-        this.failAfterEvents = failAfterEvents;
         if (windowPerClass() <= k()) {
             throw new BadInputException("config key learner.window.per-class = '" + windowPerClass()
                     + "' is invalid; accepted: more than learner.k = " + k());
@@ -251,7 +248,6 @@ public final class CertmetricConfig implements Serializable {
         Builder b = new Builder();
         b.values.putAll(flatten());
         b.properties.putAll(kafkaProperties);
-        b.failAfterEvents = failAfterEvents;
         return b;
     }
 
@@ -259,7 +255,6 @@ public final class CertmetricConfig implements Serializable {
     public static final class Builder {
         private final Map<String, String> values = new LinkedHashMap<>(defaultValues());
         private final Map<String, String> properties = new TreeMap<>();
-        private long failAfterEvents;
 
         private Builder() {
         }
@@ -345,14 +340,8 @@ public final class CertmetricConfig implements Serializable {
             }
         }
 
-        /** Test hook: the learner operator fails once (per JVM and model) after this many events. */
-        public Builder failAfterEvents(long events) {
-            this.failAfterEvents = events;
-            return this;
-        }
-
         public CertmetricConfig build() {
-            return new CertmetricConfig(values, properties, failAfterEvents);
+            return new CertmetricConfig(values, properties);
         }
     }
 
@@ -576,10 +565,6 @@ public final class CertmetricConfig implements Serializable {
     /** An HTTP connection idle (or a request stalled) this long is closed. */
     public int scorerHttpIdleTimeoutMs() {
         return get(SCORER_HTTP_IDLE_TIMEOUT_MS);
-    }
-
-    public long failAfterEvents() {
-        return failAfterEvents;
     }
 
     @Override

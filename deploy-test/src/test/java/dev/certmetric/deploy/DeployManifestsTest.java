@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMetricsEndpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.PodMonitor;
+import io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.kafka.listener.GenericKafkaListener;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -89,7 +90,8 @@ class DeployManifestsTest {
             "apps/v1 Deployment", Deployment.class,
             "v1 Service", Service.class,
             "v1 ConfigMap", ConfigMap.class,
-            "monitoring.coreos.com/v1 PodMonitor", PodMonitor.class);
+            "monitoring.coreos.com/v1 PodMonitor", PodMonitor.class,
+            "monitoring.coreos.com/v1 PrometheusRule", PrometheusRule.class);
     static final String FLINK_DEPLOYMENT = "flink.apache.org/v1beta1 FlinkDeployment";
 
     static Map<Class<?>, List<Object>> resources = new HashMap<>();
@@ -429,7 +431,7 @@ class DeployManifestsTest {
         assertTrue(map.getData().containsKey(path.getFileName().toString()), map.getMetadata().getName() + " has no " + path.getFileName());
     }
 
-    // ---- monitoring and generated ConfigMaps ------------------------------------------------------------
+    // ---- monitoring and generated manifests ------------------------------------------------------------
 
     @Test
     void podMonitorsScrapeExistingPorts() {
@@ -452,12 +454,15 @@ class DeployManifestsTest {
     }
 
     @Test
-    void generatedConfigMapsMatchTheirSources() throws IOException {
-        String hint = ": stale, run deploy/k8s/generate-configmaps.sh";
+    void generatedManifestsMatchTheirSources() throws IOException {
+        String hint = ": stale, run deploy/k8s/generate.sh";
         assertEquals(Files.readString(ROOT.resolve("config/certmetric.yaml")),
                 one(ConfigMap.class, "certmetric-config").getData().get("certmetric.yaml"), "certmetric-config" + hint);
         assertEquals(Files.readString(ROOT.resolve("deploy/monitoring/grafana-dashboard.json")),
                 one(ConfigMap.class, "certmetric-grafana-dashboard").getData().get("certmetric.json"), "grafana-dashboard" + hint);
+        assertEquals(YAML.readTree(ROOT.resolve("deploy/monitoring/alerts.yml").toFile()),
+                documents(K8S.resolve("alerts.yaml")).get(0).get("spec"), "alerts" + hint);
+        assertTrue(!one(PrometheusRule.class, "certmetric").getSpec().getGroups().isEmpty());
     }
 
     // ---- Dockerfiles ------------------------------------------------------------------------------------

@@ -15,8 +15,6 @@ import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -32,10 +30,6 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public abstract class AbstractLearnerWorker extends AbstractStreamOperator<WorkerUpdate> {
     private static final long serialVersionUID = 1L;
-    /** Models (per JVM) whose injected test failure has already fired. */
-    static final Set<String> FAILED_ONCE = ConcurrentHashMap.newKeySet();
-    /** Models (per JVM) whose worker was restored from a checkpoint after the injected failure. */
-    static final Set<String> RESTORED_AFTER_FAILURE = ConcurrentHashMap.newKeySet();
 
     protected final CertmetricConfig config;
     private transient RaceSettings settings;
@@ -47,7 +41,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     private transient long emitEvery;
     private transient LearnerMetrics.Worker metrics;
     private transient long droppedWrongDimension;
-    private transient long checkpointsCompleted;
 
     protected AbstractLearnerWorker(CertmetricConfig config) {
         this.config = config;
@@ -63,9 +56,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
             for (WorkerModel m : state.get()) {
                 models.add(m);
             }
-            if (FAILED_ONCE.contains(config.modelName())) {
-                RESTORED_AFTER_FAILURE.add(config.modelName());
-            }
         }
         active = models.isEmpty() ? null : models.get(0);
     }
@@ -74,10 +64,9 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     public void open() throws Exception {
         super.open();
         settings = config.raceSettings();
-        MetricsEndpoint.ensureStarted(config.metricsPort());
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
         emitEvery = Math.max(1, (config.snapshotEveryUpdates() + parallelism - 1) / parallelism);
-        metrics = LearnerMetrics.worker(config.modelName(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        metrics = new LearnerMetrics.Worker(getMetricGroup());
         long tick = config.snapshotEveryMillis() > 0 ? config.snapshotEveryMillis() : config.checkpointIntervalMs();
         ProcessingTimeService time = getProcessingTimeService();
         time.scheduleWithFixedDelay(ts -> onTick(), tick, tick);
@@ -114,19 +103,15 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
             metrics.prequentialAccuracy.set(learner.prequentialAccuracy());
         }
         if (Double.isFinite(o.certifiedRadius()) && o.certifiedRadius() < Double.MAX_VALUE) {
-            metrics.certifiedRadii.record(o.certifiedRadius());
+            metrics.certifiedRadii.update(Math.round(o.certifiedRadius() * 1e6));
         }
         if (Double.isFinite(o.minMargin())) {
-            metrics.margins.record(o.minMargin());
-        }
-        if (config.failAfterEvents() > 0 && learner.events() >= config.failAfterEvents() && checkpointsCompleted > 0
-                && FAILED_ONCE.add(config.modelName())) {
-            throw new IllegalStateException("injected test failure after " + learner.events() + " events");
+            metrics.margins.update(Math.round(o.minMargin() * 1e6));
         }
         if (o.stepped()) {
             ObjectiveValue v = o.step();
             active.observeLoss(v.total());
-            metrics.updates.increment();
+            metrics.updates.inc();
             metrics.pull.set(v.pull());
             metrics.hinge.set(v.hinge());
             metrics.perturbation.set(v.perturbation());
@@ -158,12 +143,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         state.update(models);
-    }
-
-    @Override
-    public void notifyCheckpointComplete(long checkpointId) throws Exception {
-        super.notifyCheckpointComplete(checkpointId);
-        checkpointsCompleted++;
     }
 
     @Override

@@ -33,17 +33,15 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
     private static final long serialVersionUID = 1L;
     public static final OutputTag<RejectedRecord> REJECTED = new OutputTag<>("rejected", RejectedRecord.TYPE);
 
-    private final String model;
     private final int configuredDimension;
     /** The configured limits; the dimension is applied in {@link #open}. */
     private final EventDecoder limits;
     private transient int dimension;
     private transient EventDecoder decoder;
     private transient ListState<Integer> dimensionState;
-    private transient Map<InvalidReason, io.micrometer.core.instrument.Counter> invalid;
+    private transient Map<InvalidReason, org.apache.flink.metrics.Counter> invalid;
 
     public DecodeFunction(CertmetricConfig config) {
-        this.model = config.modelName();
         this.configuredDimension = config.eventsDimension();
         this.limits = new EventDecoder(0, config.eventsMaxBytes(), EventDecoder.DEFAULT_MAX_FEATURES,
                 config.eventsMaxIdChars(), config.eventsMaxLabelChars());
@@ -53,7 +51,7 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
     public void open(OpenContext openContext) {
         invalid = new EnumMap<>(InvalidReason.class);
         for (InvalidReason r : InvalidReason.values()) {
-            invalid.put(r, LearnerMetrics.invalid(model, r.wireName()));
+            invalid.put(r, LearnerMetrics.invalid(getRuntimeContext().getMetricGroup(), r.wireName()));
         }
         decoder = limits.withDimension(dimension);
     }
@@ -70,7 +68,7 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
             out.collect(new TrainingEvent(e.features(), e.label(), e.ts() != null ? e.ts() : raw.timestamp));
         } else {
             InvalidEvent bad = (InvalidEvent) decoded;
-            invalid.get(bad.reason()).increment();
+            invalid.get(bad.reason()).inc();
             ctx.output(REJECTED, new RejectedRecord(raw, bad.reason().wireName(), bad.detail()));
         }
     }

@@ -38,7 +38,17 @@ public final class LocalLearner implements AutoCloseable {
      * @param webUiPort 0 = no web UI, else the port of Flink's web UI on 127.0.0.1
      */
     public static LocalLearner start(CertmetricConfig config, EventRange range, int webUiPort) throws Exception {
+        return start(config, range, webUiPort, new Configuration());
+    }
+
+    /**
+     * As {@link #start(CertmetricConfig, EventRange, int)}, with {@code flink} settings added to the
+     * MiniCluster's (e.g. a metric reporter).
+     */
+    public static LocalLearner start(CertmetricConfig config, EventRange range, int webUiPort, Configuration flink)
+            throws Exception {
         Configuration conf = LearnerJob.localConfiguration(config);
+        conf.addAll(flink);
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -50,7 +60,6 @@ public final class LocalLearner implements AutoCloseable {
         } else {
             env = StreamExecutionEnvironment.createLocalEnvironment(config.parallelism(), conf);
         }
-        MetricsEndpoint.ensureStarted(config.metricsPort());
         LearnerJob.build(env, config, range);
         JobClient client = env.executeAsync(LearnerJob.jobName(config));
         LOG.info("started {} as job {}", LearnerJob.jobName(config), client.getJobID());

@@ -90,7 +90,7 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
     @Override
     public void open() throws Exception {
         super.open();
-        metrics = LearnerMetrics.publisher(config.modelName());
+        metrics = new LearnerMetrics.Publisher(getMetricGroup());
         metrics.version.set(version);
         uncommitted = new TreeMap<>();
         byCheckpoint = new TreeMap<>();
@@ -143,7 +143,7 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         updatesAtLastPublish = totalUpdates();
         uncommitted.put(next, now.toEpochMilli());
         metrics.version.set(next);
-        metrics.published.increment();
+        metrics.published.inc();
     }
 
     @Override
@@ -164,7 +164,7 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         for (Iterator<Map.Entry<Long, List<Long>>> it = byCheckpoint.headMap(checkpointId, true).entrySet().iterator();
              it.hasNext(); ) {
             for (long created : it.next().getValue()) {
-                metrics.publishLag.record(Duration.ofMillis(Math.max(0, now - created)));
+                metrics.publishLagMs.update(Math.max(0, now - created));
             }
             it.remove();
         }

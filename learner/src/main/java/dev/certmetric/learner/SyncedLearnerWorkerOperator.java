@@ -20,7 +20,7 @@ public final class SyncedLearnerWorkerOperator extends AbstractLearnerWorker
         implements TwoInputStreamOperator<TrainingEvent, ModelSync, WorkerUpdate> {
     private static final long serialVersionUID = 1L;
     private transient long syncedVersion;
-    private transient io.micrometer.core.instrument.Counter syncs;
+    private transient org.apache.flink.metrics.Counter syncs;
 
     public SyncedLearnerWorkerOperator(CertmetricConfig config) {
         super(config);
@@ -29,7 +29,7 @@ public final class SyncedLearnerWorkerOperator extends AbstractLearnerWorker
     @Override
     public void open() throws Exception {
         super.open();
-        syncs = LearnerMetrics.syncs(config.modelName(), getRuntimeContext().getTaskInfo().getIndexOfThisSubtask());
+        syncs = LearnerMetrics.syncs(getMetricGroup());
     }
 
     @Override
@@ -52,6 +52,6 @@ public final class SyncedLearnerWorkerOperator extends AbstractLearnerWorker
         double[] own = learner.metric().l();
         learner.adoptMetric(Procrustes.align(s.l, own, s.q, s.p));
         syncedVersion = s.version;
-        syncs.increment();
+        syncs.inc();
     }
 }

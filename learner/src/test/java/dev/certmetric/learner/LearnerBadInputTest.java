@@ -3,7 +3,6 @@ package dev.certmetric.learner;
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.kafka.DeadLetters;
 import dev.certmetric.embedded.WithEmbeddedKafka;
-import dev.certmetric.monitoring.Monitoring;
 import dev.certmetric.snapshot.MetricSnapshot;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -18,6 +17,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Valid events mixed with every kind of invalid one: the invalid go to the DLQ, the job lives on. */
 class LearnerBadInputTest extends WithEmbeddedKafka {
@@ -50,10 +50,9 @@ class LearnerBadInputTest extends WithEmbeddedKafka {
             }
         }
         int invalidCount = all.size() - valid.size();
-        double before = invalidCounterSum();
         LearnerFixtures.produce(broker, c.eventsTopic(), all);
         EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), all.size(), Duration.ofSeconds(30), a -> { });
-        try (LocalLearner job = LocalLearner.start(c, range, 0)) {
+        try (LocalLearner job = LocalLearner.start(c, range, 0, CollectingReporter.configuration())) {
             job.await(Duration.ofSeconds(90)); // finished normally: invalid input did not fail the job
         }
 
@@ -65,26 +64,23 @@ class LearnerBadInputTest extends WithEmbeddedKafka {
             assertArrayEquals(invalid[kind], r.value(), "original bytes kept for " + reason);
         }
         assertEquals(expected, seen);
-        assertEquals(invalidCount, invalidCounterSum() - before, 1e-9);
-        String scrape = Monitoring.registry().scrape();
-        for (String meter : new String[] {"certmetric_events_invalid_total", "certmetric_events_in_total",
-                "certmetric_updates_total", "certmetric_loss_hinge", "certmetric_prequential_accuracy",
-                "certmetric_margin{", "certmetric_snapshot_version", "certmetric_snapshot_publish_lag_seconds",
-                "certmetric_certified_radius{"}) {
-            org.junit.jupiter.api.Assertions.assertTrue(scrape.contains(meter), "no " + meter + " in /metrics");
+        assertEquals(invalidCount, CollectingReporter.count(id -> id.contains(LearnerJob.jobName(c))
+                && id.endsWith(".events_invalid")));
+        String job = LearnerJob.jobName(c);
+        for (String metric : new String[] {"events_in", "updates", "margin_micro", "certified_radius_micro",
+                "snapshots_published", "snapshot_publish_lag_ms"}) {
+            assertTrue(CollectingReporter.count(id -> id.contains(job) && id.endsWith(".certmetric." + metric)) > 0,
+                    "certmetric." + metric + " did not move");
         }
-        long radii = Monitoring.registry().find("certmetric.certified.radius").tag("model", c.modelName())
-                .summaries().stream().mapToLong(io.micrometer.core.instrument.DistributionSummary::count).sum();
-        org.junit.jupiter.api.Assertions.assertTrue(radii > 0, "prequential certified radii are recorded");
+        for (String gauge : new String[] {"loss_hinge", "prequential_accuracy", "snapshot_version"}) {
+            assertTrue(CollectingReporter.gaugeSet(id -> id.contains(job) && id.endsWith(".certmetric." + gauge)),
+                    "certmetric." + gauge + " not set");
+        }
         List<MetricSnapshot> snapshots = LearnerFixtures.snapshots(c);
         LearnerFixtures.assertStrictlyIncreasing(snapshots);
         assertEquals(valid.size(), snapshots.get(snapshots.size() - 1).trainingStats().eventsSeen(),
                 "only valid events are learned");
     }
 
-    private static double invalidCounterSum() {
-        return Monitoring.registry().find("certmetric.events.invalid").tag("model", "badinput").counters().stream()
-                .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
-    }
 
 }
