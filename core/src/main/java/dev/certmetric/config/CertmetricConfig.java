@@ -156,7 +156,9 @@ public final class CertmetricConfig implements Serializable {
                     + "certmetric.dlq.original-bytes. Keeps every dead letter under Kafka's 1 MB record defaults, "
                     + "however large the rejected record was."));
     public static final ConfigKey<Integer> METRICS_PORT = DEF.define(ConfigKey.integer("metrics.port", 9249, 0, 65535,
-            "Port of the Prometheus /metrics endpoint; 0 = off."));
+            "Port of the CLI's Prometheus /metrics endpoint on 127.0.0.1 (learn, demo: the learner's Flink "
+                    + "metrics under the names of Flink's Prometheus reporter); 0 = off. A learner job on a cluster "
+                    + "exposes its metrics through the cluster's Flink reporter instead."));
 
     public static final ConfigKey<String> TRUSTED_KEYS = DEF.define(ConfigKey.optionalPath("scorer.trusted-keys",
             "A directory of Ed25519 public keys (.pub files) or one such file: the scorer then serves only snapshots "

@@ -254,11 +254,10 @@ class DeployManifestsTest {
         // unbounded attempts: Flink's default, not overridden
         assertTrue(!flink.containsKey("restart-strategy.exponential-delay.attempts-before-reset-backoff"));
 
-        // Flink's reporter and the learner's own endpoint are both exposed, on different ports
+        // The learner's metrics go through Flink's reporter: its port is the only one exposed, and the PodMonitor scrapes it
         Set<Integer> ports = mainContainer().getPorts().stream().map(ContainerPort::getContainerPort).collect(Collectors.toSet());
         int reporterPort = Integer.parseInt(flink.get("metrics.reporter.prom.port"));
-        assertTrue(reporterPort != config.metricsPort());
-        assertEquals(Set.of(reporterPort, config.metricsPort()), ports);
+        assertEquals(Set.of(reporterPort), ports);
     }
 
     static final Pattern REPORTER_KEY = Pattern.compile("metrics\\.reporter\\.[^.]+\\.(.+)");
