@@ -84,13 +84,33 @@ stop_with_savepoint() {
   grep -oE 'Savepoint completed\. Path: [^ ]+' "$LOGS/stop-$1.out" | awk '{print $4}'
 }
 
-# resume P SAVEPOINT [allow-non-restored]: submits from the savepoint at parallelism P, waits for
-# RUNNING; prints the job id
-resume() {
-  local jid
-  jid="$(submit_job "$1" "$2" "${3:-}")" || die "resume at parallelism $1 failed, see $LOGS/submit.out"
-  wait_for "job $jid RUNNING" 180 job_all_running "$jid" || exit 1
-  echo "$jid"
+# check_events_seen LABEL EXPECTED DETAIL: the last committed snapshot has counted EXPECTED events
+check_events_seen() {
+  if wait_events_seen "$2"; then check "$1" 0 "$3"; else check "$1" 1 "see above"; fi
+}
+
+# rescale FROM TO COUNT SEED [allow-non-restored]: stop-with-savepoint at parallelism FROM, resume at TO,
+# produce COUNT more events; checks the model and the versions carry on.
+rescale() {
+  local from="$1" to="$2" count="$3" seed="$4" sp t0 before after
+  before="$(last_version)"
+  log "stop-with-savepoint of $JOB"
+  t0=$(now_ms)
+  sp="$(stop_with_savepoint "$JOB")"
+  check "stop-with-savepoint (parallelism $from)" "$([[ -n "$sp" ]] && echo 0 || echo 1)" \
+    "${sp:-no path} in $(($(now_ms) - t0)) ms"
+  [[ -n "$sp" ]] || exit 1
+  log "resuming from $sp at parallelism $to"
+  JOB="$(submit_and_wait "$to" 180 "$sp" "${5:-}")"
+  produce_bg "$count" "$seed"
+  wait_producer
+  PRODUCED=$((PRODUCED + count))
+  check_events_seen "rescaled $from -> $to: eventsSeen continues" "$PRODUCED" \
+    "eventsSeen $PRODUCED = $PRODUCED produced in all"
+  check_versions "after $from -> $to"
+  after="$(last_version)"
+  check "rescaled $from -> $to: versions continue" "$((after > before ? 0 : 1))" \
+    "v$before before the savepoint, v$after now"
 }
 
 # ---------------------------------------------------------------------------------------------------
@@ -99,10 +119,7 @@ log "cluster test: $N1 + $N2 + $N3 events at $RATE/s, base port $BASE_PORT"
 
 log "submitting the learner job (parallelism 2)"
 t_submit=$(now_ms)
-JOB="$(submit_job 2)" || die "flink run failed, see $LOGS/submit.out"
-[[ -n "$JOB" ]] || die "no job id in $LOGS/submit.out"
-echo "$JOB" >"$WORK/job-id"
-wait_for "job RUNNING" 180 job_all_running "$JOB" || exit 1
+JOB="$(submit_and_wait 2 180)"
 t_running=$(now_ms)
 metric "submit -> all tasks RUNNING: $((t_running - t_submit)) ms (flink run, parallelism 2)"
 has_checkpoint() { [[ "$(completed_checkpoints "$JOB")" -ge 1 ]]; }
@@ -141,10 +158,9 @@ else
 fi
 wait_producer
 log "phase 1: all $N1 events produced; waiting for the last snapshot to count them"
-if wait_events_seen "$N1"; then check "phase 1: eventsSeen = events produced" 0 "eventsSeen $N1 = $N1 produced (after a TaskManager kill)"
-else check "phase 1: eventsSeen = events produced" 1 "see above"; fi
+PRODUCED=$N1
+check_events_seen "phase 1: eventsSeen = events produced" "$N1" "eventsSeen $N1 = $N1 produced (after a TaskManager kill)"
 check_versions "phase 1"
-v1="$(last_version)"
 
 # --- Prometheus reporter on both TaskManagers ---
 tm_ports=("$((PROM_JM_PORT + 1))" "$((PROM_JM_PORT + 3))")   # tm1 and the replacement tm3
@@ -165,38 +181,13 @@ else
 fi
 
 # --- phase 2: stop-with-savepoint, resume at parallelism 1 ---
-log "stop-with-savepoint of $JOB"
-t0=$(now_ms)
-SP1="$(stop_with_savepoint "$JOB")"
-check "stop-with-savepoint (parallelism 2)" "$([[ -n "$SP1" ]] && echo 0 || echo 1)" "${SP1:-no path} in $(($(now_ms) - t0)) ms"
-[[ -n "$SP1" ]] || exit 1
-log "resuming from $SP1 at parallelism 1"
 # At parallelism 1 LearnerJob builds no merged-model feedback source (uid merged-model-source, P > 1
 # only), so its state (the feedback consumer's offsets, nothing of the model) has no operator to go to
 # and Flink refuses the savepoint unless told to drop it.
-JOB="$(resume 1 "$SP1" allow-non-restored)"
-produce_bg "$N2" 2
-wait_producer
-if wait_events_seen $((N1 + N2)); then check "rescaled 2 -> 1: eventsSeen continues" 0 "eventsSeen $((N1 + N2)) = $N1 + $N2 produced"
-else check "rescaled 2 -> 1: eventsSeen continues" 1 "see above"; fi
-check_versions "after 2 -> 1"
-v2="$(last_version)"
-check "rescaled 2 -> 1: versions continue" "$((v2 > v1 ? 0 : 1))" "v$v1 before the savepoint, v$v2 now"
+rescale 2 1 "$N2" 2 allow-non-restored
 
 # --- phase 3: stop-with-savepoint, resume at parallelism 2 ---
-log "stop-with-savepoint of $JOB"
-SP2="$(stop_with_savepoint "$JOB")"
-check "stop-with-savepoint (parallelism 1)" "$([[ -n "$SP2" ]] && echo 0 || echo 1)" "${SP2:-no path}"
-[[ -n "$SP2" ]] || exit 1
-log "resuming from $SP2 at parallelism 2"
-JOB="$(resume 2 "$SP2")"
-produce_bg "$N3" 3
-wait_producer
-if wait_events_seen $((N1 + N2 + N3)); then check "rescaled 1 -> 2: eventsSeen continues" 0 "eventsSeen $((N1 + N2 + N3)) = $N1 + $N2 + $N3 produced"
-else check "rescaled 1 -> 2: eventsSeen continues" 1 "see above"; fi
-check_versions "after 1 -> 2"
-v3="$(last_version)"
-check "rescaled 1 -> 2: versions continue" "$((v3 > v2 ? 0 : 1))" "v$v2 before the savepoint, v$v3 now"
+rescale 1 2 "$N3" 3
 
 metric "learner job jar: $(stat -c %s "$LEARNER_JAR") bytes ($LEARNER_JAR)"
 exit "$FAILED"

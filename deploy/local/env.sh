@@ -131,3 +131,14 @@ submit_job() {
   flink_cli "${args[@]}" >"$LOGS/submit.out" 2>&1 || { cat "$LOGS/submit.out" >&2; return 1; }
   grep -oE 'JobID [0-9a-f]{32}' "$LOGS/submit.out" | awk '{print $2}' | tail -1
 }
+
+# submit_and_wait PARALLELISM TIMEOUT_S [SAVEPOINT [allow-non-restored]]: submits, records the job id in
+# work/job-id and waits until all its tasks run; prints the job id.
+submit_and_wait() {
+  local p="$1" timeout="$2" jid; shift 2
+  jid="$(submit_job "$p" "$@")" || die "flink run at parallelism $p failed, see $LOGS/submit.out"
+  [[ -n "$jid" ]] || die "no job id in $LOGS/submit.out"
+  echo "$jid" >"$WORK/job-id"
+  wait_for "job $jid RUNNING" "$timeout" job_all_running "$jid" || exit 1
+  echo "$jid"
+}

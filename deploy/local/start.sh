@@ -156,10 +156,7 @@ log "2 TaskManagers registered"
 if ((NO_JOB == 0)); then
   log "submitting the learner job (parallelism 2) with flink run"
   t0=$(now_ms)
-  JOB_ID="$(submit_job 2)" || die "flink run failed, see $LOGS/submit.out"
-  [[ -n "$JOB_ID" ]] || die "no job id in $LOGS/submit.out"
-  echo "$JOB_ID" >"$WORK/job-id"
-  wait_for "job $JOB_ID RUNNING" 120 job_all_running "$JOB_ID" || exit 1
+  JOB_ID="$(submit_and_wait 2 120)"
   log "job $JOB_ID RUNNING, $(($(now_ms) - t0)) ms after submit"
 fi
 

@@ -1,6 +1,7 @@
 package dev.certmetric.certify;
 
 import dev.certmetric.knn.KnnClassifier;
+import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
 
 import java.util.Arrays;
@@ -140,30 +141,8 @@ public final class CertifiedKnn {
     /** k-NN prediction (same neighbours, order and vote as {@link KnnClassifier#predict}) and its radius. */
     public Certified classify(double[] x) {
         double[] d2 = squaredDistances(x);
-        int kk = Math.min(knn.k(), n);
-        int[] best = new int[kk];
-        double[] bestD = new double[kk];
-        Arrays.fill(bestD, Double.POSITIVE_INFINITY);
-        for (int i = 0; i < n; i++) {
-            double d = d2[i];
-            if (d < bestD[kk - 1]) {
-                int s = kk - 1;
-                while (s > 0 && bestD[s - 1] > d) {
-                    bestD[s] = bestD[s - 1];
-                    best[s] = best[s - 1];
-                    s--;
-                }
-                bestD[s] = d;
-                best[s] = i;
-            }
-        }
-        int[] labels = new int[kk];
-        for (int s = 0; s < kk; s++) {
-            labels[s] = classes[best[s]];
-        }
-        int label = KnnClassifier.plurality(labels, bestD, knn.numClasses());
-        KnnClassifier.Prediction prediction = new KnnClassifier.Prediction(label, best, bestD);
-        return new Certified(prediction, radius(d2, classes, knn.k(), label, this::pairNorm, sigma));
+        KnnClassifier.Prediction prediction = KnnClassifier.fromSquaredDistances(d2, classes, knn.k(), knn.numClasses());
+        return new Certified(prediction, radius(d2, classes, knn.k(), prediction.label(), this::pairNorm, sigma));
     }
 
     /** The certified radius of class c at x (0 if c is not what k-NN predicts there). */
@@ -206,23 +185,9 @@ public final class CertifiedKnn {
     public static double radius(double[] lq, double[][] lx, double[][] mx, int[] classes, int k, int c) {
         double[] d2 = new double[lx.length];
         for (int i = 0; i < lx.length; i++) {
-            double d = 0;
-            for (int r = 0; r < lq.length; r++) {
-                double diff = lq[r] - lx[i][r];
-                d += diff * diff;
-            }
-            d2[i] = d;
+            d2[i] = LinearAlgebra.squaredDistance(lq, lx[i]);
         }
-        PairNorm norm = (l, j) -> {
-            double norm2 = 0;
-            double[] ml = mx[l];
-            double[] mj = mx[j];
-            for (int e = 0; e < ml.length; e++) {
-                double diff = ml[e] - mj[e];
-                norm2 += diff * diff;
-            }
-            return Math.sqrt(norm2);
-        };
+        PairNorm norm = (l, j) -> Math.sqrt(LinearAlgebra.squaredDistance(mx[l], mx[j]));
         return radius(d2, classes, k, c, norm, Double.POSITIVE_INFINITY);
     }
 

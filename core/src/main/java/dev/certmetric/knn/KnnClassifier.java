@@ -1,5 +1,6 @@
 package dev.certmetric.knn;
 
+import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
 
 import java.util.Arrays;
@@ -72,18 +73,21 @@ public final class KnnClassifier {
      * references (e.g. a learner's cached window, or plain inputs for the Euclidean metric).
      */
     public static Prediction predict(double[] lq, double[][] transformed, int[] classes, int k, int numClasses) {
-        int kk = Math.min(k, transformed.length);
+        double[] d2 = new double[transformed.length];
+        for (int i = 0; i < transformed.length; i++) {
+            d2[i] = LinearAlgebra.squaredDistance(lq, transformed[i]);
+        }
+        return fromSquaredDistances(d2, classes, k, numClasses);
+    }
+
+    /** k-NN from the query's squared distances to the references: the k nearest (ties by index) and their vote. */
+    public static Prediction fromSquaredDistances(double[] d2, int[] classes, int k, int numClasses) {
+        int kk = Math.min(k, d2.length);
         int[] best = new int[kk];
         double[] bestD = new double[kk];
         Arrays.fill(bestD, Double.POSITIVE_INFINITY);
-        int q = lq.length;
-        for (int i = 0; i < transformed.length; i++) {
-            double[] t = transformed[i];
-            double d = 0;
-            for (int r = 0; r < q; r++) {
-                double diff = lq[r] - t[r];
-                d += diff * diff;
-            }
+        for (int i = 0; i < d2.length; i++) {
+            double d = d2[i];
             if (d < bestD[kk - 1]) {
                 int s = kk - 1;
                 while (s > 0 && bestD[s - 1] > d) {

@@ -9,7 +9,7 @@ import java.util.Arrays;
  * matrix is ever formed here.
  */
 public final class MahalanobisMetric {
-    /** Guards the 0/0 of a degenerate triplet, as the reference implementation does. */
+    /** Guards the 0/0 of a degenerate triplet (M w = 0; docs/ALGORITHM.md, section 3). */
     public static final double EPS = 1e-10;
 
     private final int q;

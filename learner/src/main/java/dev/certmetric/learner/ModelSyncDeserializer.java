@@ -1,8 +1,8 @@
 package dev.certmetric.learner;
 
+import dev.certmetric.kafka.SignatureHeaders;
 import dev.certmetric.signing.Keys;
 import dev.certmetric.signing.SigningKey;
-import dev.certmetric.signing.TrustedKeys;
 import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
@@ -11,7 +11,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -62,10 +61,7 @@ public final class ModelSyncDeserializer implements KafkaRecordDeserializationSc
     }
 
     private boolean signedByUs(ConsumerRecord<byte[], byte[]> r) {
-        Header id = r.headers().lastHeader(TrustedKeys.KEY_ID_HEADER);
-        Header signature = r.headers().lastHeader(TrustedKeys.SIGNATURE_HEADER);
-        return id != null && id.value() != null && signature != null
-                && signingKey.verifies(r.value(), new String(id.value(), StandardCharsets.US_ASCII), signature.value());
+        return signingKey.verifies(r.value(), SignatureHeaders.keyId(r.headers()), SignatureHeaders.signature(r.headers()));
     }
 
     @Override

@@ -1,12 +1,11 @@
 package dev.certmetric.learner;
 
+import dev.certmetric.kafka.SignatureHeaders;
 import dev.certmetric.signing.Keys;
 import dev.certmetric.signing.SigningKey;
-import dev.certmetric.signing.TrustedKeys;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
@@ -40,8 +39,7 @@ public final class SnapshotSerializer implements KafkaRecordSerializationSchema<
     public ProducerRecord<byte[], byte[]> serialize(SnapshotRecord r, KafkaSinkContext context, Long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         if (signingKey != null) {
-            headers.add(new RecordHeader(TrustedKeys.KEY_ID_HEADER, signingKey.id().getBytes(StandardCharsets.US_ASCII)));
-            headers.add(new RecordHeader(TrustedKeys.SIGNATURE_HEADER, signingKey.sign(r.value)));
+            SignatureHeaders.sign(headers, signingKey, r.value);
         }
         return new ProducerRecord<>(topic, null, r.createdAtMillis, r.modelName.getBytes(StandardCharsets.UTF_8),
                 r.value, headers);

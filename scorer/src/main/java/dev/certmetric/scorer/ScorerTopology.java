@@ -1,7 +1,6 @@
 package dev.certmetric.scorer;
 
-import dev.certmetric.signing.TrustedKeys;
-import org.apache.kafka.common.header.Header;
+import dev.certmetric.kafka.SignatureHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -91,11 +90,8 @@ public final class ScorerTopology {
 
         @Override
         public void process(Record<String, byte[]> record) {
-            Header keyId = record.headers().lastHeader(TrustedKeys.KEY_ID_HEADER);
-            Header signature = record.headers().lastHeader(TrustedKeys.SIGNATURE_HEADER);
-            ModelRegistry.Outcome outcome = registry.offer(record.value(),
-                    keyId == null || keyId.value() == null ? null : new String(keyId.value(), StandardCharsets.US_ASCII),
-                    signature == null ? null : signature.value());
+            ModelRegistry.Outcome outcome = registry.offer(record.value(), SignatureHeaders.keyId(record.headers()),
+                    SignatureHeaders.signature(record.headers()));
             if (outcome.accepted()) {
                 store.put(outcome.model().name(), record.value());
             }

@@ -3,9 +3,9 @@ package dev.certmetric.scorer;
 import dev.certmetric.embedded.EmbeddedKafkaBroker;
 import dev.certmetric.embedded.WithEmbeddedKafka;
 import dev.certmetric.kafka.KafkaClientProperties;
+import dev.certmetric.kafka.SignatureHeaders;
 import dev.certmetric.signing.Keys;
 import dev.certmetric.signing.SigningKey;
-import dev.certmetric.signing.TrustedKeys;
 import dev.certmetric.snapshot.SnapshotCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,7 +13,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -139,8 +138,7 @@ class ScorerSignedSnapshotsTest extends WithEmbeddedKafka {
                              byte[] signed) throws Exception {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic, "iris".getBytes(StandardCharsets.UTF_8), value);
         if (key != null) {
-            record.headers().add(new RecordHeader(TrustedKeys.KEY_ID_HEADER, key.id().getBytes(StandardCharsets.US_ASCII)));
-            record.headers().add(new RecordHeader(TrustedKeys.SIGNATURE_HEADER, key.sign(signed == null ? value : signed)));
+            SignatureHeaders.sign(record.headers(), key, signed == null ? value : signed);
         }
         producer.send(record).get();
     }
