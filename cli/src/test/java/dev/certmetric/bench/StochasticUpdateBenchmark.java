@@ -1,6 +1,6 @@
 package dev.certmetric.bench;
 
-import dev.certmetric.objective.LinearGradient;
+import dev.certmetric.objective.AnchorGradient;
 import dev.certmetric.objective.LmnnPlObjective;
 import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.StreamingLearner;
@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The streaming learner's hot path. {@code event}: one labelled event through test-then-train
  * (k-NN on the window, target/impostor search, k x v triplets, and every batchSize events a step
- * and a window refresh). {@code triplet}: one triplet's objective and L-gradient term alone.
+ * and a window refresh). {@code anchor}: one anchor's k = 3 targets and v = 10 impostors (30 triplets and 3
+ * pull pairs) through the gradient accumulator alone.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -40,10 +41,13 @@ public class StochasticUpdateBenchmark {
     private String[] labels;
     private int next;
 
-    private LinearGradient gradient;
+    private AnchorGradient gradient;
     private double[][] x;
     private double[][] lx;
-    private int tripletIndex;
+    private double[][] mx;
+    /** Per anchor a: x, L x, M x of its targets (rows a+1..a+3), then of its impostors (a+4..a+13). */
+    private double[][][][] points;
+    private int anchorIndex;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -63,7 +67,7 @@ public class StochasticUpdateBenchmark {
         for (int i = 0; i < 1000; i++) {
             step();
         }
-        gradient = new LinearGradient(new LmnnPlObjective(0.34, 20, 0.27), q, p);
+        gradient = new AnchorGradient(new LmnnPlObjective(0.34, 20, 0.27), q, p);
         double[] l = new double[q * p];
         for (int i = 0; i < l.length; i++) {
             l[i] = rnd.nextGaussian() * 0.2 + (i % (p + 1) == 0 ? 1 : 0);
@@ -71,9 +75,18 @@ public class StochasticUpdateBenchmark {
         gradient.reset(l);
         x = new double[64][];
         lx = new double[64][q];
+        mx = new double[64][p];
         for (int i = 0; i < x.length; i++) {
             x[i] = events[i];
             dev.certmetric.metric.LinearAlgebra.multiply(l, q, p, x[i], lx[i]);
+            dev.certmetric.metric.LinearAlgebra.multiplyTransposed(l, q, p, lx[i], mx[i]);
+        }
+        points = new double[32][][][];
+        for (int a = 0; a < 32; a++) {
+            points[a] = new double[][][] {
+                java.util.Arrays.copyOfRange(x, a + 1, a + 4), java.util.Arrays.copyOfRange(lx, a + 1, a + 4),
+                java.util.Arrays.copyOfRange(mx, a + 1, a + 4), java.util.Arrays.copyOfRange(x, a + 4, a + 14),
+                java.util.Arrays.copyOfRange(lx, a + 4, a + 14), java.util.Arrays.copyOfRange(mx, a + 4, a + 14)};
         }
     }
 
@@ -88,8 +101,9 @@ public class StochasticUpdateBenchmark {
     }
 
     @Benchmark
-    public double triplet() {
-        int t = tripletIndex++ & 63;
-        return gradient.addTriplet(x[t], lx[t], x[(t + 1) & 63], lx[(t + 1) & 63], x[(t + 7) & 63], lx[(t + 7) & 63], 1e-3);
+    public double anchor() {
+        int a = anchorIndex++ & 31;
+        return gradient.addAnchor(x[a], lx[a], 3, points[a][0], points[a][1], points[a][2], 10, points[a][3],
+                points[a][4], points[a][5], 1e-3, 1e-3);
     }
 }

@@ -88,6 +88,57 @@ public final class LinearAlgebra {
         }
     }
 
+    /**
+     * out = A x for A given by its columns (so out has a column's length): the column form vectorises where
+     * the row-major dot products cannot, with the same sums in the same order as {@link #multiply}.
+     */
+    public static void multiplyColumns(double[][] columns, double[] x, double[] out) {
+        java.util.Arrays.fill(out, 0.0);
+        int rows = out.length;
+        for (int c = 0; c < columns.length; c++) {
+            double xc = x[c];
+            double[] column = columns[c];
+            for (int r = 0; r < rows; r++) {
+                out[r] += column[r] * xc;
+            }
+        }
+    }
+
+    /** The rows of a row-major matrix (rows x cols) as arrays, into {@code out} (rows arrays of cols). */
+    public static void rows(double[] a, int rows, int cols, double[][] out) {
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(a, r * cols, out[r], 0, cols);
+        }
+    }
+
+    /** The columns of a row-major matrix (rows x cols) as arrays, into {@code out} (cols arrays of rows). */
+    public static void columns(double[] a, int rows, int cols, double[][] out) {
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                out[c][r] = a[r * cols + c];
+            }
+        }
+    }
+
+    /**
+     * out = A^T y for A given by its rows; out has the rows' length. The row form indexes out and the row
+     * alike, which lets the JIT vectorise the update; the sums are those of the row-major form.
+     */
+    public static void multiplyTransposed(double[][] rows, double[] y, double[] out) {
+        int cols = out.length;
+        java.util.Arrays.fill(out, 0.0);
+        for (int r = 0; r < rows.length; r++) {
+            double yr = y[r];
+            if (yr == 0) {
+                continue;
+            }
+            double[] row = rows[r];
+            for (int c = 0; c < cols; c++) {
+                out[c] += row[c] * yr;
+            }
+        }
+    }
+
     /** target += alpha * a b^T for a target of a.length x b.length, row-major. */
     public static void addOuter(double[] target, double alpha, double[] a, double[] b) {
         int cols = b.length;

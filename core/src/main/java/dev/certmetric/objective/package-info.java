@@ -1,4 +1,5 @@
 /**
- * The LMNN objective with the perturbation loss: its value and gradient in M form and in L form.
+ * The LMNN objective with the perturbation loss: its value and gradient in M form, in L form for batch fits,
+ * and anchor by anchor for the streaming learner.
  */
 package dev.certmetric.objective;

@@ -6,7 +6,7 @@ import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.knn.KnnClassifier;
 import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
-import dev.certmetric.objective.LinearGradient;
+import dev.certmetric.objective.AnchorGradient;
 import dev.certmetric.objective.ObjectiveValue;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
@@ -47,12 +47,21 @@ public final class StreamingLearner {
     private final int q;
     /** Steps between two rebuilds of the window's cached transforms. */
     static final int REFRESH_EVERY_STEPS = 4;
+    /**
+     * A refresh re-preprocesses the window only once the running statistics have seen this fraction more events
+     * than the cached ones: they cover the whole stream, so late in a stream a refresh would otherwise redo the
+     * preprocessing of every entry for a change of order 1/events, and with many classes that dominated the cost.
+     */
+    static final int RESTANDARDIZE_GROWTH = 32;
     /** Nearest window entries, under each metric, that the Euclidean guard's certificates are computed on. */
     static final int GUARD_NEIGHBOURS = 64;
 
     private final double[] l;
     /** L as of the last window refresh: what the cached transforms and the gradient are computed with. */
     private final double[] frozen;
+    /** The same L by rows and by columns, for the L x and M x products of the hot path. */
+    private final double[][] frozenRows;
+    private final double[][] frozenColumns;
     /** The running statistics as of the last window refresh: what the cached preprocessed forms use. */
     private OnlineStandardizer frozenStatistics;
     private int stepsSinceRefresh;
@@ -61,24 +70,32 @@ public final class StreamingLearner {
     private final TripletWindow window;
     private final List<String> labels;
     private final Map<String, Integer> codes = new HashMap<>();
-    private final LinearGradient gradient;
+    private final AnchorGradient gradient;
     private final double[] average;
     private final DriftDetector drift;
     /** Null when off or below full rank. */
     private EuclideanGuard guard;
     private Standardizer standardizer;
-    // Per-event scratch (selection results), reused.
-    private TripletWindow.Entry[] neighbours;
+    // Per-event scratch, reused: the event, the selections (window indices) and their points.
+    private final double[] x;
+    private final double[] lx;
+    private int[] neighbours;
     private double[] neighbourD;
     private int[] neighbourLabels;
-    private double[] neighbourDistances;
-    private TripletWindow.Entry[] targets;
+    private int[] targets;
     private double[] targetD;
-    private TripletWindow.Entry[] impostors;
+    private int[] impostors;
     private double[] impostorD;
+    private double[][] targetX;
+    private double[][] targetLx;
     private double[][] targetMx;
+    private double[][] impostorX;
+    private double[][] impostorLx;
     private double[][] impostorMx;
     private final int[] found = new int[3];
+    private final int[] guardLearned = new int[GUARD_NEIGHBOURS];
+    private final int[] guardEuclidean = new int[GUARD_NEIGHBOURS];
+    private final double[] guardD = new double[GUARD_NEIGHBOURS];
 
     private int certifyEvery;
     private long events;
@@ -110,15 +127,21 @@ public final class StreamingLearner {
         }
         this.l = l;
         this.frozen = l.clone();
+        this.frozenRows = new double[q][p];
+        this.frozenColumns = new double[p][q];
+        LinearAlgebra.rows(frozen, q, p, frozenRows);
+        LinearAlgebra.columns(frozen, q, p, frozenColumns);
         this.stepRule = stepRule != null ? stepRule
                 : StepRule.create(settings.stepRule(), settings.learningRate(), q * p);
         this.statistics = statistics;
-        this.window = new TripletWindow(settings.windowPerClass(), settings.windowMillis());
+        this.window = new TripletWindow(settings.windowPerClass(), settings.windowMillis(), p, q);
+        this.x = new double[p];
+        this.lx = new double[q];
         this.labels = labels;
         for (int c = 0; c < labels.size(); c++) {
             codes.put(labels.get(c), c);
         }
-        this.gradient = new LinearGradient(settings.objective(), q, p);
+        this.gradient = new AnchorGradient(settings.objective(), q, p);
         this.gradient.reset(frozen);
         this.frozenStatistics = statistics.copy();
         this.standardizer = frozenStatistics.current();
@@ -202,34 +225,33 @@ public final class StreamingLearner {
             labels.add(name);
             return labels.size() - 1;
         });
-        double[] x = standardizer.apply(raw);
-        double[] lx = new double[q];
-        LinearAlgebra.multiply(frozen, q, p, x, lx);
+        standardizer.apply(raw, x);
+        LinearAlgebra.multiplyColumns(frozenColumns, x, lx);
         events++;
 
         // One distance pass over the window serves the test k-NN, the targets and the impostors: the
         // window is the same for all three but for the anchor itself, which takes the slot of the entry
-        // its class evicts (skipped below); the selections tie-break exactly as TripletWindow.nearest.
+        // its class evicts (skipped below).
         int k = settings.k();
-        double[] dist = window.distances(lx);
-        ensureBuffers(k, settings.impostors());
+        int v = settings.impostors();
+        double[][] dist = window.distances(lx);
+        ensureBuffers(k, v);
 
         // Test.
         String predicted = null;
         boolean hit = false;
         double radius = Double.NaN;
         int slot = window.nextSlot(code);
-        window.selectAll(dist, code, slot, k, settings.impostors(), neighbours, neighbourD, targets, targetD,
-                impostors, impostorD, found);
+        window.selectAll(dist, code, slot, k, v, neighbours, neighbourD, targets, targetD, impostors, impostorD,
+                found);
         int n = found[0];
         if (n > 0) {
             int[] nl = n == k ? neighbourLabels : new int[n];
-            double[] nd = n == k ? neighbourDistances : new double[n];
             for (int s = 0; s < n; s++) {
-                nl[s] = neighbours[s].label();
-                nd[s] = neighbourD[s];
+                nl[s] = window.label(neighbours[s]);
             }
-            int guess = KnnClassifier.plurality(nl, nd, labels.size());
+            int guess = KnnClassifier.plurality(nl, n == k ? neighbourD : java.util.Arrays.copyOf(neighbourD, n),
+                    labels.size());
             predicted = labels.get(guess);
             hit = guess == code;
             tested++;
@@ -243,16 +265,30 @@ public final class StreamingLearner {
                 radius = certify(lx, guess);
             }
             if (guard != null && EuclideanGuard.samples(events)) {
-                guardSample(x, lx, code);
+                guardSample(dist, code);
             }
         }
 
-        // Train: the anchor's targets (same class, not itself nor the entry it evicts) and impostors.
+        // Train: the anchor's targets (same class, not itself nor the entry it evicts) and impostors, gathered
+        // before the anchor's own entry overwrites the evicted slot.
         int nt = found[1];
         int ni = found[2];
+        for (int t = 0; t < nt; t++) {
+            gather(targets[t], targetX[t], targetLx[t], targetMx[t]);
+        }
+        for (int m = 0; m < ni; m++) {
+            gather(impostors[m], impostorX[m], impostorLx[m], impostorMx[m]);
+        }
         statistics.update(raw);
-        TripletWindow.Entry self = window.add(code, timestamp, raw.clone(), x, lx);
-        double minMargin = accumulate(self, nt, ni);
+        window.add(code, timestamp, raw, x, lx);
+        double minMargin = Double.NaN;
+        if (nt > 0) {
+            double pullWeight = settings.mu() / ((double) settings.batchSize() * k);
+            double tripletWeight = 1.0 / ((double) settings.batchSize() * k * v);
+            minMargin = gradient.addAnchor(x, lx, nt, targetX, targetLx, targetMx, ni, impostorX, impostorLx,
+                    impostorMx, pullWeight, tripletWeight);
+            anchorsInBatch++;
+        }
         boolean stepped = false;
         if (anchorsInBatch >= settings.batchSize()) {
             step();
@@ -262,48 +298,29 @@ public final class StreamingLearner {
                 stepped ? lastStep : null);
     }
 
-    private void ensureBuffers(int k, int m) {
-        if (neighbours == null || neighbours.length != k || impostors.length != m) {
-            neighbours = new TripletWindow.Entry[k];
-            neighbourD = new double[k];
-            neighbourLabels = new int[k];
-            neighbourDistances = new double[k];
-            targets = new TripletWindow.Entry[k];
-            targetD = new double[k];
-            impostors = new TripletWindow.Entry[m];
-            impostorD = new double[m];
-            targetMx = new double[k][p];
-            impostorMx = new double[m][p];
-        }
+    /** A window entry's x, L x and M x = L^T L x under the cache's L. */
+    private void gather(int index, double[] ex, double[] elx, double[] emx) {
+        window.x(index, ex);
+        window.lx(index, elx);
+        LinearAlgebra.multiplyTransposed(frozenRows, elx, emx);
     }
 
-    private double accumulate(TripletWindow.Entry anchor, int nt, int ni) {
-        if (nt == 0) {
-            return Double.NaN;
+    private void ensureBuffers(int k, int m) {
+        if (neighbours == null || neighbours.length != k || impostors.length != m) {
+            neighbours = new int[k];
+            neighbourD = new double[k];
+            neighbourLabels = new int[k];
+            targets = new int[k];
+            targetD = new double[k];
+            impostors = new int[m];
+            impostorD = new double[m];
+            targetX = new double[k][p];
+            targetLx = new double[k][q];
+            targetMx = new double[k][p];
+            impostorX = new double[m][p];
+            impostorLx = new double[m][q];
+            impostorMx = new double[m][p];
         }
-        double pullWeight = settings.mu() / ((double) settings.batchSize() * settings.k());
-        double tripletWeight = 1.0 / ((double) settings.batchSize() * settings.k() * settings.impostors());
-        double minMargin = Double.NaN;
-        double[] ax = anchor.x();
-        double[] alx = anchor.lx();
-        for (int t = 0; t < nt; t++) {
-            LinearAlgebra.multiplyTransposed(frozen, q, p, targets[t].lx(), targetMx[t]);
-        }
-        for (int m = 0; m < ni; m++) {
-            LinearAlgebra.multiplyTransposed(frozen, q, p, impostors[m].lx(), impostorMx[m]);
-        }
-        for (int t = 0; t < nt; t++) {
-            TripletWindow.Entry j = targets[t];
-            gradient.addPull(ax, alx, j.x(), j.lx(), pullWeight);
-            for (int m = 0; m < ni; m++) {
-                TripletWindow.Entry i = impostors[m];
-                double gamma = gradient.addTriplet(ax, alx, j.x(), j.lx(), targetMx[t], i.x(), i.lx(), impostorMx[m],
-                        tripletWeight);
-                minMargin = Double.isNaN(minMargin) ? gamma : Math.min(minMargin, gamma);
-            }
-        }
-        anchorsInBatch++;
-        return minMargin;
     }
 
     /**
@@ -340,14 +357,25 @@ public final class StreamingLearner {
 
     private void refresh() {
         System.arraycopy(l, 0, frozen, 0, l.length);
-        frozenStatistics = statistics.copy();
-        standardizer = frozenStatistics.current();
         stepsSinceRefresh = 0;
-        rebuildCache();
+        long cached = frozenStatistics.count();
+        if (statistics.count() - cached >= Math.max(1, cached / RESTANDARDIZE_GROWTH)) {
+            frozenStatistics = statistics.copy();
+            standardizer = frozenStatistics.current();
+            rebuildCache();
+        } else {
+            LinearAlgebra.rows(frozen, q, p, frozenRows);
+            LinearAlgebra.columns(frozen, q, p, frozenColumns);
+            window.transform(frozen);
+            gradient.reset(frozen);
+        }
     }
 
     private void rebuildCache() {
-        window.refresh(standardizer, frozen, q);
+        LinearAlgebra.rows(frozen, q, p, frozenRows);
+        LinearAlgebra.columns(frozen, q, p, frozenColumns);
+        window.refresh(standardizer);
+        window.transform(frozen);
         gradient.reset(frozen);
     }
 
@@ -373,7 +401,7 @@ public final class StreamingLearner {
      * the references; the same numbers as {@code new CertifiedKnn(new KnnClassifier(metric(), ...))}.
      */
     private double certify(double[] lq, int label) {
-        References refs = references(window.entries());
+        References refs = references(window.indices());
         return CertifiedKnn.radius(lq, refs.lx, refs.mx, refs.classes, settings.k(), label);
     }
 
@@ -385,26 +413,16 @@ public final class StreamingLearner {
      * sample O(window (p + q)) rather than quadratic in the window. Entries equal to the event are left out
      * (leave-one-out): when a stream repeats its points (several passes over a training set), a point's own copy
      * would otherwise decide both answers and hide how the metrics generalise.
+     *
+     * @param learnedD the event's distances to the window under the learned metric ({@link TripletWindow#distances})
      */
-    private void guardSample(double[] x, double[] lx, int code) {
-        List<TripletWindow.Entry> entries = window.entries();
-        int n = entries.size();
-        double[] learnedD = new double[n];
-        double[] euclideanD = new double[n];
-        for (int i = 0; i < n; i++) {
-            TripletWindow.Entry e = entries.get(i);
-            euclideanD[i] = LinearAlgebra.squaredDistance(x, e.x());
-            learnedD[i] = euclideanD[i] == 0 ? 0 : LinearAlgebra.squaredDistance(lx, e.lx());
-        }
-        double learnedCut = cutoff(learnedD, euclideanD);
-        double euclideanCut = cutoff(euclideanD, euclideanD);
-        List<TripletWindow.Entry> near = new ArrayList<>(2 * GUARD_NEIGHBOURS);
-        for (int i = 0; i < n; i++) {
-            if (euclideanD[i] > 0 && (learnedD[i] <= learnedCut || euclideanD[i] <= euclideanCut)) {
-                near.add(entries.get(i));
-            }
-        }
-        if (near.isEmpty()) {
+    private void guardSample(double[][] learnedD, int code) {
+        double[][] euclideanD = window.preprocessedDistances(x);
+        int a = window.nearest(learnedD, euclideanD, GUARD_NEIGHBOURS, guardLearned, guardD);
+        int b = window.nearest(euclideanD, euclideanD, GUARD_NEIGHBOURS, guardEuclidean, guardD);
+        int[] near = java.util.stream.IntStream.concat(java.util.Arrays.stream(guardLearned, 0, a),
+                java.util.Arrays.stream(guardEuclidean, 0, b)).sorted().distinct().toArray();
+        if (near.length == 0) {
             return;
         }
         References refs = references(near);
@@ -416,38 +434,19 @@ public final class StreamingLearner {
                 euclidean == code, euclidean == code ? CertifiedKnn.radius(x, refs.x, refs.x, refs.classes, k, code) : 0);
     }
 
-    /** The {@link #GUARD_NEIGHBOURS}-th smallest of the distances whose entry is not the event itself. */
-    private static double cutoff(double[] distances, double[] euclidean) {
-        double[] kept = new double[distances.length];
-        int m = 0;
-        for (int i = 0; i < distances.length; i++) {
-            if (euclidean[i] > 0) {
-                kept[m++] = distances[i];
-            }
-        }
-        if (m <= GUARD_NEIGHBOURS) {
-            return Double.POSITIVE_INFINITY;
-        }
-        java.util.Arrays.sort(kept, 0, m);
-        return kept[GUARD_NEIGHBOURS - 1];
-    }
-
     /** Window entries as the radius needs them: x, L x and M x (= L^T L x) under the cache's L, and classes. */
     private record References(double[][] x, double[][] lx, double[][] mx, int[] classes) {
     }
 
-    private References references(List<TripletWindow.Entry> entries) {
-        int n = entries.size();
-        double[][] xs = new double[n][];
-        double[][] lxs = new double[n][];
+    private References references(int[] indices) {
+        int n = indices.length;
+        double[][] xs = new double[n][p];
+        double[][] lxs = new double[n][q];
         double[][] mxs = new double[n][p];
         int[] classes = new int[n];
         for (int i = 0; i < n; i++) {
-            TripletWindow.Entry e = entries.get(i);
-            xs[i] = e.x();
-            lxs[i] = e.lx();
-            LinearAlgebra.multiplyTransposed(frozen, q, p, e.lx(), mxs[i]);
-            classes[i] = e.label();
+            gather(indices[i], xs[i], lxs[i], mxs[i]);
+            classes[i] = window.label(indices[i]);
         }
         return new References(xs, lxs, mxs, classes);
     }

@@ -1,73 +1,62 @@
 package dev.certmetric.triplets;
 
-import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.preprocess.Standardizer;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * A sliding window of recent labelled events, bounded per class by count and optionally by event
  * time, from which a streaming learner draws targets and impostors.
  *
- * <p>Each entry keeps the raw vector (the source of truth, checkpointed), its preprocessed form and
- * its transform L x under the current metric. The last two are caches that {@link #refresh} rebuilds
- * after every gradient step, so between steps a distance costs O(q). Mutable, not thread-safe.
+ * <p>Each class is a ring of {@code perClass} slots; a slot is named by its index
+ * {@code class * perClass + slot}. Every entry keeps its raw vector (the source of truth,
+ * checkpointed), its preprocessed form x and its transform L x under the metric of the last
+ * {@link #refresh}. The last two are caches, stored feature-major ({@code [feature][slot]}): the distance
+ * pass and the refresh then run along contiguous slots with independent sums and the same index on every
+ * array, which the JIT turns into SIMD code, while every sum keeps the order of the plain per-entry loop
+ * (feature 0 first), so results are bit for bit those of {@code LinearAlgebra.squaredDistance} and
+ * {@code LinearAlgebra.multiply}. Mutable, not thread-safe.
  */
 public final class TripletWindow {
-    /** One event in the window. */
-    public static final class Entry {
-        final int label;
-        final long timestamp;
-        final double[] raw;
-        final double[] x;
-        double[] lx;
-
-        Entry(int label, long timestamp, double[] raw, double[] x, double[] lx) {
-            this.label = label;
-            this.timestamp = timestamp;
-            this.raw = raw;
-            this.x = x;
-            this.lx = lx;
-        }
-
-        public int label() {
-            return label;
-        }
-
-        public long timestamp() {
-            return timestamp;
-        }
-
-        /** Raw features (do not modify). */
-        public double[] raw() {
-            return raw;
-        }
-
-        /** Preprocessed features (do not modify). */
-        public double[] x() {
-            return x;
-        }
-
-        /** L x under the metric of the last refresh (do not modify). */
-        public double[] lx() {
-            return lx;
-        }
+    /** A copy of one entry, for checkpoints, exemplars and tests. */
+    public record Entry(int label, long timestamp, double[] raw, double[] x, double[] lx) {
     }
 
     private final int perClass;
     private final long maxAgeMillis;
-    private final List<Entry[]> rings = new ArrayList<>();
-    private final List<int[]> heads = new ArrayList<>(); // {next write slot, size}
+    private final int p;
+    private final int q;
+    private final List<double[]> raws = new ArrayList<>();  // [slot * p + f]
+    private final List<double[][]> xs = new ArrayList<>();    // [f][slot]
+    private final List<double[][]> lxs = new ArrayList<>();   // [r][slot]
+    private final List<long[]> times = new ArrayList<>();
+    private int[] head = new int[0];   // next write slot per class
+    private int[] count = new int[0];  // occupied slots per class (the count slots before head)
     private int size;
-    private double[] dist = new double[0];
+    private double[][] dist = new double[0][];
+    private double[][] xdist = new double[0][];
+    private final double[] row;
 
-    public TripletWindow(int perClass, long maxAgeMillis) {
+    /**
+     * @param perClass slots per class
+     * @param maxAgeMillis time bound (0 = none)
+     * @param p raw and preprocessed dimension
+     * @param q dimension of L x
+     */
+    public TripletWindow(int perClass, long maxAgeMillis, int p, int q) {
         if (perClass < 1) {
             throw new IllegalArgumentException("window per class must be >= 1");
         }
+        if (p < 1 || q < 1) {
+            throw new IllegalArgumentException("dimensions must be >= 1, got p = " + p + ", q = " + q);
+        }
         this.perClass = perClass;
         this.maxAgeMillis = maxAgeMillis;
+        this.p = p;
+        this.q = q;
+        this.row = new double[p];
     }
 
     public int size() {
@@ -75,27 +64,47 @@ public final class TripletWindow {
     }
 
     public int classes() {
-        return rings.size();
+        return raws.size();
     }
 
-    /** Adds an event, evicting its class's oldest if the class is full; returns the new entry. */
-    public Entry add(int label, long timestamp, double[] raw, double[] x, double[] lx) {
-        while (rings.size() <= label) {
-            rings.add(new Entry[perClass]);
-            heads.add(new int[2]);
+    public int perClass() {
+        return perClass;
+    }
+
+    /**
+     * Adds an event (copying the arrays), evicting its class's oldest if the class is full; returns the
+     * new entry's index.
+     */
+    public int add(int label, long timestamp, double[] raw, double[] x, double[] lx) {
+        if (raw.length != p || x.length != p || lx.length != q) {
+            throw new IllegalArgumentException("entry of shape " + raw.length + "/" + x.length + "/" + lx.length
+                    + ", expected " + p + "/" + p + "/" + q);
         }
-        Entry[] ring = rings.get(label);
-        int[] head = heads.get(label);
-        Entry entry = new Entry(label, timestamp, raw, x, lx);
-        if (head[1] == perClass) {
-            size--;
-        } else {
-            head[1]++;
+        while (raws.size() <= label) {
+            raws.add(new double[perClass * p]);
+            xs.add(new double[p][perClass]);
+            lxs.add(new double[q][perClass]);
+            times.add(new long[perClass]);
+            head = Arrays.copyOf(head, raws.size());
+            count = Arrays.copyOf(count, raws.size());
         }
-        ring[head[0]] = entry;
-        head[0] = (head[0] + 1) % perClass;
-        size++;
-        return entry;
+        int s = head[label];
+        System.arraycopy(raw, 0, raws.get(label), s * p, p);
+        double[][] cx = xs.get(label);
+        for (int f = 0; f < p; f++) {
+            cx[f][s] = x[f];
+        }
+        double[][] clx = lxs.get(label);
+        for (int r = 0; r < q; r++) {
+            clx[r][s] = lx[r];
+        }
+        times.get(label)[s] = timestamp;
+        if (count[label] < perClass) {
+            count[label]++;
+            size++;
+        }
+        head[label] = (s + 1) % perClass;
+        return label * perClass + s;
     }
 
     /** Drops entries older than {@code now - maxAgeMillis} (no-op without a time bound). */
@@ -104,16 +113,10 @@ public final class TripletWindow {
             return;
         }
         long oldest = now - maxAgeMillis;
-        for (int c = 0; c < rings.size(); c++) {
-            Entry[] ring = rings.get(c);
-            int[] head = heads.get(c);
-            while (head[1] > 0) {
-                int tail = Math.floorMod(head[0] - head[1], perClass);
-                if (ring[tail].timestamp >= oldest) {
-                    break;
-                }
-                ring[tail] = null;
-                head[1]--;
+        for (int c = 0; c < count.length; c++) {
+            long[] t = times.get(c);
+            while (count[c] > 0 && t[tail(c)] < oldest) {
+                count[c]--;
                 size--;
             }
         }
@@ -126,112 +129,250 @@ public final class TripletWindow {
     public int retainNewest(int keep) {
         int kept = Math.max(1, keep);
         int dropped = 0;
-        for (int c = 0; c < rings.size(); c++) {
-            Entry[] ring = rings.get(c);
-            int[] head = heads.get(c);
-            while (head[1] > kept) {
-                int tail = Math.floorMod(head[0] - head[1], perClass);
-                ring[tail] = null;
-                head[1]--;
-                size--;
-                dropped++;
+        for (int c = 0; c < count.length; c++) {
+            if (count[c] > kept) {
+                dropped += count[c] - kept;
+                size -= count[c] - kept;
+                count[c] = kept;
             }
         }
         return dropped;
     }
 
-    /** All entries, each class oldest first. */
+    private int tail(int c) {
+        return Math.floorMod(head[c] - count[c], perClass);
+    }
+
+    /** All entries (copies), each class oldest first. */
     public List<Entry> entries() {
         List<Entry> all = new ArrayList<>(size);
-        for (int c = 0; c < rings.size(); c++) {
-            Entry[] ring = rings.get(c);
-            int[] head = heads.get(c);
-            for (int s = head[1]; s > 0; s--) {
-                all.add(ring[Math.floorMod(head[0] - s, perClass)]);
+        for (int c = 0; c < count.length; c++) {
+            for (int i = 0, s = tail(c); i < count[c]; i++, s = (s + 1) % perClass) {
+                int index = c * perClass + s;
+                all.add(new Entry(c, times.get(c)[s], raw(index, new double[p]), x(index, new double[p]),
+                        lx(index, new double[q])));
             }
         }
         return all;
     }
 
-    /** Re-preprocesses every entry with the current statistics and re-transforms it with L. */
-    public void refresh(Standardizer standardizer, double[] l, int q) {
-        int p = l.length / Math.max(1, q);
-        for (Entry[] ring : rings) {
-            for (Entry e : ring) {
-                if (e == null) {
-                    continue;
+    /** The indices of all entries, in slot order per class (the order ties are broken in). */
+    public int[] indices() {
+        int[] out = new int[size];
+        int n = 0;
+        for (int c = 0; c < count.length; c++) {
+            int[] ranges = occupied(c);
+            for (int g = 0; g < ranges.length; g += 2) {
+                for (int s = ranges[g]; s < ranges[g + 1]; s++) {
+                    out[n++] = c * perClass + s;
                 }
-                standardizer.apply(e.raw, e.x);
-                if (e.lx.length != q) {
-                    e.lx = new double[q];
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Class c's occupied slots as ascending half-open ranges {from, to, ...}: the count slots before the
+     * head, which wrap around the ring at most once.
+     */
+    private int[] occupied(int c) {
+        int n = count[c];
+        if (n == 0) {
+            return new int[0];
+        }
+        int start = tail(c);
+        int end = head[c];
+        return start < end ? new int[] {start, end} : new int[] {0, end, start, perClass};
+    }
+
+    public int label(int index) {
+        return index / perClass;
+    }
+
+    public long timestamp(int index) {
+        return times.get(index / perClass)[index % perClass];
+    }
+
+    /** Copies the entry's raw features into out and returns it. */
+    public double[] raw(int index, double[] out) {
+        System.arraycopy(raws.get(index / perClass), (index % perClass) * p, out, 0, p);
+        return out;
+    }
+
+    /** Copies the entry's preprocessed features into out and returns it. */
+    public double[] x(int index, double[] out) {
+        return gather(xs.get(index / perClass), index % perClass, out, p);
+    }
+
+    /** Copies the entry's L x (under the metric of the last refresh) into out and returns it. */
+    public double[] lx(int index, double[] out) {
+        return gather(lxs.get(index / perClass), index % perClass, out, q);
+    }
+
+    private static double[] gather(double[][] columns, int s, double[] out, int rows) {
+        for (int r = 0; r < rows; r++) {
+            out[r] = columns[r][s];
+        }
+        return out;
+    }
+
+    /** Re-preprocesses every entry with the given statistics; {@link #transform} must follow. */
+    public void refresh(Standardizer standardizer) {
+        for (int c = 0; c < count.length; c++) {
+            double[] raw = raws.get(c);
+            double[][] x = xs.get(c);
+            int[] ranges = occupied(c);
+            for (int g = 0; g < ranges.length; g += 2) {
+                for (int s = ranges[g]; s < ranges[g + 1]; s++) {
+                    System.arraycopy(raw, s * p, row, 0, p);
+                    standardizer.apply(row, row);
+                    for (int f = 0; f < p; f++) {
+                        x[f][s] = row[f];
+                    }
                 }
-                // Same sums in the same order as LinearAlgebra.multiply (bitwise equal), with more ILP.
-                LinearAlgebra.multiply(l, q, p, e.x, e.lx);
+            }
+        }
+    }
+
+    /** Re-transforms every entry's preprocessed form with L (q x p, row-major). */
+    public void transform(double[] l) {
+        if (l.length != q * p) {
+            throw new IllegalArgumentException("L has " + l.length + " entries, expected " + q * p);
+        }
+        for (int c = 0; c < count.length; c++) {
+            double[][] x = xs.get(c);
+            double[][] lx = lxs.get(c);
+            int[] ranges = occupied(c);
+            for (int g = 0; g < ranges.length; g += 2) {
+                for (int r = 0; r < q; r++) {
+                    transformRow(l, r * p, x, lx[r], ranges[g], ranges[g + 1]);
+                }
+            }
+        }
+    }
+
+    /**
+     * out[s] = sum_f l[base + f] x[f][s] over the slots [from, to): four features per pass (fewer loads and stores
+     * of out), each sum in feature order, so bit for bit the row-major product's.
+     */
+    private void transformRow(double[] l, int base, double[][] x, double[] out, int from, int to) {
+        int f = 0;
+        if (p < 4) {
+            Arrays.fill(out, from, to, 0);
+        } else {
+            double a0 = l[base];
+            double a1 = l[base + 1];
+            double a2 = l[base + 2];
+            double a3 = l[base + 3];
+            double[] in0 = x[0];
+            double[] in1 = x[1];
+            double[] in2 = x[2];
+            double[] in3 = x[3];
+            for (int s = from; s < to; s++) {
+                out[s] = 0.0 + a0 * in0[s] + a1 * in1[s] + a2 * in2[s] + a3 * in3[s];
+            }
+            f = 4;
+        }
+        for (; f + 3 < p; f += 4) {
+            double a0 = l[base + f];
+            double a1 = l[base + f + 1];
+            double a2 = l[base + f + 2];
+            double a3 = l[base + f + 3];
+            double[] in0 = x[f];
+            double[] in1 = x[f + 1];
+            double[] in2 = x[f + 2];
+            double[] in3 = x[f + 3];
+            for (int s = from; s < to; s++) {
+                out[s] = out[s] + a0 * in0[s] + a1 * in1[s] + a2 * in2[s] + a3 * in3[s];
+            }
+        }
+        for (; f < p; f++) {
+            double a = l[base + f];
+            double[] in = x[f];
+            for (int s = from; s < to; s++) {
+                out[s] += a * in[s];
             }
         }
     }
 
     /** The ring slot the next {@link #add} of this class writes (its evicted entry's), or -1 for a new class. */
     public int nextSlot(int label) {
-        return label < heads.size() ? heads.get(label)[0] : -1;
+        return label < head.length ? head[label] : -1;
     }
 
     /**
-     * Squared transformed distances from {@code lx} to every occupied slot, into a buffer owned by the
-     * window (index {@code class * perClass + slot}; unoccupied slots are left stale). The buffer stays
-     * valid for {@link #selectAll} until the next call, as long as no class is added.
+     * Squared transformed distances |lx - L x_e|^2 to every slot, into a buffer owned by the window,
+     * {@code [class][slot]} (unoccupied slots hold meaningless values). The buffer stays valid for
+     * {@link #selectAll} until the next call.
      */
-    public double[] distances(double[] lx) {
-        int need = rings.size() * perClass;
-        if (dist.length < need) {
-            dist = new double[need];
-        }
-        int q = lx.length;
-        for (int c = 0; c < rings.size(); c++) {
-            Entry[] ring = rings.get(c);
-            int base = c * perClass;
-            int s = 0;
-            // Four entries at a time (four independent sums in flight), each summed in the usual order.
-            for (; s + 3 < perClass; s += 4) {
-                Entry e0 = ring[s];
-                Entry e1 = ring[s + 1];
-                Entry e2 = ring[s + 2];
-                Entry e3 = ring[s + 3];
-                if (e0 == null || e1 == null || e2 == null || e3 == null) {
-                    for (int t = s; t < s + 4; t++) {
-                        if (ring[t] != null) {
-                            dist[base + t] = LinearAlgebra.squaredDistance(lx, ring[t].lx);
-                        }
-                    }
-                    continue;
-                }
-                double[] o0 = e0.lx;
-                double[] o1 = e1.lx;
-                double[] o2 = e2.lx;
-                double[] o3 = e3.lx;
-                double d0 = 0;
-                double d1 = 0;
-                double d2 = 0;
-                double d3 = 0;
-                for (int r = 0; r < q; r++) {
-                    double v = lx[r];
-                    double f0 = v - o0[r];
-                    double f1 = v - o1[r];
-                    double f2 = v - o2[r];
-                    double f3 = v - o3[r];
-                    d0 += f0 * f0;
-                    d1 += f1 * f1;
-                    d2 += f2 * f2;
-                    d3 += f3 * f3;
-                }
-                dist[base + s] = d0;
-                dist[base + s + 1] = d1;
-                dist[base + s + 2] = d2;
-                dist[base + s + 3] = d3;
+    public double[][] distances(double[] lx) {
+        dist = squaredDistances(lx, lxs, q, dist);
+        return dist;
+    }
+
+    /** Squared distances |x - x_e|^2 of preprocessed features, like {@link #distances} but in a buffer of their own. */
+    public double[][] preprocessedDistances(double[] x) {
+        xdist = squaredDistances(x, xs, p, xdist);
+        return xdist;
+    }
+
+    private double[][] squaredDistances(double[] v, List<double[][]> columns, int rows, double[][] buffer) {
+        double[][] dist = buffer;
+        if (dist.length < columns.size()) {
+            dist = Arrays.copyOf(buffer, columns.size());
+            for (int c = buffer.length; c < dist.length; c++) {
+                dist[c] = new double[perClass];
             }
-            for (; s < perClass; s++) {
-                if (ring[s] != null) {
-                    dist[base + s] = LinearAlgebra.squaredDistance(lx, ring[s].lx);
+        }
+        for (int c = 0; c < columns.size(); c++) {
+            double[][] col = columns.get(c);
+            double[] d = dist[c];
+            // Four features per pass over the slots (fewer loads and stores of d), summed in feature order; the
+            // first pass assigns, as 0 + a == a exactly for a square a.
+            int r = 0;
+            if (rows < 4) {
+                Arrays.fill(d, 0);
+            } else {
+                double[] in0 = col[0];
+                double[] in1 = col[1];
+                double[] in2 = col[2];
+                double[] in3 = col[3];
+                double v0 = v[0];
+                double v1 = v[1];
+                double v2 = v[2];
+                double v3 = v[3];
+                for (int s = 0; s < perClass; s++) {
+                    double f0 = v0 - in0[s];
+                    double f1 = v1 - in1[s];
+                    double f2 = v2 - in2[s];
+                    double f3 = v3 - in3[s];
+                    d[s] = f0 * f0 + f1 * f1 + f2 * f2 + f3 * f3;
+                }
+                r = 4;
+            }
+            for (; r + 3 < rows; r += 4) {
+                double v0 = v[r];
+                double v1 = v[r + 1];
+                double v2 = v[r + 2];
+                double v3 = v[r + 3];
+                double[] in0 = col[r];
+                double[] in1 = col[r + 1];
+                double[] in2 = col[r + 2];
+                double[] in3 = col[r + 3];
+                for (int s = 0; s < perClass; s++) {
+                    double f0 = v0 - in0[s];
+                    double f1 = v1 - in1[s];
+                    double f2 = v2 - in2[s];
+                    double f3 = v3 - in3[s];
+                    d[s] = d[s] + f0 * f0 + f1 * f1 + f2 * f2 + f3 * f3;
+                }
+            }
+            for (; r < rows; r++) {
+                double vr = v[r];
+                double[] in = col[r];
+                for (int s = 0; s < perClass; s++) {
+                    double f = vr - in[s];
+                    d[s] += f * f;
                 }
             }
         }
@@ -243,32 +384,47 @@ public final class TripletWindow {
      * all classes ({@code all}), the k nearest of class {@code label} but slot {@code skipSlot} and
      * any at distance zero ({@code same}: the targets; a copy of the anchor, as a replayed event is,
      * teaches nothing and would let the pull term vanish) and the m nearest of the other classes
-     * ({@code other}). Ties go to the earlier class and slot. Their counts go to {@code found[0..2]}.
+     * ({@code other}), as entry indices with their distances, nearest first. Ties go to the earlier class
+     * and slot. Their counts go to {@code found[0..2]}.
      */
-    public void selectAll(double[] dist, int label, int skipSlot, int k, int m, Entry[] all, double[] allD,
-                          Entry[] same, double[] sameD, Entry[] other, double[] otherD, int[] found) {
+    public void selectAll(double[][] dist, int label, int skipSlot, int k, int m, int[] all, double[] allD,
+                          int[] same, double[] sameD, int[] other, double[] otherD, int[] found) {
+        // Unfilled places hold +infinity, so one comparison with the largest place of the lists an entry can
+        // join rejects most entries with a branch that is rarely taken.
+        Arrays.fill(allD, 0, k, Double.POSITIVE_INFINITY);
+        Arrays.fill(sameD, 0, k, Double.POSITIVE_INFINITY);
+        Arrays.fill(otherD, 0, m, Double.POSITIVE_INFINITY);
         int nAll = 0;
         int nSame = 0;
         int nOther = 0;
-        for (int c = 0; c < rings.size(); c++) {
-            Entry[] ring = rings.get(c);
-            int base = c * perClass;
+        for (int c = 0; c < count.length; c++) {
+            int[] ranges = occupied(c);
             boolean own = c == label;
-            for (int s = 0; s < perClass; s++) {
-                Entry e = ring[s];
-                if (e == null) {
-                    continue;
-                }
-                double d = dist[base + s];
-                if (nAll < k || d < allD[k - 1]) {
-                    nAll = insert(all, allD, k, nAll, e, d);
-                }
-                if (own) {
-                    if (s != skipSlot && d > 0 && (nSame < k || d < sameD[k - 1])) {
-                        nSame = insert(same, sameD, k, nSame, e, d);
+            double[] dc = dist[c];
+            double limit = Math.max(allD[k - 1], own ? sameD[k - 1] : otherD[m - 1]);
+            for (int g = 0; g < ranges.length; g += 2) {
+                for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
+                    double d = dc[s];
+                    if (d >= limit) {
+                        continue;
                     }
-                } else if (nOther < m || d < otherD[m - 1]) {
-                    nOther = insert(other, otherD, m, nOther, e, d);
+                    if (d < allD[k - 1]) {
+                        insert(all, allD, k, index, d);
+                        nAll = Math.min(nAll + 1, k);
+                    }
+                    if (own) {
+                        if (s != skipSlot && d > 0 && d < sameD[k - 1]) {
+                            insert(same, sameD, k, index, d);
+                            nSame = Math.min(nSame + 1, k);
+                        }
+                        limit = Math.max(allD[k - 1], sameD[k - 1]);
+                    } else {
+                        if (d < otherD[m - 1]) {
+                            insert(other, otherD, m, index, d);
+                            nOther = Math.min(nOther + 1, m);
+                        }
+                        limit = Math.max(allD[k - 1], otherD[m - 1]);
+                    }
                 }
             }
         }
@@ -277,24 +433,39 @@ public final class TripletWindow {
         found[2] = nOther;
     }
 
-    /** Inserts (e, d) into the sorted best list of capacity count holding found; returns the new size. */
-    private static int insert(Entry[] best, double[] bestD, int count, int found, Entry e, double d) {
-        if (found < count) {
-            found++;
+    /**
+     * The {@code count} nearest entries by {@code dist}, skipping those whose {@code skip} distance is zero
+     * (copies of the query), into {@code best}; returns how many were found.
+     */
+    public int nearest(double[][] dist, double[][] skip, int count, int[] best, double[] bestD) {
+        Arrays.fill(bestD, 0, count, Double.POSITIVE_INFINITY);
+        int n = 0;
+        for (int c = 0; c < this.count.length; c++) {
+            int[] ranges = occupied(c);
+            double[] dc = dist[c];
+            double[] sc = skip[c];
+            for (int g = 0; g < ranges.length; g += 2) {
+                for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
+                    double d = dc[s];
+                    if (d < bestD[count - 1] && sc[s] > 0) {
+                        insert(best, bestD, count, index, d);
+                        n = Math.min(n + 1, count);
+                    }
+                }
+            }
         }
-        int i = found - 1;
+        return n;
+    }
+
+    /** Inserts (index, d), nearer than the last place, into the sorted list of {@code count} places. */
+    private static void insert(int[] best, double[] bestD, int count, int index, double d) {
+        int i = count - 1;
         while (i > 0 && bestD[i - 1] > d) {
             bestD[i] = bestD[i - 1];
             best[i] = best[i - 1];
             i--;
         }
         bestD[i] = d;
-        best[i] = e;
-        return found;
-    }
-
-    /** Class c's ring buffer, slot order (for the selection test's reference implementation). */
-    Entry[] ring(int c) {
-        return rings.get(c);
+        best[i] = index;
     }
 }

@@ -1,5 +1,6 @@
 package dev.certmetric.objective;
 
+import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.triplets.ReferenceTriplets;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,8 +46,10 @@ class GradientCheckTest {
         }
     }
 
+    /** q = 5 and 3 take the anchor gradient's Gram form, q = 2 and 1 its factor form (2 q < p). */
     @ParameterizedTest(name = "L form: mu={0} lambda={1} tau={2} q={3}")
-    @CsvSource({"1, 0, 0.3, 5", "0, 0, 0.3, 5", "0.34, 20, 0.27, 5", "0, 5, 2.0, 3", "0.5, 100, 0.45, 2"})
+    @CsvSource({"1, 0, 0.3, 5", "0, 0, 0.3, 5", "0.34, 20, 0.27, 5", "0, 5, 2.0, 3", "0.5, 100, 0.45, 2",
+            "0.34, 20, 0.27, 1", "0.34, 20, 0.27, 3"})
     void linearGradientMatchesFiniteDifferencesAndMatrixForm(double mu, double lambda, double tau, int q) {
         Data d = data(5);
         LmnnPlObjective objective = new LmnnPlObjective(mu, lambda, tau);
@@ -56,7 +59,7 @@ class GradientCheckTest {
         for (int i = 0; i < l.length; i++) {
             l[i] = (i % (P + 1) == 0 ? 1 : 0) + 0.3 * rnd.nextGaussian();
         }
-        LinearGradient acc = new LinearGradient(objective, q, P);
+        AnchorGradient acc = new AnchorGradient(objective, q, P);
         ObjectiveValue value = accumulate(acc, l, q, d.x, triplets);
         double[] g = acc.gradient().clone();
 
@@ -79,8 +82,8 @@ class GradientCheckTest {
             double[] lm = l.clone();
             lp[i] += h;
             lm[i] -= h;
-            double numeric = (accumulate(new LinearGradient(objective, q, P), lp, q, d.x, triplets).total()
-                    - accumulate(new LinearGradient(objective, q, P), lm, q, d.x, triplets).total()) / (2 * h);
+            double numeric = (accumulate(new AnchorGradient(objective, q, P), lp, q, d.x, triplets).total()
+                    - accumulate(new AnchorGradient(objective, q, P), lm, q, d.x, triplets).total()) / (2 * h);
             assertEquals(numeric, g[i], 1e-5 * Math.max(1, Math.abs(numeric)), "entry " + i);
         }
     }
@@ -99,7 +102,7 @@ class GradientCheckTest {
         }
         FactorGradient f = new FactorGradient(objective, d.x, triplets);
         FactorGradient.Result r = f.evaluate(l);
-        LinearGradient linear = new LinearGradient(objective, P, P);
+        AnchorGradient linear = new AnchorGradient(objective, P, P);
         assertEquals(accumulate(linear, l, P, d.x, triplets).total(), r.value().total(), 1e-9);
         for (int i = 0; i < l.length; i++) {
             assertEquals(linear.gradient()[i], r.gradient()[i], 1e-8, "entry " + i + " against the L form");
@@ -124,26 +127,46 @@ class GradientCheckTest {
         assertTrue(v.violated() > 0 && v.violated() < v.triplets(), "both branches of psi are covered");
     }
 
-    static ObjectiveValue accumulate(LinearGradient acc, double[] l, int q, double[][] x, TripletSet t) {
+    /** The triplet set anchor by anchor (ReferenceTriplets has all target x impostor combinations of each). */
+    static ObjectiveValue accumulate(AnchorGradient acc, double[] l, int q, double[][] x, TripletSet t) {
         acc.reset(l);
         MahalanobisMetric metric = MahalanobisMetric.of(q, P, l);
         double[][] lx = new double[x.length][];
+        double[][] mx = new double[x.length][P];
         for (int i = 0; i < x.length; i++) {
             lx[i] = metric.transform(x[i]);
+            LinearAlgebra.multiplyTransposed(l, q, P, lx[i], mx[i]);
         }
-        double pullWeight = acc.objective().mu() / t.pullSize();
+        java.util.Map<Integer, java.util.List<Integer>> targets = new java.util.TreeMap<>();
+        java.util.Map<Integer, java.util.List<Integer>> impostors = new java.util.TreeMap<>();
         for (int k = 0; k < t.pullSize(); k++) {
-            int i = t.pullAnchor(k);
-            int j = t.pullTarget(k);
-            acc.addPull(x[i], lx[i], x[j], lx[j], pullWeight);
+            targets.computeIfAbsent(t.pullAnchor(k), a -> new java.util.ArrayList<>()).add(t.pullTarget(k));
         }
-        for (int k = 0; k < t.size(); k++) {
-            int i = t.anchor(k);
-            int j = t.target(k);
-            int l2 = t.impostor(k);
-            acc.addTriplet(x[i], lx[i], x[j], lx[j], x[l2], lx[l2], 1.0 / t.size());
+        for (int k = 0; k < t.impostorPairs(); k++) {
+            impostors.computeIfAbsent(t.impostorAnchor(k), a -> new java.util.ArrayList<>()).add(t.impostorOf(k));
+        }
+        int combinations = 0;
+        for (var e : targets.entrySet()) {
+            combinations += e.getValue().size() * impostors.getOrDefault(e.getKey(), java.util.List.of()).size();
+        }
+        assertEquals(t.size(), combinations, "every anchor's triplets are all its target x impostor pairs");
+        double pullWeight = acc.objective().mu() / t.pullSize();
+        for (var e : targets.entrySet()) {
+            int i = e.getKey();
+            int[] js = e.getValue().stream().mapToInt(Integer::intValue).toArray();
+            int[] ls = impostors.getOrDefault(i, java.util.List.of()).stream().mapToInt(Integer::intValue).toArray();
+            acc.addAnchor(x[i], lx[i], js.length, rows(x, js), rows(lx, js), rows(mx, js),
+                    ls.length, rows(x, ls), rows(lx, ls), rows(mx, ls), pullWeight, 1.0 / t.size());
         }
         return acc.value();
+    }
+
+    private static double[][] rows(double[][] a, int[] index) {
+        double[][] out = new double[index.length][];
+        for (int i = 0; i < index.length; i++) {
+            out[i] = a[index[i]];
+        }
+        return out;
     }
 
     record Data(double[][] x, int[] y) {

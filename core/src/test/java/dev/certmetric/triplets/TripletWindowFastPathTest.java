@@ -1,6 +1,7 @@
 package dev.certmetric.triplets;
 
 import dev.certmetric.metric.LinearAlgebra;
+import dev.certmetric.preprocess.Standardizer;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -8,7 +9,6 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** The learner's fast paths against the straightforward ones they replace: equal to the bit. */
 class TripletWindowFastPathTest {
@@ -39,85 +39,130 @@ class TripletWindowFastPathTest {
     @Test
     void fusedSelectionMatchesNearest() {
         Random rnd = new Random(11);
-        for (int trial = 0; trial < 200; trial++) {
+        for (int trial = 0; trial < 300; trial++) {
             int perClass = 1 + rnd.nextInt(9);
             int classes = 1 + rnd.nextInt(4);
             int q = 1 + rnd.nextInt(5);
-            TripletWindow w = new TripletWindow(perClass, 0);
+            TripletWindow w = new TripletWindow(perClass, 5, 1, q);
             int adds = rnd.nextInt(3 * perClass * classes + 1);
             for (int i = 0; i < adds; i++) {
-                double[] lx = new double[q];
-                for (int r = 0; r < q; r++) {
-                    lx[r] = rnd.nextInt(3); // coarse grid: many exact ties
-                }
-                w.add(rnd.nextInt(classes), i, new double[1], new double[1], lx);
+                w.add(rnd.nextInt(classes), i, new double[1], new double[1], grid(rnd, q));
             }
-            double[] query = new double[q];
-            for (int r = 0; r < q; r++) {
-                query[r] = rnd.nextInt(3);
+            // Partly emptied rings, whose occupied slots wrap around.
+            if (rnd.nextBoolean()) {
+                w.retainNewest(1 + rnd.nextInt(perClass));
+            } else if (rnd.nextBoolean()) {
+                w.evictExpired(adds - 1 + rnd.nextInt(3));
             }
+            double[] query = grid(rnd, q);
             int label = rnd.nextInt(classes + 1); // sometimes a class the window has not seen
             int k = 1 + rnd.nextInt(4);
             int m = 1 + rnd.nextInt(6);
             int slot = w.nextSlot(label);
-            double[] dist = w.distances(query);
-            TripletWindow.Entry[] all = new TripletWindow.Entry[k];
-            TripletWindow.Entry[] same = new TripletWindow.Entry[k];
-            TripletWindow.Entry[] other = new TripletWindow.Entry[m];
+            double[][] dist = w.distances(query);
+            int[] all = new int[k];
+            int[] same = new int[k];
+            int[] other = new int[m];
             int[] found = new int[3];
             w.selectAll(dist, label, slot, k, m, all, new double[k], same, new double[k], other, new double[m], found);
 
-            TripletWindow.Entry[] expectAll = nearest(w, query, k, c -> true, null);
-            TripletWindow.Entry[] expectOther = nearest(w, query, m, c -> c != label, null);
+            int[] expectAll = nearest(w, query, k, c -> true, -1);
+            int[] expectOther = nearest(w, query, m, c -> c != label, -1);
             // The anchor then takes `slot` of its class (evicting what was there) and is excluded itself.
-            TripletWindow.Entry self = w.add(label, adds, new double[1], new double[1], query);
-            TripletWindow.Entry[] expectSame = Arrays.stream(nearest(w, query, w.size(), c -> c == label, self))
-                    .filter(e -> LinearAlgebra.squaredDistance(query, e.lx()) > 0).limit(k)
-                    .toArray(TripletWindow.Entry[]::new);
+            int self = w.add(label, adds, new double[1], new double[1], query);
+            int[] expectSame = Arrays.stream(nearest(w, query, w.size(), c -> c == label, self))
+                    .filter(e -> LinearAlgebra.squaredDistance(query, w.lx(e, new double[q])) > 0).limit(k).toArray();
 
-            assertSameEntries(expectAll, all, found[0]);
-            assertSameEntries(expectSame, same, found[1]);
-            assertSameEntries(expectOther, other, found[2]);
+            assertArrayEquals(expectAll, Arrays.copyOf(all, found[0]), "all");
+            assertArrayEquals(expectSame, Arrays.copyOf(same, found[1]), "same");
+            assertArrayEquals(expectOther, Arrays.copyOf(other, found[2]), "other");
         }
     }
 
-    private static void assertSameEntries(TripletWindow.Entry[] expected, TripletWindow.Entry[] actual, int n) {
-        assertEquals(expected.length, n);
-        for (int i = 0; i < n; i++) {
-            assertSame(expected[i], actual[i], "entry " + i + " of " + Arrays.toString(expected));
+    @Test
+    void columnCachesAreBitwiseThePlainPerEntryResults() {
+        Random rnd = new Random(3);
+        int p = 7;
+        int q = 5;
+        TripletWindow w = new TripletWindow(6, 0, p, q);
+        for (int i = 0; i < 40; i++) {
+            double[] raw = rnd.doubles(p).map(v -> v * 10 - 3).toArray();
+            w.add(rnd.nextInt(3), i, raw, new double[p], new double[q]);
         }
-        assertArrayEquals(expected, Arrays.copyOf(actual, n));
+        double[] l = rnd.doubles(q * p).map(v -> v * 2 - 1).toArray();
+        Standardizer standardizer = new Standardizer(new double[] {1, -2, 0, 3, 0.5, 0, 1},
+                new double[] {2, 3, 1, 0.5, 4, 0, 1});
+        w.refresh(standardizer);
+        w.transform(l);
+        double[] query = rnd.doubles(q).toArray();
+        double[] xquery = rnd.doubles(p).toArray();
+        double[][] dist = w.distances(query);
+        double[][] xdist = w.preprocessedDistances(xquery);
+        for (int index : w.indices()) {
+            double[] x = standardizer.apply(w.raw(index, new double[p]));
+            assertArrayEquals(x, w.x(index, new double[p]));
+            double[] lx = new double[q];
+            LinearAlgebra.multiply(l, q, p, x, lx);
+            double[] cached = w.lx(index, new double[q]);
+            int c = w.label(index);
+            int s = index % w.perClass();
+            for (int r = 0; r < q; r++) {
+                assertEquals(Double.doubleToRawLongBits(lx[r]), Double.doubleToRawLongBits(cached[r]));
+            }
+            assertEquals(Double.doubleToRawLongBits(LinearAlgebra.squaredDistance(query, lx)),
+                    Double.doubleToRawLongBits(dist[c][s]));
+            assertEquals(Double.doubleToRawLongBits(LinearAlgebra.squaredDistance(xquery, x)),
+                    Double.doubleToRawLongBits(xdist[c][s]));
+        }
     }
 
-    /** The straightforward selection: nearest first among the accepted classes, ties to the earlier slot. */
-    private static TripletWindow.Entry[] nearest(TripletWindow w, double[] lx, int count,
-                                                 java.util.function.IntPredicate labelFilter, TripletWindow.Entry self) {
-        TripletWindow.Entry[] best = new TripletWindow.Entry[count];
+    @Test
+    void nearestSkipsCopiesOfTheQuery() {
+        TripletWindow w = new TripletWindow(4, 0, 1, 1);
+        double[] values = {0, 3, 1, 0, 2, 5};
+        for (int i = 0; i < values.length; i++) {
+            w.add(i % 2, i, new double[1], new double[1], new double[] {values[i]});
+        }
+        double[][] dist = w.distances(new double[] {0});
+        int[] best = new int[3];
+        double[] bestD = new double[3];
+        int n = w.nearest(dist, dist, 3, best, bestD);
+        assertEquals(3, n);
+        assertArrayEquals(new double[] {1, 4, 9}, bestD);
+    }
+
+    private static double[] grid(Random rnd, int q) {
+        double[] v = new double[q];
+        for (int r = 0; r < q; r++) {
+            v[r] = rnd.nextInt(3); // coarse grid: many exact ties
+        }
+        return v;
+    }
+
+    /** The straightforward selection: nearest first among the accepted classes, ties to the earlier index. */
+    private static int[] nearest(TripletWindow w, double[] lx, int count, java.util.function.IntPredicate labelFilter,
+                                 int self) {
+        int[] best = new int[count];
         double[] bestD = new double[count];
         int found = 0;
-        for (int c = 0; c < w.classes(); c++) {
-            if (!labelFilter.test(c)) {
+        for (int e : w.indices()) {
+            if (!labelFilter.test(w.label(e)) || e == self) {
                 continue;
             }
-            for (TripletWindow.Entry e : w.ring(c)) {
-                if (e == null || e == self) {
-                    continue;
-                }
-                double d = LinearAlgebra.squaredDistance(lx, e.lx());
-                if (found < count) {
-                    found++;
-                } else if (d >= bestD[count - 1]) {
-                    continue;
-                }
-                int s = found - 1;
-                while (s > 0 && bestD[s - 1] > d) {
-                    bestD[s] = bestD[s - 1];
-                    best[s] = best[s - 1];
-                    s--;
-                }
-                bestD[s] = d;
-                best[s] = e;
+            double d = LinearAlgebra.squaredDistance(lx, w.lx(e, new double[lx.length]));
+            if (found < count) {
+                found++;
+            } else if (d >= bestD[count - 1]) {
+                continue;
             }
+            int s = found - 1;
+            while (s > 0 && bestD[s - 1] > d) {
+                bestD[s] = bestD[s - 1];
+                best[s] = best[s - 1];
+                s--;
+            }
+            bestD[s] = d;
+            best[s] = e;
         }
         return Arrays.copyOf(best, found);
     }
