@@ -46,9 +46,9 @@ public final class CertifiedKnn {
         }
     }
 
-    /** ||M (x_l - x_j)|| of two references. */
+    /** ||M (x_l - x_j)|| of two references, by index. */
     @FunctionalInterface
-    private interface PairNorm {
+    public interface PairNorm {
         double of(int l, int j);
     }
 
@@ -182,6 +182,15 @@ public final class CertifiedKnn {
      * and k. Same result as {@link #radius(double[], int)}; without the metric's norm bound it prunes
      * only the pairs with rho = 0.
      */
+    /**
+     * The radius from the query's squared learned distances {@code d2[i]} to the references, their classes, k,
+     * and the pair norms, which the search asks for only on the pairs it cannot prune (so a caller can compute
+     * M x of a reference when first needed). Same result as {@link #radius(double[], int)}.
+     */
+    public static double radius(double[] d2, int[] classes, int k, int c, PairNorm norm) {
+        return radius(d2, classes, k, c, norm, Double.POSITIVE_INFINITY);
+    }
+
     public static double radius(double[] lq, double[][] lx, double[][] mx, int[] classes, int k, int c) {
         double[] d2 = new double[lx.length];
         for (int i = 0; i < lx.length; i++) {

@@ -262,7 +262,7 @@ public final class StreamingLearner {
                 onDrift();
             }
             if (certifyEvery > 0 && events % certifyEvery == 0) {
-                radius = certify(lx, guess);
+                radius = certify(dist, guess);
             }
             if (guard != null && EuclideanGuard.samples(events)) {
                 guardSample(dist, code);
@@ -396,13 +396,14 @@ public final class StreamingLearner {
     }
 
     /**
-     * The certified radius of the query (given as L x) against the window, reusing the window's cached
-     * L x of every entry (fresh: L has not changed since the last refresh) instead of re-transforming
-     * the references; the same numbers as {@code new CertifiedKnn(new KnnClassifier(metric(), ...))}.
+     * The certified radius of the event against the window, from its distances under the cache's L (the
+     * selection's own pass, bit for bit the re-transformed ones) and the window's cached L x, with M x of a
+     * reference computed only when the radius search reaches it; the same number as
+     * {@code new CertifiedKnn(new KnnClassifier(metric(), ...))} on the window.
      */
-    private double certify(double[] lq, int label) {
-        References refs = references(window.indices());
-        return CertifiedKnn.radius(lq, refs.lx, refs.mx, refs.classes, settings.k(), label);
+    private double certify(double[][] dist, int label) {
+        References refs = new References(window.indices(), dist, true);
+        return CertifiedKnn.radius(refs.d2, refs.classes, settings.k(), label, refs::norm);
     }
 
     /**
@@ -425,30 +426,63 @@ public final class StreamingLearner {
         if (near.length == 0) {
             return;
         }
-        References refs = references(near);
+        References learnedRefs = new References(near, learnedD, true);
+        References euclideanRefs = new References(near, euclideanD, false);
         int classes = labels.size();
         int k = settings.k();
-        int learned = KnnClassifier.predict(lx, refs.lx, refs.classes, k, classes).label();
-        int euclidean = KnnClassifier.predict(x, refs.x, refs.classes, k, classes).label();
-        guard.add(learned == code, learned == code ? CertifiedKnn.radius(lx, refs.lx, refs.mx, refs.classes, k, code) : 0,
-                euclidean == code, euclidean == code ? CertifiedKnn.radius(x, refs.x, refs.x, refs.classes, k, code) : 0);
+        int learned = KnnClassifier.fromSquaredDistances(learnedRefs.d2, learnedRefs.classes, k, classes).label();
+        int euclidean = KnnClassifier.fromSquaredDistances(euclideanRefs.d2, euclideanRefs.classes, k, classes).label();
+        guard.add(learned == code,
+                learned == code ? CertifiedKnn.radius(learnedRefs.d2, learnedRefs.classes, k, code, learnedRefs::norm) : 0,
+                euclidean == code,
+                euclidean == code ? CertifiedKnn.radius(euclideanRefs.d2, euclideanRefs.classes, k, code,
+                        euclideanRefs::norm) : 0);
     }
 
-    /** Window entries as the radius needs them: x, L x and M x (= L^T L x) under the cache's L, and classes. */
-    private record References(double[][] x, double[][] lx, double[][] mx, int[] classes) {
-    }
+    /**
+     * Window entries as a radius search sees them: the event's squared distances, classes, and the norm
+     * |M (x_a - x_b)| of a pair under the cache's L (or |x_a - x_b| under the identity), each entry's M x (or x)
+     * gathered when first asked for.
+     */
+    private final class References {
+        final double[] d2;
+        final int[] classes;
+        private final int[] indices;
+        private final boolean learned;
+        private final double[][] image;
+        private final double[] scratch;
 
-    private References references(int[] indices) {
-        int n = indices.length;
-        double[][] xs = new double[n][p];
-        double[][] lxs = new double[n][q];
-        double[][] mxs = new double[n][p];
-        int[] classes = new int[n];
-        for (int i = 0; i < n; i++) {
-            gather(indices[i], xs[i], lxs[i], mxs[i]);
-            classes[i] = window.label(indices[i]);
+        References(int[] indices, double[][] dist, boolean learned) {
+            int n = indices.length;
+            this.indices = indices;
+            this.learned = learned;
+            this.d2 = new double[n];
+            this.classes = new int[n];
+            int perClass = window.perClass();
+            for (int i = 0; i < n; i++) {
+                classes[i] = window.label(indices[i]);
+                d2[i] = dist[classes[i]][indices[i] % perClass];
+            }
+            this.image = new double[n][];
+            this.scratch = learned ? new double[q] : null;
         }
-        return new References(xs, lxs, mxs, classes);
+
+        double norm(int a, int b) {
+            return Math.sqrt(LinearAlgebra.squaredDistance(image(a), image(b)));
+        }
+
+        private double[] image(int i) {
+            if (image[i] == null) {
+                double[] v = new double[p];
+                if (learned) {
+                    LinearAlgebra.multiplyTransposed(frozenRows, window.lx(indices[i], scratch), v);
+                } else {
+                    window.x(indices[i], v);
+                }
+                image[i] = v;
+            }
+            return image[i];
+        }
     }
 
     /**
