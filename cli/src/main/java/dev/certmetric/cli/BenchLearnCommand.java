@@ -4,6 +4,7 @@ import dev.certmetric.config.BadInputException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.data.CsvDataset;
 import dev.certmetric.events.EventEncoder;
 import dev.certmetric.events.LabeledEvent;
 import dev.certmetric.embedded.EmbeddedKafkaBroker;
@@ -60,6 +61,11 @@ public final class BenchLearnCommand implements Callable<Integer> {
     @Option(names = "--classes", defaultValue = "4", description = "Classes (default: ${DEFAULT-VALUE}).")
     int classes;
 
+    @Option(names = "--data", paramLabel = "FILE|NAME", description = "Replay this dataset's rows in file order, "
+            + "cycled to --events, instead of Gaussian classes (a CSV or ARFF file or a bundled dataset name; "
+            + "--dim and --classes are then the data's).")
+    String data;
+
     @Option(names = "--parallelism", defaultValue = "1,2", split = ",", paramLabel = "P1,P2",
             description = "Learner parallelisms to compare (default: ${DEFAULT-VALUE}).")
     int[] parallelisms;
@@ -75,6 +81,8 @@ public final class BenchLearnCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "OUT.json", description = "Also write the results as JSON.")
     Path json;
 
+    private CsvDataset dataset;
+
     @Override
     public Integer call() throws Exception {
         if (events < 100 || dim < 1 || dim > 4096 || classes < 2 || classes > 1000) {
@@ -84,6 +92,11 @@ public final class BenchLearnCommand implements Callable<Integer> {
             if (p < 1 || p > 64) {
                 throw new BadInputException("--parallelism values must be in [1, 64], got " + p);
             }
+        }
+        dataset = data == null ? null : Datasets.load(data);
+        if (dataset != null) {
+            dim = dataset.featureCount();
+            classes = dataset.classes().size();
         }
         PrintWriter out = spec.commandLine().getOut();
         List<Map<String, Object>> results = new ArrayList<>();
@@ -98,7 +111,8 @@ public final class BenchLearnCommand implements Callable<Integer> {
                 results.add(run(broker, p, out));
             }
         }
-        out.printf("%nlearner end to end: %d events, p=%d features, %d classes%n", events, dim, classes);
+        out.printf("%nlearner end to end: %d events%s, p=%d features, %d classes%n", events,
+                dataset == null ? "" : " of " + dataset.name(), dim, classes);
         out.printf("%-12s %10s %12s %14s %10s %12s %12s %12s%n", "parallelism", "seconds", "events/s",
                 "steady ev/s", "snapshots", "lag p50 ms", "lag p90 ms", "lag max ms");
         for (Map<String, Object> r : results) {
@@ -215,12 +229,18 @@ public final class BenchLearnCommand implements Callable<Integer> {
                 new ByteArraySerializer())) {
             long ts = System.currentTimeMillis();
             for (int i = 0; i < events; i++) {
-                int y = random.nextInt(classes);
-                double[] x = Arrays.copyOf(centres[y], dim);
-                for (int f = 0; f < dim; f++) {
-                    x[f] += random.nextGaussian() * (f % 4 == 0 ? 4 : 1); // some noisy axes to learn away
+                LabeledEvent e;
+                if (dataset != null) {
+                    int row = i % dataset.rows();
+                    e = new LabeledEvent("b" + i, dataset.label(row), dataset.row(row), ts + i);
+                } else {
+                    int y = random.nextInt(classes);
+                    double[] x = Arrays.copyOf(centres[y], dim);
+                    for (int f = 0; f < dim; f++) {
+                        x[f] += random.nextGaussian() * (f % 4 == 0 ? 4 : 1); // some noisy axes to learn away
+                    }
+                    e = new LabeledEvent("b" + i, "c" + y, x, ts + i);
                 }
-                LabeledEvent e = new LabeledEvent("b" + i, "c" + y, x, ts + i);
                 producer.send(new ProducerRecord<>(c.eventsTopic(), e.id(), EventEncoder.toJson(e)));
             }
             producer.flush();

@@ -70,7 +70,8 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Double> TAU = DEF.define(ConfigKey.real("learner.tau", D.tau(), 0, false, 10,
             "Desired adversarial margin, in the units of the preprocessed (unit-norm) inputs."));
     public static final ConfigKey<Integer> RANK = DEF.define(ConfigKey.integer("learner.rank", D.rank(), 0, 65536,
-            "Rank q of L; 0 = full rank (q = p). A rank of 32-64 keeps large p fast."));
+            "Rank q of L (at most p); 0 = automatic: full rank (q = p) up to 64 features, 32 beyond, where full rank "
+                    + "costs O(p^2) per target and impostor and O(p^3) per step."));
     public static final ConfigKey<Integer> WINDOW_PER_CLASS = DEF.define(ConfigKey.integer("learner.window.per-class",
             D.windowPerClass(), 2, 100_000, "Most recent events kept per class (more than learner.k)."));
     public static final ConfigKey<Long> WINDOW_MILLIS = DEF.define(ConfigKey.longInteger("learner.window.millis",
@@ -97,7 +98,7 @@ public final class CertmetricConfig implements Serializable {
             D.guardRadius(), 0, false, 10, "Publish the identity (Euclidean) metric instead of the learned one while "
                     + "it scores higher on the stream in certified accuracy up to this radius (preprocessed units; "
                     + "the area under the certified-accuracy curve from 0 to R); 0 = always publish the learned "
-                    + "metric. Only at full rank."));
+                    + "metric."));
     public static final ConfigKey<Boolean> RACE_ENABLED = DEF.define(ConfigKey.bool("learner.race.enabled", false,
             "Race candidate settings on the stream and publish the leader (see the README's settings race); false "
                     + "= the configured settings alone. Off by default: measured, the race wins clean accuracy but "

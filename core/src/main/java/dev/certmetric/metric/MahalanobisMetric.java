@@ -43,13 +43,65 @@ public final class MahalanobisMetric {
         return new MahalanobisMetric(p, p, identity(p, p));
     }
 
-    /** The first q rows of the identity: a rank-q starting point that keeps the first q axes. */
+    /** The first q rows of the identity. */
     public static double[] identity(int q, int p) {
         double[] l = new double[q * p];
         for (int r = 0; r < q; r++) {
             l[r * p + r] = 1.0;
         }
         return l;
+    }
+
+    /**
+     * A learner's starting L: the identity at full rank (the Euclidean metric); below it, q orthonormal random
+     * directions scaled by sqrt(p / q), which preserve squared distances in expectation (Johnson-Lindenstrauss)
+     * whichever features carry the signal. The first q axes instead would start blind wherever those axes are
+     * uninformative (the border pixels of an image). The directions depend only on (q, p), so data-parallel
+     * learners of one model start alike.
+     */
+    public static double[] initial(int q, int p) {
+        if (q == p) {
+            return identity(p, p);
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(0x5eedL * 1_000_003L + 31L * p + q);
+        double[] l = new double[q * p];
+        for (int r = 0; r < q; r++) {
+            int row = r * p;
+            for (int c = 0; c < p; c++) {
+                l[row + c] = gaussian(rnd);
+            }
+            // Gram-Schmidt against the earlier rows, twice for orthogonality in floating point.
+            for (int pass = 0; pass < 2; pass++) {
+                for (int o = 0; o < r; o++) {
+                    double dot = 0;
+                    for (int c = 0; c < p; c++) {
+                        dot += l[row + c] * l[o * p + c];
+                    }
+                    for (int c = 0; c < p; c++) {
+                        l[row + c] -= dot * l[o * p + c];
+                    }
+                }
+            }
+            double norm = 0;
+            for (int c = 0; c < p; c++) {
+                norm += l[row + c] * l[row + c];
+            }
+            double scale = 1 / Math.sqrt(norm);
+            for (int c = 0; c < p; c++) {
+                l[row + c] *= scale;
+            }
+        }
+        double stretch = Math.sqrt((double) p / q);
+        for (int i = 0; i < l.length; i++) {
+            l[i] *= stretch;
+        }
+        return l;
+    }
+
+    /** A standard normal draw (Box-Muller; SplittableRandom has no nextGaussian on Java 17). */
+    private static double gaussian(java.util.SplittableRandom rnd) {
+        double u = 1 - rnd.nextDouble();
+        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());
     }
 
     /**

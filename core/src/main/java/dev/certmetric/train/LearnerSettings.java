@@ -28,8 +28,7 @@ import dev.certmetric.objective.LmnnPlObjective;
  *     the window keeps about the events since the estimated change and the average restarts from the current L
  * @param driftThreshold the Page-Hinkley alarm threshold (larger = fewer, later alarms)
  * @param guardRadius R of the {@link EuclideanGuard}: the identity metric is published instead of the learned one
- *     while it scores higher on the stream in certified accuracy up to R (preprocessed units); 0 = no guard. Only at
- *     full rank, where the identity is a metric of the same shape
+ *     while it scores higher on the stream in certified accuracy up to R (preprocessed units); 0 = no guard
  */
 public record LearnerSettings(int k, int impostors, double mu, double lambda, double tau, int rank,
                               int windowPerClass, long windowMillis, int batchSize, String stepRule,
@@ -44,7 +43,7 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
         require(mu >= 0 && mu <= 1, "mu", mu, "[0, 1]");
         require(lambda >= 0 && lambda <= 1e6, "lambda", lambda, "[0, 1e6]");
         require(tau >= 0 && tau <= 10, "tau", tau, "[0, 10]");
-        require(rank >= 0, "rank", rank, ">= 0 (0 = full rank)");
+        require(rank >= 0, "rank", rank, ">= 0 (0 = automatic)");
         require(windowPerClass > k && windowPerClass <= 100_000, "window.per-class", windowPerClass,
                 "[k+1, 100000]");
         require(windowMillis >= 0, "window.millis", windowMillis, ">= 0 (0 = no time bound)");
@@ -70,8 +69,22 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
         return new LmnnPlObjective(mu, lambda, tau);
     }
 
+    /** Up to this many features, the automatic rank is full rank. */
+    public static final int AUTO_FULL_RANK_UP_TO = 64;
+    /** The automatic rank beyond {@link #AUTO_FULL_RANK_UP_TO} features. */
+    public static final int AUTO_LOW_RANK = 32;
+
+    /**
+     * The rank q of L for p features: the configured rank (at most p), or with rank 0 full rank up to
+     * {@value #AUTO_FULL_RANK_UP_TO} features and {@value #AUTO_LOW_RANK} beyond. Why: at full rank an event
+     * costs O(p^2) per target and impostor and a step O(p^3), about 600 us an event at p = 180; 32 directions
+     * cost about 90 us there and measured as accurate on the 180- and 784-feature sets (BENCHMARKS.md).
+     */
     public int rankFor(int p) {
-        return rank == 0 ? p : Math.min(rank, p);
+        if (rank == 0) {
+            return p <= AUTO_FULL_RANK_UP_TO ? p : AUTO_LOW_RANK;
+        }
+        return Math.min(rank, p);
     }
 
     public LearnerSettings withObjective(double mu, double lambda, double tau) {

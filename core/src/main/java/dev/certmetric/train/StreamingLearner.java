@@ -73,7 +73,7 @@ public final class StreamingLearner {
     private final AnchorGradient gradient;
     private final double[] average;
     private final DriftDetector drift;
-    /** Null when off or below full rank. */
+    /** Null when off. */
     private EuclideanGuard guard;
     private Standardizer standardizer;
     // Per-event scratch, reused: the event, the selections (window indices) and their points.
@@ -108,7 +108,7 @@ public final class StreamingLearner {
     private ObjectiveValue lastStep;
 
     public StreamingLearner(LearnerSettings settings, int p) {
-        this(settings, p, MahalanobisMetric.identity(settings.rankFor(p), p), null,
+        this(settings, p, MahalanobisMetric.initial(settings.rankFor(p), p), null,
                 new OnlineStandardizer(p), new ArrayList<>(), new Counters(0, 0, 0, 0, 0), null, 0,
                 DriftDetectors.create(settings.driftDetector(), settings.driftThreshold()));
     }
@@ -162,7 +162,7 @@ public final class StreamingLearner {
             this.average = null;
         }
         this.drift = drift;
-        this.guard = settings.guardRadius() > 0 && q == p ? new EuclideanGuard(settings.guardRadius()) : null;
+        this.guard = settings.guardRadius() > 0 ? new EuclideanGuard(settings.guardRadius()) : null;
     }
 
     /**

@@ -37,6 +37,7 @@ public final class TripletWindow {
     private int size;
     private double[][] dist = new double[0][];
     private double[][] xdist = new double[0][];
+    private double[] candidates = new double[0];
     private final double[] row;
 
     /**
@@ -435,26 +436,87 @@ public final class TripletWindow {
 
     /**
      * The {@code count} nearest entries by {@code dist}, skipping those whose {@code skip} distance is zero
-     * (copies of the query), into {@code best}; returns how many were found.
+     * (copies of the query), into {@code best} in index order (of equal distances, the earlier indices); returns
+     * how many were found. O(window): the count-th smallest distance is found by selection, not by keeping a
+     * sorted list.
      */
     public int nearest(double[][] dist, double[][] skip, int count, int[] best, double[] bestD) {
-        Arrays.fill(bestD, 0, count, Double.POSITIVE_INFINITY);
+        if (candidates.length < size) {
+            candidates = new double[size];
+        }
         int n = 0;
         for (int c = 0; c < this.count.length; c++) {
             int[] ranges = occupied(c);
             double[] dc = dist[c];
             double[] sc = skip[c];
             for (int g = 0; g < ranges.length; g += 2) {
-                for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
-                    double d = dc[s];
-                    if (d < bestD[count - 1] && sc[s] > 0) {
-                        insert(best, bestD, count, index, d);
-                        n = Math.min(n + 1, count);
+                for (int s = ranges[g]; s < ranges[g + 1]; s++) {
+                    if (sc[s] > 0) {
+                        candidates[n++] = dc[s];
                     }
                 }
             }
         }
-        return n;
+        double threshold = n <= count ? Double.POSITIVE_INFINITY : select(candidates, n, count - 1);
+        int found = 0;
+        int ties = n <= count ? 0 : count - countBelow(candidates, n, threshold);
+        for (int c = 0; c < this.count.length && found < count; c++) {
+            int[] ranges = occupied(c);
+            double[] dc = dist[c];
+            double[] sc = skip[c];
+            for (int g = 0; g < ranges.length && found < count; g += 2) {
+                for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1] && found < count; s++, index++) {
+                    double d = dc[s];
+                    if (sc[s] > 0 && (d < threshold || (d == threshold && ties-- > 0))) {
+                        best[found] = index;
+                        bestD[found++] = d;
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static int countBelow(double[] values, int n, double threshold) {
+        int below = 0;
+        for (int i = 0; i < n; i++) {
+            if (values[i] < threshold) {
+                below++;
+            }
+        }
+        return below;
+    }
+
+    /** The rank-th smallest of values[0..n) (0-based), reordering them (Hoare's quickselect, middle pivot). */
+    private static double select(double[] values, int n, int rank) {
+        int lo = 0;
+        int hi = n - 1;
+        while (lo < hi) {
+            double pivot = values[(lo + hi) >>> 1];
+            int i = lo;
+            int j = hi;
+            while (i <= j) {
+                while (values[i] < pivot) {
+                    i++;
+                }
+                while (values[j] > pivot) {
+                    j--;
+                }
+                if (i <= j) {
+                    double t = values[i];
+                    values[i++] = values[j];
+                    values[j--] = t;
+                }
+            }
+            if (rank <= j) {
+                hi = j;
+            } else if (rank >= i) {
+                lo = i;
+            } else {
+                return values[rank];
+            }
+        }
+        return values[rank];
     }
 
     /** Inserts (index, d), nearer than the last place, into the sorted list of {@code count} places. */

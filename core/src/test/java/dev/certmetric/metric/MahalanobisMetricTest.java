@@ -71,6 +71,43 @@ class MahalanobisMetricTest {
     }
 
     @Test
+    void initialLIsTheIdentityAtFullRankAndScaledOrthonormalDirectionsBelow() {
+        org.junit.jupiter.api.Assertions.assertArrayEquals(MahalanobisMetric.identity(5, 5), MahalanobisMetric.initial(5, 5));
+        int q = 8;
+        int p = 50;
+        double[] l = MahalanobisMetric.initial(q, p);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(l, MahalanobisMetric.initial(q, p), "deterministic");
+        for (int a = 0; a < q; a++) {
+            for (int b = 0; b < q; b++) {
+                double dot = 0;
+                for (int c = 0; c < p; c++) {
+                    dot += l[a * p + c] * l[b * p + c];
+                }
+                assertEquals(a == b ? (double) p / q : 0, dot, 1e-9, "rows " + a + ", " + b);
+            }
+        }
+        // Unlike the first q axes, the directions see every feature: a vector on the last axis keeps its length
+        // on average over the coordinates.
+        double total = 0;
+        for (int c = 0; c < p; c++) {
+            double[] e = new double[p];
+            e[c] = 1;
+            double[] t = MahalanobisMetric.of(q, p, l).transform(e);
+            for (double v : t) {
+                total += v * v;
+            }
+        }
+        assertEquals(p, total, 1e-9);
+        double[] last = new double[p];
+        last[p - 1] = 1;
+        double norm = 0;
+        for (double v : MahalanobisMetric.of(q, p, l).transform(last)) {
+            norm += v * v;
+        }
+        assertTrue(norm > 0.05, "the last feature is seen, |L e|^2 = " + norm);
+    }
+
+    @Test
     void rejectsBadShapes() {
         assertThrows(IllegalArgumentException.class, () -> MahalanobisMetric.of(4, 3, new double[12]));
         assertThrows(IllegalArgumentException.class, () -> MahalanobisMetric.of(2, 3, new double[5]));

@@ -58,17 +58,48 @@ class EuclideanGuardTest {
     }
 
     @Test
-    void noGuardBelowFullRankOrWhenOff() {
+    void noGuardWhenOff() {
         LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings off = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(),
                 d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
                 d.averageSteps(), d.driftDetector(), d.driftThreshold(), 0);
-        assertNull(new StreamingLearner(off, 4).guardScores());
+        StreamingLearner learner = new StreamingLearner(off, 4);
+        assertNull(learner.guardScores());
+        assertEquals(learner.metric(), learner.publishedMetric());
+    }
+
+    /**
+     * Below full rank the identity is still the comparison: 20 informative features seen through 2 directions
+     * certify far less than all 20 axes, and the published metric is the full-rank identity.
+     */
+    @Test
+    void guardsALowRankMetricWithTheFullIdentity() {
+        int p = 20;
+        LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings rank2 = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), 2,
                 d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
                 d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius());
-        StreamingLearner low = new StreamingLearner(rank2, 4);
-        assertNull(low.guardScores());
-        assertEquals(low.metric(), low.publishedMetric());
+        StreamingLearner low = new StreamingLearner(rank2, p);
+        Random rnd = new Random(9);
+        for (int i = 0; i < 2000; i++) {
+            int y = rnd.nextInt(4);
+            double[] x = new double[p];
+            for (int f = 0; f < p; f++) {
+                x[f] = (f % 4 == y ? 1.5 : 0) + 0.5 * rnd.nextGaussian();
+            }
+            low.testThenTrain(x, "c" + y, i);
+        }
+        assertEquals(2, low.rank());
+        double[] scores = low.guardScores();
+        assertTrue(scores[1] > scores[0], "euclidean " + scores[1] + " vs learned " + scores[0]);
+        assertEquals(MahalanobisMetric.euclidean(p), low.publishedMetric());
+    }
+
+    @Test
+    void automaticRankIsFullUpTo64FeaturesAnd32Beyond() {
+        assertEquals(64, LearnerSettings.DEFAULT.rankFor(64));
+        assertEquals(LearnerSettings.AUTO_LOW_RANK, LearnerSettings.DEFAULT.rankFor(65));
+        assertEquals(LearnerSettings.AUTO_LOW_RANK, LearnerSettings.DEFAULT.rankFor(784));
+        assertEquals(3, LearnerSettings.DEFAULT.rankFor(3));
     }
 }

@@ -128,7 +128,33 @@ class TripletWindowFastPathTest {
         double[] bestD = new double[3];
         int n = w.nearest(dist, dist, 3, best, bestD);
         assertEquals(3, n);
-        assertArrayEquals(new double[] {1, 4, 9}, bestD);
+        assertArrayEquals(new double[] {1, 4, 9}, bestD); // index order: class 0's 1 and 4, then class 1's 9
+    }
+
+    @Test
+    void nearestMatchesTheSortedSelection() {
+        Random rnd = new Random(8);
+        for (int trial = 0; trial < 300; trial++) {
+            int perClass = 1 + rnd.nextInt(12);
+            TripletWindow w = new TripletWindow(perClass, 0, 1, 2);
+            int adds = rnd.nextInt(4 * perClass + 1);
+            for (int i = 0; i < adds; i++) {
+                w.add(rnd.nextInt(3), i, new double[1], new double[1], grid(rnd, 2));
+            }
+            double[] query = grid(rnd, 2);
+            int count = 1 + rnd.nextInt(10);
+            double[][] dist = w.distances(query);
+            int[] best = new int[count];
+            double[] bestD = new double[count];
+            int n = w.nearest(dist, dist, count, best, bestD);
+            int[] expected = Arrays.stream(w.indices())
+                    .filter(e -> LinearAlgebra.squaredDistance(query, w.lx(e, new double[2])) > 0)
+                    .boxed().sorted(java.util.Comparator.comparingDouble(
+                            (Integer e) -> LinearAlgebra.squaredDistance(query, w.lx(e, new double[2])))
+                            .thenComparingInt(e -> e))
+                    .limit(count).mapToInt(Integer::intValue).sorted().toArray();
+            assertArrayEquals(expected, Arrays.copyOf(best, n));
+        }
     }
 
     private static double[] grid(Random rnd, int q) {

@@ -199,7 +199,7 @@ public final class ModelMerger {
         allExtra.put("guard.radius", String.valueOf(settings.guardRadius()));
         allExtra.put(METRIC, euclidean ? EUCLIDEAN : "learned");
         Hyperparameters hyper = new Hyperparameters(settings.k(), settings.impostors(), settings.mu(), settings.lambda(),
-                settings.tau(), q, settings.stepRule(), settings.learningRate(), settings.windowPerClass(),
+                settings.tau(), metric.rank(), settings.stepRule(), settings.learningRate(), settings.windowPerClass(),
                 settings.batchSize(), new TreeMap<>(allExtra));
         return MetricSnapshot.builder()
                 .modelName(modelName)
