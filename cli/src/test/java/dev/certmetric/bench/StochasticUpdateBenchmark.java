@@ -21,9 +21,9 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The streaming learner's hot path. {@code event}: one labelled event through test-then-train
- * (k-NN on the window, target/impostor search, k x v triplets, and every batchSize events a step
- * and a window refresh). {@code anchor}: one anchor's k = 3 targets and v = 10 impostors (30 triplets and 3
+ * The streaming learner's hot path at the default configuration. {@code event}: one labelled event
+ * through test-then-train (k-NN on the window, target/impostor search, k x v triplets, and every
+ * batchSize events a step and a window refresh). {@code anchor}: one anchor's k = 3 targets and v = 10 impostors (30 triplets and 3
  * pull pairs) through the gradient accumulator alone.
  */
 @State(Scope.Thread)
@@ -33,8 +33,11 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class StochasticUpdateBenchmark {
-    @Param({"16", "64", "784"})
+    @Param({"16", "180", "784"})
     int p;
+
+    @Param({"4", "26"})
+    int classes;
 
     private StreamingLearner learner;
     private double[][] events;
@@ -52,19 +55,20 @@ public class StochasticUpdateBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         Random rnd = new Random(1);
-        int q = Math.min(p, 64);
-        LearnerSettings settings = new LearnerSettings(3, 10, 0.34, 20, 0.27, q, 50, 0, 8, "adam", 0.03, 0, 100, "none", 50, 0);
-        learner = new StreamingLearner(settings, p);
-        events = new double[4096][p];
+        // The default configuration (window 100 per class, certificates one event in 100, the Euclidean guard,
+        // drift detection, automatic rank), past the guard's dense first 1,000 events.
+        learner = new StreamingLearner(LearnerSettings.DEFAULT, p);
+        int q = learner.rank();
+        events = new double[8192][p];
         labels = new String[events.length];
         for (int i = 0; i < events.length; i++) {
-            int c = rnd.nextInt(4);
+            int c = rnd.nextInt(classes);
             labels[i] = "c" + c;
             for (int f = 0; f < p; f++) {
-                events[i][f] = rnd.nextGaussian() + (f % 4 == c ? 1 : 0);
+                events[i][f] = rnd.nextGaussian() + (f % classes == c ? 1.5 : 0);
             }
         }
-        for (int i = 0; i < 1000; i++) {
+        for (int i = 0; i < 2000; i++) {
             step();
         }
         gradient = new AnchorGradient(new LmnnPlObjective(0.34, 20, 0.27), q, p);

@@ -31,8 +31,10 @@ class DemoCommandTest {
         StringWriter out = new StringWriter();
         picocli.CommandLine cl = CertmetricCli.commandLine();
         cl.setOut(new PrintWriter(out));
+        // Port 0: the metrics endpoint must not depend on 9249 being free on the machine running the tests.
+        Path config = java.nio.file.Files.writeString(dir.resolve("certmetric.yaml"), "metrics:\n  port: 0\n");
         int code = cl.execute("demo", "--dataset", "wine", "--events", "3000", "--json", json.toString(),
-                "--report", report.toString());
+                "--report", report.toString(), "--config", config.toString());
         assertEquals(0, code, out.toString());
         JsonNode j = new ObjectMapper().readTree(json.toFile());
         List<String> fields = new ArrayList<>();

@@ -120,8 +120,10 @@ public final class CertmetricConfig implements Serializable {
             "With parallelism > 1 in an unbounded job, every worker adopts each committed merged model (read back "
                     + "from the snapshots topic): periodic model averaging."));
     public static final ConfigKey<Long> SNAPSHOT_EVERY_UPDATES = DEF.define(ConfigKey.longInteger(
-            "snapshots.every-updates", 50, 1, 1_000_000_000,
-            "Publish a snapshot after this many gradient updates (summed over workers)."));
+            "snapshots.every-updates", 1000, 1, 1_000_000_000,
+            "Publish a snapshot after this many gradient updates (summed over workers). A snapshot becomes visible "
+                    + "only when the next checkpoint completes, so more than one per checkpoint interval costs "
+                    + "the job (merging, encoding, shipping worker states) without serving a fresher model."));
     public static final ConfigKey<Long> SNAPSHOT_EVERY_MILLIS = DEF.define(ConfigKey.longInteger(
             "snapshots.every-millis", 1000, 0, 86_400_000,
             "... or after this many ms if anything was learned since the last one; 0 = only by update count."));
