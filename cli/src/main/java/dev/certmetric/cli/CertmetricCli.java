@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
             LearnCommand.class,
             ScoreCommand.class,
             BenchLearnCommand.class,
+            BenchStreamCommand.class,
             BenchScoreCommand.class,
         })
 public final class CertmetricCli implements Runnable {
