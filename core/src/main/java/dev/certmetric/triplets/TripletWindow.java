@@ -31,6 +31,10 @@ public final class TripletWindow {
     private final List<double[]> raws = new ArrayList<>();  // [slot * p + f]
     private final List<double[][]> xs = new ArrayList<>();    // [f][slot]
     private final List<double[][]> lxs = new ArrayList<>();   // [r][slot]
+    // The same caches entry-major ([slot * p + f], [slot * q + r]): a learner reads a few entries whole per
+    // event (its targets and impostors), which then cost two array copies instead of p + q scattered loads.
+    private final List<double[]> xRows = new ArrayList<>();
+    private final List<double[]> lxRows = new ArrayList<>();
     private final List<long[]> times = new ArrayList<>();
     private int[] head = new int[0];   // next write slot per class
     private int[] count = new int[0];  // occupied slots per class (the count slots before head)
@@ -85,12 +89,16 @@ public final class TripletWindow {
             raws.add(new double[perClass * p]);
             xs.add(new double[p][perClass]);
             lxs.add(new double[q][perClass]);
+            xRows.add(new double[perClass * p]);
+            lxRows.add(new double[perClass * q]);
             times.add(new long[perClass]);
             head = Arrays.copyOf(head, raws.size());
             count = Arrays.copyOf(count, raws.size());
         }
         int s = head[label];
         System.arraycopy(raw, 0, raws.get(label), s * p, p);
+        System.arraycopy(x, 0, xRows.get(label), s * p, p);
+        System.arraycopy(lx, 0, lxRows.get(label), s * q, q);
         double[][] cx = xs.get(label);
         for (int f = 0; f < p; f++) {
             cx[f][s] = x[f];
@@ -202,18 +210,13 @@ public final class TripletWindow {
 
     /** Copies the entry's preprocessed features into out and returns it. */
     public double[] x(int index, double[] out) {
-        return gather(xs.get(index / perClass), index % perClass, out, p);
+        System.arraycopy(xRows.get(index / perClass), (index % perClass) * p, out, 0, p);
+        return out;
     }
 
     /** Copies the entry's L x (under the metric of the last refresh) into out and returns it. */
     public double[] lx(int index, double[] out) {
-        return gather(lxs.get(index / perClass), index % perClass, out, q);
-    }
-
-    private static double[] gather(double[][] columns, int s, double[] out, int rows) {
-        for (int r = 0; r < rows; r++) {
-            out[r] = columns[r][s];
-        }
+        System.arraycopy(lxRows.get(index / perClass), (index % perClass) * q, out, 0, q);
         return out;
     }
 
@@ -222,11 +225,13 @@ public final class TripletWindow {
         for (int c = 0; c < count.length; c++) {
             double[] raw = raws.get(c);
             double[][] x = xs.get(c);
+            double[] rows = xRows.get(c);
             int[] ranges = occupied(c);
             for (int g = 0; g < ranges.length; g += 2) {
                 for (int s = ranges[g]; s < ranges[g + 1]; s++) {
                     System.arraycopy(raw, s * p, row, 0, p);
                     standardizer.apply(row, row);
+                    System.arraycopy(row, 0, rows, s * p, p);
                     for (int f = 0; f < p; f++) {
                         x[f][s] = row[f];
                     }
@@ -243,10 +248,18 @@ public final class TripletWindow {
         for (int c = 0; c < count.length; c++) {
             double[][] x = xs.get(c);
             double[][] lx = lxs.get(c);
+            double[] rows = lxRows.get(c);
             int[] ranges = occupied(c);
             for (int g = 0; g < ranges.length; g += 2) {
+                int from = ranges[g];
+                int to = ranges[g + 1];
                 for (int r = 0; r < q; r++) {
-                    transformRow(l, r * p, x, lx[r], ranges[g], ranges[g + 1]);
+                    transformRow(l, r * p, x, lx[r], from, to);
+                }
+                for (int s = from; s < to; s++) {
+                    for (int r = 0; r < q; r++) {
+                        rows[s * q + r] = lx[r][s];
+                    }
                 }
             }
         }
