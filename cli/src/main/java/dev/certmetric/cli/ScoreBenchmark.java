@@ -49,12 +49,19 @@ import java.util.concurrent.atomic.AtomicInteger;
  * loop). Used by {@code certmetric bench-score}.
  */
 public final class ScoreBenchmark {
-    /** One measurement. */
-    public record Measurement(String transport, int requests, double answersPerSecond, double p50Ms, double p99Ms) {
+    /**
+     * One measurement; {@code cpuSeconds} is the measuring thread's CPU time where the work runs on it
+     * (in process), 0 otherwise: on a shared machine answers per CPU-second is the figure that does not
+     * depend on the other load.
+     */
+    public record Measurement(String transport, int requests, double answersPerSecond, double p50Ms, double p99Ms,
+            double cpuSeconds) {
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%-22s %7d requests %10.1f answers/s   p50 %8.3f ms   p99 %8.3f ms",
+            String line = String.format(Locale.ROOT, "%-22s %7d requests %10.1f answers/s   p50 %8.3f ms   p99 %8.3f ms",
                     transport, requests, answersPerSecond, p50Ms, p99Ms);
+            return cpuSeconds > 0 ? line + String.format(Locale.ROOT, "   %10.1f answers per CPU-second", requests / cpuSeconds)
+                    : line;
         }
 
         java.util.Map<String, Object> json() {
@@ -114,7 +121,7 @@ public final class ScoreBenchmark {
     }
 
     /** Raw request bodies: noisy copies of class means. */
-    static byte[][] requests(MetricSnapshot s, int n, long seed) {
+    public static byte[][] requests(MetricSnapshot s, int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         double[] mean = s.preprocessing().mean();
         double[] std = s.preprocessing().std();
@@ -216,6 +223,8 @@ public final class ScoreBenchmark {
             scorer.answer(bodies[i], model, "bench");
         }
         double[] lat = new double[bodies.length];
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int i = 0; i < bodies.length; i++) {
             long t = System.nanoTime();
@@ -225,7 +234,8 @@ public final class ScoreBenchmark {
             lat[i] = (System.nanoTime() - t) / 1e6;
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        return measurement("in-process", lat, secs);
+        double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+        return measurement("in-process", lat, secs, cpu);
     }
 
     /** Sends all bodies (at {@code rate} per second, 0 = as fast as possible) and times each answer. */
@@ -276,7 +286,7 @@ public final class ScoreBenchmark {
                 }
             }
             sender.join();
-            return measurement(label, lat, (last - start) / 1e9);
+            return measurement(label, lat, (last - start) / 1e9, 0);
         }
     }
 
@@ -319,13 +329,14 @@ public final class ScoreBenchmark {
         if (failure[0] != null) {
             throw failure[0];
         }
-        return measurement("http (" + threads + " clients)", lat, (System.nanoTime() - start) / 1e9);
+        return measurement("http (" + threads + " clients)", lat, (System.nanoTime() - start) / 1e9, 0);
     }
 
-    private static Measurement measurement(String transport, double[] latMs, double seconds) {
+    private static Measurement measurement(String transport, double[] latMs, double seconds, double cpuSeconds) {
         double[] sorted = latMs.clone();
         Arrays.sort(sorted);
-        return new Measurement(transport, latMs.length, latMs.length / seconds, percentile(sorted, 0.5), percentile(sorted, 0.99));
+        return new Measurement(transport, latMs.length, latMs.length / seconds, percentile(sorted, 0.5), percentile(sorted, 0.99),
+                cpuSeconds);
     }
 
     private static double percentile(double[] sorted, double q) {

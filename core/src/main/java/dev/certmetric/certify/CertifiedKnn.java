@@ -150,11 +150,36 @@ public final class CertifiedKnn {
         return radius(squaredDistances(x), classes, knn.k(), c, this::pairNorm, sigma);
     }
 
-    /** d2(x, x_i) for every reference: one pass over the flat L x_i. */
+    /**
+     * d2(x, x_i) for every reference: one pass over the flat L x_i, four references at a time so the
+     * four sums are independent (the loop is bound by the add latency otherwise).
+     */
     private double[] squaredDistances(double[] x) {
         double[] lq = metric.transform(x);
         double[] d2 = new double[n];
-        for (int i = 0, base = 0; i < n; i++, base += q) {
+        int i = 0;
+        for (int base = 0; i + 4 <= n; i += 4, base += 4 * q) {
+            double d0 = 0;
+            double d1 = 0;
+            double d2b = 0;
+            double d3 = 0;
+            for (int r = 0; r < q; r++) {
+                double v = lq[r];
+                double e0 = v - lx[base + r];
+                double e1 = v - lx[base + q + r];
+                double e2 = v - lx[base + 2 * q + r];
+                double e3 = v - lx[base + 3 * q + r];
+                d0 += e0 * e0;
+                d1 += e1 * e1;
+                d2b += e2 * e2;
+                d3 += e3 * e3;
+            }
+            d2[i] = d0;
+            d2[i + 1] = d1;
+            d2[i + 2] = d2b;
+            d2[i + 3] = d3;
+        }
+        for (int base = i * q; i < n; i++, base += q) {
             double d = 0;
             for (int r = 0; r < q; r++) {
                 double diff = lq[r] - lx[base + r];
@@ -177,12 +202,6 @@ public final class CertifiedKnn {
     }
 
     /**
-     * The radius from precomputed transforms: {@code lq} = L x of the query, {@code lx[i]} = L x_i
-     * and {@code mx[i]} = M x_i of the references (e.g. a learner's cached window), their classes
-     * and k. Same result as {@link #radius(double[], int)}; without the metric's norm bound it prunes
-     * only the pairs with rho = 0.
-     */
-    /**
      * The radius from the query's squared learned distances {@code d2[i]} to the references, their classes, k,
      * and the pair norms, which the search asks for only on the pairs it cannot prune (so a caller can compute
      * M x of a reference when first needed). Same result as {@link #radius(double[], int)}.
@@ -191,6 +210,12 @@ public final class CertifiedKnn {
         return radius(d2, classes, k, c, norm, Double.POSITIVE_INFINITY);
     }
 
+    /**
+     * The radius from precomputed transforms: {@code lq} = L x of the query, {@code lx[i]} = L x_i
+     * and {@code mx[i]} = M x_i of the references (e.g. a learner's cached window), their classes
+     * and k. Same result as {@link #radius(double[], int)}; without the metric's norm bound it prunes
+     * only the pairs with rho = 0.
+     */
     public static double radius(double[] lq, double[][] lx, double[][] mx, int[] classes, int k, int c) {
         double[] d2 = new double[lx.length];
         for (int i = 0; i < lx.length; i++) {
@@ -209,10 +234,11 @@ public final class CertifiedKnn {
         int[] nearL = new int[s];
         double[] nearLd = new double[s];
         Arrays.fill(nearLd, Double.POSITIVE_INFINITY);
+        int[] sameClass = new int[n];
         int same = 0;
         for (int i = 0; i < n; i++) {
             if (classes[i] == c) {
-                same++;
+                sameClass[same++] = i;
                 insertAscending(sameLow, d2[i]);
             } else if (d2[i] < nearLd[s - 1]) {
                 int t = s - 1;
@@ -235,37 +261,51 @@ public final class CertifiedKnn {
         double[] perL = new double[s];
         Arrays.fill(perL, Double.POSITIVE_INFINITY);
         double[] perJ = new double[s];
-        int[] js = sameClassBelow(d2, classes, c, nearLd[s - 1]);
+        int[] js = below(sameClass, same, d2, nearLd[s - 1]);
         for (int t = 0; t < s; t++) {
             insertAscending(perL, r(nearL[t], d2, js, norm, perJ, perL[s - 1]));
         }
-        // Then every other l whose lower bound on r(l) is under the s-th smallest so far.
+        // Then every other l whose lower bound on r(l) is under the s-th smallest so far. The bound grows
+        // with d2(l), so it is first applied as one threshold on d2 (no square root per reference); the
+        // survivors are visited in index order, each against the s-th smallest as it stands then (it only
+        // falls, so a skipped l could not have lowered it): no sort, O(n) besides the visited pairs.
         double dcs2 = sameLow[s - 1];
         double dcs = Math.sqrt(dcs2);
+        double threshold = d2Threshold(perL[s - 1] * (1 + PRUNE_SLACK), dcs, sigma);
         int[] ls = new int[n];
         int count = 0;
         double maxD2 = 0;
         for (int l = 0; l < n; l++) {
-            if (classes[l] == c || d2[l] < nearLd[s - 1] || (d2[l] == nearLd[s - 1] && l <= nearL[s - 1])) {
-                continue; // class c, or already one of the s nearest
-            }
-            if (lowerBound(d2[l], dcs2, dcs, sigma) < perL[s - 1] * (1 + PRUNE_SLACK)) {
-                ls[count++] = l;
+            if (d2[l] < threshold && classes[l] != c
+                    && (d2[l] > nearLd[s - 1] || (d2[l] == nearLd[s - 1] && l > nearL[s - 1]))) {
+                ls[count++] = l; // not class c, not one of the s nearest, bound possibly under the s-th smallest
                 maxD2 = Math.max(maxD2, d2[l]);
             }
         }
         if (count > 0) {
-            sortByKey(ls, count, d2);
-            js = sameClassBelow(d2, classes, c, maxD2);
+            js = below(sameClass, same, d2, maxD2);
             for (int t = 0; t < count; t++) {
                 int l = ls[t];
-                if (lowerBound(d2[l], dcs2, dcs, sigma) >= perL[s - 1] * (1 + PRUNE_SLACK)) {
-                    break; // the bound grows with d2(l): no later l can lower the s smallest
+                if (lowerBound(d2[l], dcs2, dcs, sigma) < perL[s - 1] * (1 + PRUNE_SLACK)) {
+                    insertAscending(perL, r(l, d2, js, norm, perJ, perL[s - 1]));
                 }
-                insertAscending(perL, r(l, d2, js, norm, perJ, perL[s - 1]));
             }
         }
         return perL[s - 1];
+    }
+
+    /**
+     * A d2 above which {@link #lowerBound} is at least {@code t}: with c = dcs, E = EPS and d = sqrt(d2),
+     * (d^2 - c^2) &lt; t (2 sigma (d + c) + E) holds exactly for d &lt; sigma t + sqrt((sigma t + c)^2 + t E);
+     * the square is widened by 1e-9 so rounding never excludes a reference the exact test keeps.
+     */
+    private static double d2Threshold(double t, double dcs, double sigma) {
+        if (sigma == Double.POSITIVE_INFINITY || t == Double.POSITIVE_INFINITY) {
+            return Double.POSITIVE_INFINITY;
+        }
+        double st = sigma * t;
+        double d = st + Math.sqrt((st + dcs) * (st + dcs) + t * MahalanobisMetric.EPS);
+        return d * d * (1 + PRUNE_SLACK) + Double.MIN_NORMAL;
     }
 
     /**
@@ -298,12 +338,13 @@ public final class CertifiedKnn {
         return perJ[s - 1];
     }
 
-    /** Class-c references with d2 below {@code bound}, nearest first (only they can give rho > 0). */
-    private static int[] sameClassBelow(double[] d2, int[] classes, int c, double bound) {
-        int[] js = new int[d2.length];
+    /** The first {@code len} of {@code sameClass} with d2 below {@code bound}, nearest first (only they can give rho > 0). */
+    private static int[] below(int[] sameClass, int len, double[] d2, double bound) {
+        int[] js = new int[len];
         int count = 0;
-        for (int j = 0; j < d2.length; j++) {
-            if (classes[j] == c && d2[j] < bound) {
+        for (int t = 0; t < len; t++) {
+            int j = sameClass[t];
+            if (d2[j] < bound) {
                 js[count++] = j;
             }
         }
