@@ -7,7 +7,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-JAR=$ROOT/cli/target/certmetric.jar
+JAR=${SOAK_JAR:-$ROOT/cli/target/certmetric.jar}   # SOAK_JAR: a copy, so a rebuild cannot swap the jar under running processes
 MIN=${SOAK_MINUTES:-10}
 BASE=${SOAK_BASE_PORT:-29400}
 PORT=$BASE
