@@ -17,6 +17,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -24,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -49,12 +51,12 @@ class ScorerFuzzTest {
         }
     }
 
-    @Property(tries = 3000, seed = "301")
+    @Property(tries = 2000, seed = "301")
     void arbitraryBytesGetABoundedJsonAnswer(@ForAll("arbitraryBytes") byte[] bytes, @ForAll boolean withModel) throws Exception {
         check(scorer.answer(bytes, withModel ? IRIS : null, "kafka"));
     }
 
-    @Property(tries = 3000, seed = "302")
+    @Property(tries = 2000, seed = "302")
     void editedRequestsGetABoundedJsonAnswer(@ForAll("editedRequests") byte[] bytes, @ForAll boolean withModel) throws Exception {
         check(scorer.answer(bytes, withModel ? IRIS : null, "http"));
     }
@@ -72,6 +74,27 @@ class ScorerFuzzTest {
                     .getBytes(StandardCharsets.UTF_8), model, "http"));
             assertFalse(distance.has("error"), distance::toString);
         }
+    }
+
+    /** Any printable id comes back as the answer's id and key, cut to the id limit (code points, not chars). */
+    @Property(tries = 500, seed = "304")
+    void theAnswerCarriesTheRequestIdCutToTheLimit(@ForAll("ids") String id) throws Exception {
+        Scorer.Answer a = scorer.answer(("{\"id\":" + FuzzBytes.jsonString(id) + ",\"features\":[5.1,3.5,1.4,0.2]}")
+                .getBytes(StandardCharsets.UTF_8), IRIS, "kafka");
+        JsonNode node = check(a);
+        int limit = ScorerLimits.DEFAULT.maxIdChars();
+        String expected = id.codePointCount(0, id.length()) <= limit ? id : id.substring(0, id.offsetByCodePoints(0, limit));
+        assertEquals(expected, a.id());
+        assertEquals(expected, node.get("id").asText());
+    }
+
+    @Provide
+    Arbitrary<String> ids() {
+        // code points, a quarter of them outside the BMP (two chars each), so that cutting by chars would show
+        Arbitrary<String> codePoint = Arbitraries.frequencyOf(
+                Tuple.of(3, Arbitraries.chars().range(' ', '~').range('\u00a0', '\ud7ff').map(String::valueOf)),
+                Tuple.of(1, Arbitraries.integers().between(0x10000, 0x10FFFD).map(Character::toString)));
+        return codePoint.list().ofMinSize(1).ofMaxSize(400).map(l -> String.join("", l)).filter(s -> !s.isBlank());
     }
 
     @Provide
