@@ -33,7 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Properties of the request parser and the answers (jqwik, fixed seeds, bounded tries): arbitrary bytes
  * and valid requests with byte edits get a bounded JSON answer, never {@code Infinity}/{@code NaN} and
  * never an internal error, with or without a model; a model with every number at or near its bound
- * answers queries with every feature at or near the bound with finite numbers, not errors.
+ * answers queries with every feature at or near the bound with finite numbers, not errors, and its distances
+ * are symmetric and 0 from a point to itself; ids come back cut by code points.
  */
 class ScorerFuzzTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -74,6 +75,23 @@ class ScorerFuzzTest {
                     .getBytes(StandardCharsets.UTF_8), model, "http"));
             assertFalse(distance.has("error"), distance::toString);
         }
+    }
+
+    /** ||L (z_a - z_b)|| at the extremes: the same both ways round, exactly, and exactly 0 from a point to itself. */
+    @Property(tries = 100, seed = "305")
+    void extremeDistancesAreSymmetricAndZeroFromAPointToItself(@ForAll("extremeCases") Extreme c) throws Exception {
+        ServingModel model = ServingModel.of(SnapshotCodec.decode(SnapshotCodec.encode(c.snapshot())));
+        String x = join(c.queries().get(0));
+        String y = join(c.queries().get(c.queries().size() - 1));
+        assertEquals(distance(model, x, y), distance(model, y, x), () -> "a to b and b to a differ: " + c);
+        assertEquals(0.0, distance(model, x, x), () -> "a to a: " + c);
+    }
+
+    private double distance(ServingModel model, String a, String b) throws Exception {
+        JsonNode node = check(scorer.answer(("{\"id\":\"d\",\"a\":[" + a + "],\"b\":[" + b + "]}")
+                .getBytes(StandardCharsets.UTF_8), model, "http"));
+        assertFalse(node.has("error"), node::toString);
+        return node.get("distance").asDouble();
     }
 
     /** Any printable id comes back as the answer's id and key, cut to the id limit (code points, not chars). */
