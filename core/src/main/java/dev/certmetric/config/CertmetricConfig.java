@@ -116,6 +116,11 @@ public final class CertmetricConfig implements Serializable {
             "Radius at which the race counts an event as certified-correct."));
     public static final ConfigKey<Integer> PARALLELISM = DEF.define(ConfigKey.integer("learner.parallelism", 1, 1, 256,
             "Data-parallel learner workers; their models are merged into one lineage."));
+    public static final ConfigKey<Integer> MAX_CLASSES = DEF.define(ConfigKey.integer("learner.max-classes", 1000, 0,
+            1_000_000, "Most distinct labels (classes) the learner admits; an event with a new label beyond them is "
+                    + "dead-lettered (reason too_many_classes), so that a producer sending ever-new labels cannot grow the "
+                    + "per-class windows without limit. Decided in one checkpointed place, first come first admitted, "
+                    + "whatever the parallelism; 0 = no limit."));
     public static final ConfigKey<Boolean> SYNC_MERGED = DEF.define(ConfigKey.bool("learner.sync-merged", true,
             "With parallelism > 1 in an unbounded job, every worker adopts each committed merged model (read back "
                     + "from the snapshots topic): periodic model averaging."));
@@ -477,6 +482,10 @@ public final class CertmetricConfig implements Serializable {
 
     public int parallelism() {
         return get(PARALLELISM);
+    }
+
+    public int maxClasses() {
+        return get(MAX_CLASSES);
     }
 
     /** With parallelism > 1 in an unbounded job: workers adopt every committed merged model. */

@@ -19,7 +19,12 @@ public enum InvalidReason {
     /** The id is longer than {@code events.max-id-chars}. */
     ID_TOO_LONG,
     /** A finite feature beyond {@link dev.certmetric.preprocess.OnlineStandardizer#MAX_ABS_FEATURE}. */
-    OUT_OF_RANGE;
+    OUT_OF_RANGE,
+    /**
+     * A valid event whose label would be a class beyond {@code learner.max-classes}; decided by the learner
+     * job, which knows the classes admitted so far, never by the decoder.
+     */
+    TOO_MANY_CLASSES;
 
     private final String wireName = name().toLowerCase(Locale.ROOT);
 

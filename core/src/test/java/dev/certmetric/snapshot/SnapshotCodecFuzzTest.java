@@ -1,70 +1,126 @@
 package dev.certmetric.snapshot;
 
+import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.testing.FuzzBytes;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.SplittableRandom;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * Fuzzing with fixed seeds (plain JUnit loops): the decoder throws nothing but
- * {@link SnapshotFormatException}, on arbitrary bytes and on mutated bodies re-sealed with a correct
- * checksum (so the mutations reach the field validation, as a forged snapshot would).
+ * Properties of the snapshot codec (jqwik, fixed seeds, bounded tries): the decoder throws nothing but
+ * {@link SnapshotFormatException} on arbitrary bytes, on valid encodings with byte edits, and on
+ * bodies with numbers replaced by out-of-range tokens and re-sealed with a correct checksum (so the
+ * edits reach the field validation, as a forged snapshot would); and a snapshot with every number at
+ * or near its bound round-trips bit for bit.
  */
 class SnapshotCodecFuzzTest {
-    private static final String[] TOKENS = {"1e400", "-1e400", "1e7", "1e200", "-0.0", "4.9e-324", "1e140", "1e141",
-            "\"\"", "null", "[]", "{}", "true", "9223372036854775808", "-1", "0", "\"\\u0000\"", "[1e300]"};
+    private static final byte[] EXAMPLE = SnapshotCodec.encode(SnapshotFixtures.example());
+    private static final String BODY = body(EXAMPLE);
+    private static final List<String> TOKENS = List.of("1e400", "-1e400", "1e7", "1e200", "-0.0", "4.9e-324", "1e140",
+            "1e141", "\"\"", "null", "[]", "{}", "true", "9223372036854775808", "-1", "0", "\"\\u0000\"", "[1e300]",
+            "1000001", "NaN");
 
-    @ParameterizedTest
-    @ValueSource(longs = {1, 2})
-    void arbitraryBytesOnlyEverGiveAFormatError(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        byte[] example = SnapshotCodec.encode(SnapshotFixtures.example());
-        for (int i = 0; i < 5_000; i++) {
-            byte[] bytes = i % 2 == 0 ? FuzzBytes.random(r, 300)
-                    : Arrays.copyOf(example, r.nextInt(example.length + 1));
-            decode(bytes);
-        }
+    @Property(tries = 2000, seed = "201")
+    void arbitraryBytesOnlyEverGiveAFormatError(@ForAll("arbitraryBytes") byte[] bytes) {
+        decode(bytes);
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {3, 4})
-    void resealedMutationsOnlyEverGiveAFormatError(long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        byte[] example = SnapshotCodec.encode(SnapshotFixtures.example());
-        String body = new String(example, 104, example.length - 105, StandardCharsets.UTF_8);
-        int accepted = 0;
-        for (int i = 0; i < 5_000; i++) {
-            String mutated = body;
-            for (int m = r.nextInt(1, 3); m > 0; m--) {
-                mutated = replaceNumber(mutated, r, TOKENS[r.nextInt(TOKENS.length)]);
-            }
-            if (decode(seal(mutated)) != null) {
-                accepted++;
-            }
-        }
-        // sanity: the unmutated body, re-sealed, decodes to the example
-        assertEquals(SnapshotFixtures.example(), SnapshotCodec.decode(seal(body)));
-        System.out.println("resealed mutations accepted: " + accepted + " of 5000");
+    @Property(tries = 2000, seed = "202")
+    void editedEncodingsOnlyEverGiveAFormatError(@ForAll("editedEncodings") byte[] bytes) {
+        decode(bytes);
     }
 
-    @ParameterizedTest
-    @ValueSource(longs = {5})
-    void numbersOverTheBoundsAreRejected(long seed) {
+    @Property(tries = 2000, seed = "203")
+    void resealedBodiesOnlyEverGiveAFormatError(@ForAll("resealedBodies") byte[] bytes) {
+        decode(bytes);
+    }
+
+    @Property(tries = 300, seed = "204")
+    void snapshotsAtTheBoundsRoundTrip(@ForAll("extremeSnapshots") MetricSnapshot s) {
+        assertEquals(s, SnapshotCodec.decode(SnapshotCodec.encode(s)));
+    }
+
+    /** The re-sealing the properties rely on is faithful: the unedited body decodes to the example. */
+    @Example
+    void resealingTheUneditedBodyGivesTheExample() {
+        assertEquals(SnapshotFixtures.example(), SnapshotCodec.decode(seal(BODY)));
+    }
+
+    @Example
+    void numbersOverTheBoundsAreRejectedNamingTheField() {
         MetricSnapshot s = SnapshotFixtures.example();
         double[] l = s.l();
         l[1] = 1e200; // finite, but M = L^T L would overflow
         assertFormatError(s.toBuilder().l(s.q(), s.p(), l).build(), "L");
         double[] big = {2e6, 0, 0};
-        assertFormatError(s.toBuilder().exemplars(java.util.List.of(new Exemplar("setosa", big))).build(), "features");
-        assertFormatError(s.toBuilder().preprocessing(new dev.certmetric.preprocess.Standardizer(
+        assertFormatError(s.toBuilder().exemplars(List.of(new Exemplar("setosa", big))).build(), "features");
+        assertFormatError(s.toBuilder().preprocessing(new Standardizer(
                 new double[] {1e150, 0, 0}, new double[] {1, 1, 1})).build(), "mean");
+    }
+
+    @Provide
+    Arbitrary<byte[]> arbitraryBytes() {
+        return FuzzBytes.arbitrary(400);
+    }
+
+    @Provide
+    Arbitrary<byte[]> editedEncodings() {
+        return FuzzBytes.mutated(Arbitraries.just(EXAMPLE), "{}[],:\"0123456789.eE-+ \\nul");
+    }
+
+    /** The example's body with one to three numbers replaced by tokens, or with byte edits, re-sealed. */
+    @Provide
+    Arbitrary<byte[]> resealedBodies() {
+        Arbitrary<Tuple.Tuple2<Integer, String>> replacement = Combinators.combine(
+                Arbitraries.integers().between(0, BODY.length() - 1), Arbitraries.of(TOKENS)).as(Tuple::of);
+        Arbitrary<String> replaced = replacement.list().ofMinSize(1).ofMaxSize(3).map(rs -> {
+            String b = BODY;
+            for (Tuple.Tuple2<Integer, String> r : rs) {
+                b = replaceNumber(b, r.get1() % b.length(), r.get2());
+            }
+            return b;
+        });
+        Arbitrary<String> edited = FuzzBytes.mutated(Arbitraries.just(BODY.getBytes(StandardCharsets.UTF_8)),
+                "{}[],:\"0123456789.eE-+ \\nul").map(b -> new String(b, StandardCharsets.UTF_8));
+        return Arbitraries.oneOf(List.of(replaced, edited)).map(SnapshotCodecFuzzTest::seal);
+    }
+
+    /** Snapshots of 1 to 6 features with L, exemplars, means and stds drawn up to their bounds. */
+    @Provide
+    Arbitrary<MetricSnapshot> extremeSnapshots() {
+        return Combinators.combine(Arbitraries.integers().between(1, 6), Arbitraries.integers().between(1, 6))
+                .as((p, q) -> Tuple.of(p, Math.min(p, q))).flatMap(pq -> {
+                    int p = pq.get1();
+                    int q = pq.get2();
+                    Arbitrary<double[]> l = FuzzBytes.extreme(MetricSnapshot.MAX_ABS_L).array(double[].class).ofSize(q * p);
+                    Arbitrary<double[]> mean = FuzzBytes.extreme(OnlineStandardizer.MAX_ABS_FEATURE).array(double[].class).ofSize(p);
+                    Arbitrary<double[]> std = FuzzBytes.extreme(OnlineStandardizer.MAX_ABS_FEATURE).map(Math::abs)
+                            .array(double[].class).ofSize(p);
+                    Arbitrary<List<Exemplar>> exemplars = Combinators.combine(Arbitraries.of("a", "b"),
+                            FuzzBytes.extreme(MetricSnapshot.MAX_ABS_EXEMPLAR).array(double[].class).ofSize(p))
+                            .as(Exemplar::new).list().ofMinSize(1).ofMaxSize(6);
+                    return Combinators.combine(l, mean, std, exemplars).as((ll, m, s, ex) -> {
+                        MetricSnapshot base = SnapshotFixtures.example();
+                        return base.toBuilder().l(q, p, ll).preprocessing(new Standardizer(m, s)).hyperparameters(SnapshotFixtures.hyperparameters(q, 10))
+                                .classes(List.of("a", "b")).exemplars(new ArrayList<>(ex))
+                                .createdAt(Instant.ofEpochSecond(1_700_000_000L, 1)).build();
+                    });
+                });
     }
 
     private static void assertFormatError(MetricSnapshot s, String field) {
@@ -79,12 +135,12 @@ class SnapshotCodecFuzzTest {
         throw new AssertionError("accepted a snapshot with " + field + " over its bound");
     }
 
-    /** Replaces one JSON number of the body by a token. */
-    private static String replaceNumber(String body, SplittableRandom r, String token) {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int at = r.nextInt(body.length());
+    /** Replaces the first bare JSON number at or after {@code from} (wrapping around) by a token. */
+    private static String replaceNumber(String body, int from, String token) {
+        for (int k = 0; k < body.length(); k++) {
+            int at = (from + k) % body.length();
             char c = body.charAt(at);
-            if (Character.isDigit(c) && body.charAt(at - 1) != '"' && !Character.isLetter(body.charAt(at - 1))) {
+            if (Character.isDigit(c) && at > 0 && body.charAt(at - 1) != '"' && !Character.isLetter(body.charAt(at - 1))) {
                 int start = at;
                 while (start > 0 && "0123456789.eE-+".indexOf(body.charAt(start - 1)) >= 0) {
                     start--;
@@ -97,6 +153,13 @@ class SnapshotCodecFuzzTest {
             }
         }
         return body;
+    }
+
+    /** The body of an encoded snapshot: what follows {@code "body":} up to the envelope's closing brace. */
+    private static String body(byte[] encoded) {
+        String s = new String(encoded, StandardCharsets.UTF_8);
+        int at = s.indexOf("\"body\":") + "\"body\":".length();
+        return s.substring(at, s.lastIndexOf('}'));
     }
 
     private static byte[] seal(String body) {

@@ -34,6 +34,8 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
     public static final OutputTag<RejectedRecord> REJECTED = new OutputTag<>("rejected", RejectedRecord.TYPE);
 
     private final int configuredDimension;
+    /** Keep the raw record on valid events, for the class limit to dead-letter them. */
+    private final boolean keepSource;
     /** The configured limits; the dimension is applied in {@link #open}. */
     private final EventDecoder limits;
     private transient int dimension;
@@ -43,6 +45,7 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
 
     public DecodeFunction(CertmetricConfig config) {
         this.configuredDimension = config.eventsDimension();
+        this.keepSource = config.maxClasses() > 0;
         this.limits = new EventDecoder(0, config.eventsMaxBytes(), EventDecoder.DEFAULT_MAX_FEATURES,
                 config.eventsMaxIdChars(), config.eventsMaxLabelChars());
     }
@@ -65,7 +68,9 @@ public final class DecodeFunction extends ProcessFunction<RawEvent, TrainingEven
                 dimension = e.dimension();
                 decoder = limits.withDimension(dimension);
             }
-            out.collect(new TrainingEvent(e.features(), e.label(), e.ts() != null ? e.ts() : raw.timestamp));
+            TrainingEvent t = new TrainingEvent(e.features(), e.label(), e.ts() != null ? e.ts() : raw.timestamp);
+            t.source = keepSource ? raw : null;
+            out.collect(t);
         } else {
             InvalidEvent bad = (InvalidEvent) decoded;
             invalid.get(bad.reason()).inc();

@@ -33,8 +33,11 @@ import java.util.Properties;
  *
  * <pre>
  * KafkaSource(events, raw records) -> decode --invalid--> KafkaSink(dead letters, exactly once)
- *                                        | valid
- *                                        v  (P > 1: forward if the partitions spread evenly, else rebalance)
+ *                                        | valid                          ^
+ *                                        v                                | a label beyond learner.max-classes
+ *                                   class limit (1, admitted labels) -----+
+ *                                        | admitted
+ *                                        v  (P > 1: rebalance; without a class limit, forward if the partitions spread evenly)
  *                           learner workers (P, operator state) <--- merged model (P > 1: KafkaSource
  *                                        |  model states              on the snapshots topic, broadcast)
  *                                        v
@@ -118,12 +121,24 @@ public final class LearnerJob {
         DataStream<RawEvent> raw = env.fromSource(sourceBuilder.build(), WatermarkStrategy.noWatermarks(), "events")
                 .uid("events-source").setParallelism(p);
 
-        SingleOutputStreamOperator<TrainingEvent> valid = raw
+        SingleOutputStreamOperator<TrainingEvent> decoded = raw
                 .process(new DecodeFunction(config),
                         TrainingEvent.TYPE)
                 .name("decode").uid("decode").setParallelism(p);
+        DataStream<RejectedRecord> rejected = decoded.getSideOutput(DecodeFunction.REJECTED);
+        DataStream<TrainingEvent> valid = decoded;
+        // The class limit sees every label, so it runs once (parallelism 1: chained at P = 1, a funnel at P > 1,
+        // whose output must then be spread to the workers)
+        boolean classLimit = config.maxClasses() > 0;
+        if (classLimit) {
+            SingleOutputStreamOperator<TrainingEvent> admitted = decoded
+                    .process(new ClassLimitFunction(config), TrainingEvent.TYPE)
+                    .name("class-limit").uid("class-limit").setParallelism(1);
+            rejected = rejected.union(admitted.getSideOutput(ClassLimitFunction.REJECTED));
+            valid = admitted;
+        }
 
-        valid.getSideOutput(DecodeFunction.REJECTED)
+        rejected
                 .sinkTo(KafkaSink.<RejectedRecord>builder()
                         .setBootstrapServers(config.bootstrapServers())
                         .setKafkaProducerConfig(kafka)
@@ -140,7 +155,8 @@ public final class LearnerJob {
             // back: an unbounded Kafka source would keep it from ever finishing.)
             // Forward (chained: no serialization, no network buffers) when every source subtask owns the
             // same number of partitions; else rebalance so that no worker idles.
-            DataStream<TrainingEvent> toLearners = p > 1 && !partitionsSpreadEvenly(config) ? valid.rebalance() : valid;
+            DataStream<TrainingEvent> toLearners = p > 1 && (classLimit || !partitionsSpreadEvenly(config))
+                    ? valid.rebalance() : valid;
             updates = toLearners.transform("learner", WorkerUpdate.TYPE, new LearnerWorkerOperator(config))
                     .uid("learner").setParallelism(p);
         } else {

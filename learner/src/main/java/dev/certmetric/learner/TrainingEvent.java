@@ -8,6 +8,12 @@ public class TrainingEvent {
     public String label;
     /** Event time in ms since epoch. */
     public long timestamp;
+    /**
+     * The Kafka record it was decoded from, while it may still be dead-lettered (on its way to the class
+     * limit, {@link ClassLimitFunction}, which drops it); null otherwise, so the bytes are not shipped to the
+     * workers.
+     */
+    public RawEvent source;
 
     public TrainingEvent() {
     }
