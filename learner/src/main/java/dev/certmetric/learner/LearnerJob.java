@@ -241,13 +241,18 @@ public final class LearnerJob {
 
     /**
      * {@code --config FILE} (optional), {@code --set key=value} (repeatable), {@code --bootstrap
-     * HOST:PORT} and {@code --parallelism P} as shorthands.
+     * HOST:PORT} and {@code --parallelism P} as shorthands; {@code --from-scratch} (no value) sets
+     * {@code learner.from-scratch}.
      */
     public static CertmetricConfig parseArgs(String[] args) {
         Path file = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--from-scratch")) {
+                overrides.put(CertmetricConfig.FROM_SCRATCH.name(), "true");
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new BadInputException("option " + a + " needs a value");
             }
@@ -264,7 +269,7 @@ public final class LearnerJob {
                     overrides.put(v.substring(0, eq), v.substring(eq + 1));
                 }
                 default -> throw new BadInputException("unknown option " + a
-                        + " (accepted: --config FILE, --set key=value, --bootstrap HOST:PORT, --parallelism P)");
+                        + " (accepted: --config FILE, --set key=value, --bootstrap HOST:PORT, --parallelism P, --from-scratch)");
             }
         }
         return CertmetricConfig.load(file, overrides);

@@ -35,6 +35,8 @@ class LearnerJobArgsTest {
         assertEquals(3, c.parallelism());
         assertEquals("m2", c.modelName());
         assertEquals(false, c.syncMergedModel());
+        assertFalse(c.fromScratch(), "a fresh job continues the last snapshot unless told otherwise");
+        assertTrue(LearnerJob.parseArgs(new String[] {"--from-scratch", "--parallelism", "2"}).fromScratch());
         BadInputException e = assertThrows(BadInputException.class,
                 () -> LearnerJob.parseArgs(new String[] {"--set", "learner.sync-merged=maybe"}));
         assertTrue(e.getMessage().contains("learner.sync-merged") && e.getMessage().contains("true | false"));
