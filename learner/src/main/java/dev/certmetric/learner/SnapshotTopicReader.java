@@ -43,6 +43,7 @@ public final class SnapshotTopicReader {
         p.putAll(KafkaClientProperties.snapshotConsumer(CertmetricConfig.DEFAULT_SNAPSHOT_MAX_BYTES));
         p.putAll(extra);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(LearnerJob.NO_TELEMETRY);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
