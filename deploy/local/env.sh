@@ -19,8 +19,6 @@ JM_BLOB_PORT=$((BASE_PORT + 124))
 SCORER_PORT=$((BASE_PORT + 80))
 # Prometheus reporter: JobManager at +250, TaskManager n at +250+n.
 PROM_JM_PORT=$((BASE_PORT + 250))
-# The learner's own (Micrometer) endpoint; one per JVM, so only the first TM of a host gets it.
-LEARNER_METRICS_PORT=$((BASE_PORT + 249))
 
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 REST="http://127.0.0.1:$JM_REST_PORT"
@@ -126,8 +124,7 @@ submit_job() {
   [[ -n "$sp" ]] && args+=(-s "$sp")
   [[ "${3:-}" == allow-non-restored ]] && args+=(--allowNonRestoredState)
   args+=(-c dev.certmetric.learner.LearnerJob "$LEARNER_JAR"
-    --config "$ROOT/config/certmetric.yaml" --bootstrap "$BOOTSTRAP" --parallelism "$p"
-    --set "metrics.port=$LEARNER_METRICS_PORT")
+    --config "$ROOT/config/certmetric.yaml" --bootstrap "$BOOTSTRAP" --parallelism "$p")
   flink_cli "${args[@]}" >"$LOGS/submit.out" 2>&1 || { cat "$LOGS/submit.out" >&2; return 1; }
   grep -oE 'JobID [0-9a-f]{32}' "$LOGS/submit.out" | awk '{print $2}' | tail -1
 }

@@ -124,6 +124,10 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Boolean> SYNC_MERGED = DEF.define(ConfigKey.bool("learner.sync-merged", true,
             "With parallelism > 1 in an unbounded job, every worker adopts each committed merged model (read back "
                     + "from the snapshots topic): periodic model averaging."));
+    public static final ConfigKey<Boolean> FROM_SCRATCH = DEF.define(ConfigKey.bool("learner.from-scratch", false,
+            "On a start without Flink state, learn from scratch instead of seeding the model (metric, preprocessing, "
+                    + "counts, exemplars) from the last committed snapshot of this model; versions still continue "
+                    + "above the last one. The job's --from-scratch flag sets it."));
     public static final ConfigKey<Long> SNAPSHOT_EVERY_UPDATES = DEF.define(ConfigKey.longInteger(
             "snapshots.every-updates", 1000, 1, 1_000_000_000,
             "Publish a snapshot after this many gradient updates (summed over workers). A snapshot becomes visible "
@@ -486,6 +490,11 @@ public final class CertmetricConfig implements Serializable {
 
     public int maxClasses() {
         return get(MAX_CLASSES);
+    }
+
+    /** On a start without state: learn from scratch instead of seeding from the last committed snapshot. */
+    public boolean fromScratch() {
+        return get(FROM_SCRATCH);
     }
 
     /** With parallelism > 1 in an unbounded job: workers adopt every committed merged model. */

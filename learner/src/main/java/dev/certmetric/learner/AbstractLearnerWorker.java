@@ -2,6 +2,7 @@ package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.objective.ObjectiveValue;
+import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.train.RaceSettings;
 import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
@@ -13,6 +14,7 @@ import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.runtime.tasks.ProcessingTimeService;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,6 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
  * wrapping {@code SettingsRaceCodec}); a partial batch is flushed before every checkpoint, so a
  * restored worker holds exactly the events before the checkpoint and the source replays the rest.
+ * A worker started without state continues from the last committed snapshot ({@link SnapshotSeed})
+ * unless {@code learner.from-scratch} is set.
  */
 public abstract class AbstractLearnerWorker extends AbstractStreamOperator<WorkerUpdate> {
     private static final long serialVersionUID = 1L;
@@ -55,6 +59,14 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         if (context.isRestored()) {
             for (WorkerModel m : state.get()) {
                 models.add(m);
+            }
+        } else if (!config.fromScratch()) {
+            MetricSnapshot seed = SnapshotTopicReader.lastTrusted(config, Duration.ofSeconds(30));
+            if (seed != null) {
+                boolean first = getRuntimeContext().getTaskInfo().getIndexOfThisSubtask() == 0;
+                models.add(first ? SnapshotSeed.withCounts(seed, config) : SnapshotSeed.withoutCounts(seed, config));
+                LOG.info("learner worker of {} seeded from snapshot v{} ({} events{})", config.modelName(),
+                        seed.version(), seed.trainingStats().eventsSeen(), first ? "" : ", counted by worker 0");
             }
         }
         active = models.isEmpty() ? null : models.get(0);

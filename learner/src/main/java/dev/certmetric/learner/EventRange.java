@@ -43,6 +43,7 @@ public record EventRange(Map<TopicPartition, Long> start, Map<TopicPartition, Lo
         p.putAll(config.kafkaPropertyMap());
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        p.putAll(LearnerJob.NO_TELEMETRY);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -51,6 +51,13 @@ public final class LearnerJob {
     /** Kafka's broker-side maximum is 15 min; the sink's default (1 h) would be rejected. */
     static final String TRANSACTION_TIMEOUT_MS = "600000";
 
+    /**
+     * The job jar leaves out kafka-clients' shaded protobuf and OpenTelemetry classes (2.5 MB of a
+     * 16.5 MB jar), which only serialize pushed client metrics (KIP-714); with the push off no client
+     * loads them, whatever the broker offers. Set after the pass-through properties, so it always holds.
+     */
+    static final Map<String, String> NO_TELEMETRY = Map.of("enable.metrics.push", "false");
+
     private LearnerJob() {
     }
 
@@ -104,7 +111,7 @@ public final class LearnerJob {
     public static void build(StreamExecutionEnvironment env, CertmetricConfig config, EventRange range) {
         int p = config.parallelism();
         env.enableCheckpointing(config.checkpointIntervalMs(), CheckpointingMode.EXACTLY_ONCE);
-        Properties kafka = config.kafkaProperties();
+        Properties kafka = clientProperties(config);
 
         KafkaSourceBuilder<RawEvent> sourceBuilder = KafkaSource.<RawEvent>builder()
                 .setBootstrapServers(config.bootstrapServers())
@@ -215,7 +222,7 @@ public final class LearnerJob {
      */
     static boolean partitionsSpreadEvenly(CertmetricConfig config) {
         int p = config.parallelism();
-        Properties props = config.kafkaProperties();
+        Properties props = clientProperties(config);
         props.put("bootstrap.servers", config.bootstrapServers());
         props.put("request.timeout.ms", "10000");
         props.put("default.api.timeout.ms", "10000");
@@ -235,11 +242,21 @@ public final class LearnerJob {
     }
 
     /**
+     * The pass-through client properties ({@code kafka.*}) with client telemetry push off
+     * ({@link #NO_TELEMETRY}), for every Kafka client of the job.
+     */
+    static Properties clientProperties(CertmetricConfig config) {
+        Properties p = config.kafkaProperties();
+        p.putAll(NO_TELEMETRY);
+        return p;
+    }
+
+    /**
      * The snapshot sink's producer: the pass-through client properties, then records up to
      * {@code snapshots.max-bytes} ({@code max.request.size}, {@code buffer.memory}) and zstd compression.
      */
     static Properties snapshotProducerConfig(CertmetricConfig config) {
-        Properties p = config.kafkaProperties();
+        Properties p = clientProperties(config);
         p.putAll(KafkaClientProperties.snapshotProducer(config.snapshotMaxBytes()));
         return p;
     }
@@ -257,13 +274,18 @@ public final class LearnerJob {
 
     /**
      * {@code --config FILE} (optional), {@code --set key=value} (repeatable), {@code --bootstrap
-     * HOST:PORT} and {@code --parallelism P} as shorthands.
+     * HOST:PORT} and {@code --parallelism P} as shorthands; {@code --from-scratch} (no value) sets
+     * {@code learner.from-scratch}.
      */
     public static CertmetricConfig parseArgs(String[] args) {
         Path file = null;
         Map<String, String> overrides = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
+            if (a.equals("--from-scratch")) {
+                overrides.put(CertmetricConfig.FROM_SCRATCH.name(), "true");
+                continue;
+            }
             if (i + 1 >= args.length) {
                 throw new BadInputException("option " + a + " needs a value");
             }
@@ -280,7 +302,7 @@ public final class LearnerJob {
                     overrides.put(v.substring(0, eq), v.substring(eq + 1));
                 }
                 default -> throw new BadInputException("unknown option " + a
-                        + " (accepted: --config FILE, --set key=value, --bootstrap HOST:PORT, --parallelism P)");
+                        + " (accepted: --config FILE, --set key=value, --bootstrap HOST:PORT, --parallelism P, --from-scratch)");
             }
         }
         return CertmetricConfig.load(file, overrides);

@@ -31,7 +31,8 @@ import java.util.TreeMap;
  * the same version, after the restore). On a fresh start it continues above the highest committed
  * version of this model in the snapshots topic, so it also only grows across restarts; on a restore
  * it takes the larger of the checkpointed and the committed version (an old savepoint must not
- * reissue versions a newer run has published).
+ * reissue versions a newer run has published). On a fresh start it also holds the seed lineage
+ * ({@link SnapshotSeed}) until worker 0 reports it, so no snapshot counts fewer events than the seed.
  */
 public final class SnapshotPublisherOperator extends AbstractStreamOperator<SnapshotRecord>
         implements OneInputStreamOperator<WorkerUpdate, SnapshotRecord> {
@@ -82,7 +83,20 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
                     lineages.size());
         } else {
             version = SnapshotTopicReader.lastVersion(config, Duration.ofSeconds(30));
-            LOG.info("publisher of {} starts above the last committed version {}", config.modelName(), version);
+            if (config.fromScratch()) {
+                LOG.info("publisher of {} starts from scratch (learner.from-scratch) above the last committed "
+                        + "version {}: the model is learned anew, the last snapshot's model is not continued",
+                        config.modelName(), version);
+            } else {
+                // The seed lineage, as worker 0 holds it, until worker 0 reports its own state under the same id.
+                MetricSnapshot seed = SnapshotTopicReader.lastTrusted(config, Duration.ofSeconds(30));
+                if (seed != null) {
+                    lineages.put(SnapshotSeed.lineage(seed), SnapshotSeed.withCounts(seed, config));
+                }
+                eventsAtLastPublish = totalEvents();
+                LOG.info("publisher of {} starts above the last committed version {}, {}", config.modelName(), version,
+                        seed == null ? "with no snapshot to continue from" : "continuing the model of v" + seed.version());
+            }
         }
         updatesAtLastPublish = totalUpdates();
     }

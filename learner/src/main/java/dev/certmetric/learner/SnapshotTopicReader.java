@@ -2,6 +2,9 @@ package dev.certmetric.learner;
 
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.kafka.SignatureHeaders;
+import dev.certmetric.signing.Keys;
+import dev.certmetric.signing.SigningKey;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -13,6 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Reads committed snapshots ({@code isolation.level=read_committed}) of one model from the snapshots
@@ -37,6 +43,7 @@ public final class SnapshotTopicReader {
         p.putAll(KafkaClientProperties.snapshotConsumer(CertmetricConfig.DEFAULT_SNAPSHOT_MAX_BYTES));
         p.putAll(extra);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(LearnerJob.NO_TELEMETRY);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -52,20 +59,49 @@ public final class SnapshotTopicReader {
     public static long lastVersion(CertmetricConfig config, Duration timeout) {
         long[] max = {0};
         readAll(config.bootstrapServers(), config.kafkaPropertyMap(), config.snapshotsTopic(), config.modelName(),
-                timeout, s -> max[0] = Math.max(max[0], s.version()));
+                timeout, r -> true, s -> max[0] = Math.max(max[0], s.version()));
         return max[0];
+    }
+
+    /**
+     * The committed snapshot of the configured model with the highest version that this learner trusts:
+     * with {@code snapshots.signing-key} set, only one signed with that key (anyone who can write to the
+     * topic could otherwise plant the model a fresh job continues from). Null if there is none; throws
+     * like {@link #lastVersion} if the topic cannot be read.
+     */
+    public static MetricSnapshot lastTrusted(CertmetricConfig config, Duration timeout) {
+        Predicate<ConsumerRecord<byte[], byte[]>> trusted = r -> true;
+        if (config.signingKey() != null) {
+            SigningKey key;
+            try {
+                key = Keys.readSigningKey(config.signingKey());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            trusted = r -> key.verifies(r.value(), SignatureHeaders.keyId(r.headers()),
+                    SignatureHeaders.signature(r.headers()));
+        }
+        MetricSnapshot[] last = {null};
+        readAll(config.bootstrapServers(), config.kafkaPropertyMap(), config.snapshotsTopic(), config.modelName(),
+                timeout, trusted, s -> {
+                    if (last[0] == null || s.version() > last[0].version()) {
+                        last[0] = s;
+                    }
+                });
+        return last[0];
     }
 
     /** All committed snapshots of {@code model} currently in the topic, in log order. */
     public static List<MetricSnapshot> readAll(String bootstrap, Map<String, String> props, String topic, String model,
                                                Duration timeout) {
         List<MetricSnapshot> out = new ArrayList<>();
-        readAll(bootstrap, props, topic, model, timeout, out::add);
+        readAll(bootstrap, props, topic, model, timeout, r -> true, out::add);
         return out;
     }
 
     private static void readAll(String bootstrap, Map<String, String> props, String topic, String model,
-                                Duration timeout, Consumer<MetricSnapshot> sink) {
+                                Duration timeout, Predicate<ConsumerRecord<byte[], byte[]>> trusted,
+                                Consumer<MetricSnapshot> sink) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties(bootstrap, props),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
@@ -91,7 +127,9 @@ public final class SnapshotTopicReader {
                     return;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    accept(r, model, sink);
+                    if (trusted.test(r)) {
+                        accept(r, model, sink);
+                    }
                 }
             }
             throw new IllegalStateException("timed out reading the snapshots topic " + topic);

@@ -27,6 +27,7 @@ public final class TopicSetup {
         Properties p = new Properties();
         p.putAll(config.kafkaPropertyMap());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.putAll(LearnerJob.NO_TELEMETRY);
         try (Admin admin = Admin.create(p)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();

@@ -35,8 +35,21 @@ class LearnerJobArgsTest {
         assertEquals(3, c.parallelism());
         assertEquals("m2", c.modelName());
         assertEquals(false, c.syncMergedModel());
+        assertFalse(c.fromScratch(), "a fresh job continues the last snapshot unless told otherwise");
+        assertTrue(LearnerJob.parseArgs(new String[] {"--from-scratch", "--parallelism", "2"}).fromScratch());
         BadInputException e = assertThrows(BadInputException.class,
                 () -> LearnerJob.parseArgs(new String[] {"--set", "learner.sync-merged=maybe"}));
         assertTrue(e.getMessage().contains("learner.sync-merged") && e.getMessage().contains("true | false"));
+    }
+
+    /** The job jar has no protobuf for pushed client metrics: no client of the job may turn the push on. */
+    @Test
+    void everyKafkaClientOfTheJobHasTelemetryPushOff() {
+        CertmetricConfig c = LearnerJob.parseArgs(new String[] {"--set", "kafka.properties.enable.metrics.push=true"});
+        assertEquals("true", c.kafkaPropertyMap().get("enable.metrics.push"), "the pass-through reaches the config");
+        assertEquals("false", LearnerJob.clientProperties(c).getProperty("enable.metrics.push"));
+        assertEquals("false", LearnerJob.snapshotProducerConfig(c).getProperty("enable.metrics.push"));
+        assertEquals("false", SnapshotTopicReader.consumerProperties("h:1", c.kafkaPropertyMap())
+                .getProperty("enable.metrics.push"));
     }
 }

@@ -1,0 +1,86 @@
+package dev.certmetric.learner;
+
+import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.snapshot.Hyperparameters;
+import dev.certmetric.snapshot.MetricSnapshot;
+import dev.certmetric.snapshot.TrainingStats;
+import dev.certmetric.train.LearnerSettings;
+import dev.certmetric.train.SettingsRace;
+import dev.certmetric.train.StreamingLearner;
+
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The model a job started without Flink state continues from: the last committed snapshot of its
+ * model that it trusts ({@link SnapshotTopicReader#lastTrusted}). Without it a fresh job would publish
+ * a model younger than the last one under a higher version.
+ *
+ * <p>Counting stays exact at any parallelism because only one lineage carries the snapshot's counts
+ * (events, tests, correct, updates): the <em>seed lineage</em>, with an id derived from the snapshot's
+ * version, which worker 0 trains and which the publisher holds from the start (so a snapshot merged
+ * before worker 0 has reported still counts the seed's events). The other workers start from the
+ * same metric, preprocessing and exemplars with zero counts, and their preprocessing statistics
+ * weigh as one event: merged, the seed's statistics keep their full weight once, not P times.
+ */
+final class SnapshotSeed {
+    private SnapshotSeed() {
+    }
+
+    /** Never a random lineage id (those are non-negative): the seed lineage of version v is -v. */
+    static long lineage(MetricSnapshot snapshot) {
+        return -snapshot.version();
+    }
+
+    /** The seed lineage, with the snapshot's counts. */
+    static WorkerModel withCounts(MetricSnapshot snapshot, CertmetricConfig config) {
+        return new WorkerModel(lineage(snapshot), SettingsRace.of(learner(snapshot, config)), Double.NaN);
+    }
+
+    /** A further worker's lineage: the snapshot's model, none of its counts. */
+    static WorkerModel withoutCounts(MetricSnapshot snapshot, CertmetricConfig config) {
+        TrainingStats t = snapshot.trainingStats();
+        MetricSnapshot uncounted = snapshot.toBuilder().trainingStats(new TrainingStats(0, 0, 0, t.meanLoss(),
+                t.marginP10(), t.marginP50(), t.marginP90(), t.anomalyCalibration())).build();
+        return new WorkerModel(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
+                SettingsRace.of(learner(uncounted, config)), Double.NaN);
+    }
+
+    /**
+     * A learner with the snapshot's settings if they are among the candidates the config races (the
+     * race is decided: the snapshot reports its winner), else the configured ones. A snapshot published
+     * while the Euclidean guard preferred the identity carries the identity, not the learned L: at full
+     * rank the learner starts from that identity (what was served), below full rank from the initial L
+     * a fresh learner of that rank would draw; preprocessing, counts and exemplars are seeded either way.
+     */
+    private static StreamingLearner learner(MetricSnapshot snapshot, CertmetricConfig config) {
+        LearnerSettings settings = settingsOf(snapshot, config);
+        int q = settings.rankFor(snapshot.p());
+        MetricSnapshot seed = snapshot;
+        if (ModelMerger.EUCLIDEAN.equals(snapshot.hyperparameters().extra().get(ModelMerger.METRIC))
+                && snapshot.q() != q) {
+            Hyperparameters h = snapshot.hyperparameters();
+            seed = snapshot.toBuilder()
+                    .l(q, snapshot.p(), new StreamingLearner(settings, snapshot.p()).metric().l())
+                    .hyperparameters(new Hyperparameters(h.k(), h.impostors(), h.mu(), h.lambda(), h.tau(), q,
+                            h.stepRule(), h.learningRate(), h.windowPerClass(), h.batchSize(), h.extra()))
+                    .build();
+        }
+        try {
+            return StreamingLearner.seededFrom(seed, settings);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot continue from snapshot v" + snapshot.version() + " of "
+                    + config.modelName() + ": " + e.getMessage() + "; start with --from-scratch to learn anew", e);
+        }
+    }
+
+    private static LearnerSettings settingsOf(MetricSnapshot snapshot, CertmetricConfig config) {
+        Hyperparameters h = snapshot.hyperparameters();
+        for (LearnerSettings s : config.raceSettings().candidates()) {
+            if (s.mu() == h.mu() && s.lambda() == h.lambda() && s.tau() == h.tau()
+                    && s.learningRate() == h.learningRate()) {
+                return s;
+            }
+        }
+        return config.learnerSettings();
+    }
+}
