@@ -46,17 +46,30 @@ public final class LearnCommand implements Callable<Integer> {
     @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a configuration key; repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--from-scratch", description = "On a start without state, learn a new model instead of "
+            + "continuing the last committed snapshot (sets learner.from-scratch); versions still continue.")
+    boolean fromScratch;
+
     @Option(names = "--web-ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "8081",
             description = "Serve Flink's web UI on 127.0.0.1:PORT (default port 8081).")
     Integer webUi;
 
-    @Override
-    public Integer call() throws Exception {
+    /** The configuration overrides the options stand for, on top of {@code --set}. */
+    Map<String, String> configOverrides() {
         Map<String, String> o = new LinkedHashMap<>(overrides);
         o.put("kafka.bootstrap-servers", bootstrap);
+        if (fromScratch) {
+            o.put("learner.from-scratch", "true");
+        }
         if (parallelism != null) {
             o.put("learner.parallelism", String.valueOf(parallelism));
         }
+        return o;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> o = configOverrides();
         if (maxEvents != null && maxEvents < 1) {
             throw new BadInputException("--max-events must be >= 1, got " + maxEvents);
         }
