@@ -1,8 +1,6 @@
 package dev.certmetric.cli;
 
 import dev.certmetric.config.BadInputException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.events.EventEncoder;
@@ -24,7 +22,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -127,11 +124,7 @@ public final class BenchLearnCommand implements Callable<Integer> {
         }
         out.flush();
         if (json != null) {
-            try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
-            } catch (IOException e) {
-                throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage(), e);
-            }
+            JsonOutput.write(json, results);
         }
         return 0;
     }

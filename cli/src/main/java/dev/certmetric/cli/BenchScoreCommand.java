@@ -6,10 +6,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -72,10 +69,6 @@ public final class BenchScoreCommand implements Callable<Integer> {
     }
 
     static void writeJson(ScoreBenchmark.Results results, Path json) {
-        try {
-            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results.json());
-        } catch (IOException e) {
-            throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage(), e);
-        }
+        JsonOutput.write(json, results.json());
     }
 }

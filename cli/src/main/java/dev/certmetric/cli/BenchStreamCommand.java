@@ -1,7 +1,5 @@
 package dev.certmetric.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.certmetric.config.BadInputException;
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.train.LearnerSettings;
@@ -11,7 +9,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -110,11 +107,7 @@ public final class BenchStreamCommand implements Callable<Integer> {
             out.flush();
         }
         if (json != null) {
-            try {
-                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), results);
-            } catch (IOException e) {
-                throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage(), e);
-            }
+            JsonOutput.write(json, results);
         }
         return 0;
     }

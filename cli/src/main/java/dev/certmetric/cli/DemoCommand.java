@@ -1,8 +1,6 @@
 package dev.certmetric.cli;
 
 import dev.certmetric.config.BadInputException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.data.Splits;
@@ -301,11 +299,7 @@ public final class DemoCommand implements Callable<Integer> {
                 j1.put("holdout_accuracy", ha);
                 j1.put("wall_seconds", round(wall));
                 j1.put("events_per_second", round(processed / jobSeconds));
-                try {
-                    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), j1);
-                } catch (IOException e) {
-                    throw new BadInputException("--json: cannot write " + json + ": " + e.getMessage(), e);
-                }
+                JsonOutput.write(json, j1);
                 out.println("summary written to " + json);
             }
             if (report != null) {

@@ -93,7 +93,7 @@ public final class LinearAlgebra {
      * the row-major dot products cannot, with the same sums in the same order as {@link #multiply}.
      */
     public static void multiplyColumns(double[][] columns, double[] x, double[] out) {
-        combine(columns, x, out);
+        combine(columns, x, 0, out, 0, out.length);
     }
 
     /** The rows of a row-major matrix (rows x cols) as arrays, into {@code out} (rows arrays of cols). */
@@ -117,49 +117,49 @@ public final class LinearAlgebra {
      * alike, which lets the JIT vectorise the update; the sums are those of the row-major form.
      */
     public static void multiplyTransposed(double[][] rows, double[] y, double[] out) {
-        combine(rows, y, out);
+        combine(rows, y, 0, out, 0, out.length);
     }
 
     /**
-     * out = sum_i w[i] v[i] over the vectors v (each of out's length): four vectors per pass over out (fewer loads
-     * and stores of out, short loops amortised), each sum in index order like the one-at-a-time loop.
+     * out[c] = sum_i w[offset + i] v[i][c] for c in [from, to), over all the vectors v: four vectors per pass over
+     * out (fewer loads and stores of out, short loops amortised), each sum in index order like the
+     * one-at-a-time loop, so bit for bit the row-major dot products.
      */
-    private static void combine(double[][] v, double[] w, double[] out) {
-        int n = out.length;
+    public static void combine(double[][] v, double[] w, int offset, double[] out, int from, int to) {
         int i = 0;
         if (v.length < 4) {
-            java.util.Arrays.fill(out, 0.0);
+            java.util.Arrays.fill(out, from, to, 0.0);
         } else {
-            double w0 = w[0];
-            double w1 = w[1];
-            double w2 = w[2];
-            double w3 = w[3];
+            double w0 = w[offset];
+            double w1 = w[offset + 1];
+            double w2 = w[offset + 2];
+            double w3 = w[offset + 3];
             double[] v0 = v[0];
             double[] v1 = v[1];
             double[] v2 = v[2];
             double[] v3 = v[3];
-            for (int c = 0; c < n; c++) {
+            for (int c = from; c < to; c++) {
                 out[c] = 0.0 + v0[c] * w0 + v1[c] * w1 + v2[c] * w2 + v3[c] * w3;
             }
             i = 4;
         }
         for (; i + 3 < v.length; i += 4) {
-            double w0 = w[i];
-            double w1 = w[i + 1];
-            double w2 = w[i + 2];
-            double w3 = w[i + 3];
+            double w0 = w[offset + i];
+            double w1 = w[offset + i + 1];
+            double w2 = w[offset + i + 2];
+            double w3 = w[offset + i + 3];
             double[] v0 = v[i];
             double[] v1 = v[i + 1];
             double[] v2 = v[i + 2];
             double[] v3 = v[i + 3];
-            for (int c = 0; c < n; c++) {
+            for (int c = from; c < to; c++) {
                 out[c] = out[c] + v0[c] * w0 + v1[c] * w1 + v2[c] * w2 + v3[c] * w3;
             }
         }
         for (; i < v.length; i++) {
-            double wi = w[i];
+            double wi = w[offset + i];
             double[] vi = v[i];
-            for (int c = 0; c < n; c++) {
+            for (int c = from; c < to; c++) {
                 out[c] += vi[c] * wi;
             }
         }

@@ -54,10 +54,9 @@ public final class MahalanobisMetric {
 
     /**
      * A learner's starting L: the identity at full rank (the Euclidean metric); below it, q orthonormal random
-     * directions scaled by sqrt(p / q), which preserve squared distances in expectation (Johnson-Lindenstrauss)
-     * whichever features carry the signal. The first q axes instead would start blind wherever those axes are
-     * uninformative (the border pixels of an image). The directions depend only on (q, p), so data-parallel
-     * learners of one model start alike.
+     * directions scaled by sqrt(p / q), which preserve squared distances in expectation whichever features carry
+     * the signal, where the first q axes would see only the first q features (docs/ALGORITHM.md, section 7). The
+     * directions depend only on (q, p), so data-parallel learners of one model start alike.
      */
     public static double[] initial(int q, int p) {
         if (q == p) {

@@ -1,5 +1,6 @@
 package dev.certmetric.triplets;
 
+import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.preprocess.Standardizer;
 
 import java.util.ArrayList;
@@ -254,57 +255,13 @@ public final class TripletWindow {
                 int from = ranges[g];
                 int to = ranges[g + 1];
                 for (int r = 0; r < q; r++) {
-                    transformRow(l, r * p, x, lx[r], from, to);
+                    LinearAlgebra.combine(x, l, r * p, lx[r], from, to);
                 }
                 for (int s = from; s < to; s++) {
                     for (int r = 0; r < q; r++) {
                         rows[s * q + r] = lx[r][s];
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * out[s] = sum_f l[base + f] x[f][s] over the slots [from, to): four features per pass (fewer loads and stores
-     * of out), each sum in feature order, so bit for bit the row-major product's.
-     */
-    private void transformRow(double[] l, int base, double[][] x, double[] out, int from, int to) {
-        int f = 0;
-        if (p < 4) {
-            Arrays.fill(out, from, to, 0);
-        } else {
-            double a0 = l[base];
-            double a1 = l[base + 1];
-            double a2 = l[base + 2];
-            double a3 = l[base + 3];
-            double[] in0 = x[0];
-            double[] in1 = x[1];
-            double[] in2 = x[2];
-            double[] in3 = x[3];
-            for (int s = from; s < to; s++) {
-                out[s] = 0.0 + a0 * in0[s] + a1 * in1[s] + a2 * in2[s] + a3 * in3[s];
-            }
-            f = 4;
-        }
-        for (; f + 3 < p; f += 4) {
-            double a0 = l[base + f];
-            double a1 = l[base + f + 1];
-            double a2 = l[base + f + 2];
-            double a3 = l[base + f + 3];
-            double[] in0 = x[f];
-            double[] in1 = x[f + 1];
-            double[] in2 = x[f + 2];
-            double[] in3 = x[f + 3];
-            for (int s = from; s < to; s++) {
-                out[s] = out[s] + a0 * in0[s] + a1 * in1[s] + a2 * in2[s] + a3 * in3[s];
-            }
-        }
-        for (; f < p; f++) {
-            double a = l[base + f];
-            double[] in = x[f];
-            for (int s = from; s < to; s++) {
-                out[s] += a * in[s];
             }
         }
     }
