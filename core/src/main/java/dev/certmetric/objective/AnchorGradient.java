@@ -109,13 +109,7 @@ public final class AnchorGradient {
                 if (delta < 0) {
                     violated++;
                 }
-                double[] a = mxj[t];
-                double[] b = mxl[m];
-                double s = 0;
-                for (int c = 0; c < p; c++) {
-                    double d = a[c] - b[c];
-                    s += d * d;
-                }
+                double s = squaredDistance(mxj[t], mxl[m]);
                 double gamma = delta / (2 * Math.sqrt(s) + MahalanobisMetric.EPS);
                 anchorMin = Double.isNaN(anchorMin) ? gamma : Math.min(anchorMin, gamma);
                 double gamma2 = delta >= 0 ? delta * delta / (4 * (s + MahalanobisMetric.EPS)) : 0;
@@ -206,7 +200,34 @@ public final class AnchorGradient {
                 }
             }
         }
-        form.add(coefficient, d, ld, total != 0, mx, pv, lpv);
+        if (coefficient != 0 || total != 0) {
+            form.add(coefficient, d, ld, total != 0, mx, pv, lpv);
+        }
+    }
+
+    /** |a - b|^2 in four partial sums: the triplets' one loop with a dependency chain as long as p otherwise. */
+    private static double squaredDistance(double[] a, double[] b) {
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int n = a.length;
+        int c = 0;
+        for (; c + 3 < n; c += 4) {
+            double d0 = a[c] - b[c];
+            double d1 = a[c + 1] - b[c + 1];
+            double d2 = a[c + 2] - b[c + 2];
+            double d3 = a[c + 3] - b[c + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        for (; c < n; c++) {
+            double d = a[c] - b[c];
+            s0 += d * d;
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     private void grow(int nt, int ni) {

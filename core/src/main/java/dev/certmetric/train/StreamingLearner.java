@@ -61,6 +61,12 @@ public final class StreamingLearner {
     private final double[] frozen;
     /** The same L by rows and by columns, for the L x and M x products of the hot path. */
     private final double[][] frozenRows;
+    /** M x of window entries by entry index, valid where imageEpoch holds the current epoch (bumped on refresh). */
+    private double[] images = new double[0];
+    private long[] imageEpoch = new long[0];
+    private long epoch = 1;
+    private final double[] imageScratch;
+    private final double[] imageScratch2;
     private final double[][] frozenColumns;
     /** The running statistics as of the last window refresh: what the cached preprocessed forms use. */
     private OnlineStandardizer frozenStatistics;
@@ -128,6 +134,8 @@ public final class StreamingLearner {
         this.l = l;
         this.frozen = l.clone();
         this.frozenRows = new double[q][p];
+        this.imageScratch = new double[q];
+        this.imageScratch2 = new double[p];
         this.frozenColumns = new double[p][q];
         LinearAlgebra.rows(frozen, q, p, frozenRows);
         LinearAlgebra.columns(frozen, q, p, frozenColumns);
@@ -280,7 +288,10 @@ public final class StreamingLearner {
             gather(impostors[m], impostorX[m], impostorLx[m], impostorMx[m]);
         }
         statistics.update(raw);
-        window.add(code, timestamp, raw, x, lx);
+        int added = window.add(code, timestamp, raw, x, lx);
+        if (added < imageEpoch.length) {
+            imageEpoch[added] = 0;
+        }
         double minMargin = Double.NaN;
         if (nt > 0) {
             double pullWeight = settings.mu() / ((double) settings.batchSize() * k);
@@ -302,7 +313,25 @@ public final class StreamingLearner {
     private void gather(int index, double[] ex, double[] elx, double[] emx) {
         window.x(index, ex);
         window.lx(index, elx);
-        LinearAlgebra.multiplyTransposed(frozenRows, elx, emx);
+        System.arraycopy(image(index), index * p, emx, 0, p);
+    }
+
+    /**
+     * The array that holds the entry's M x at {@code index * p}, computed when first asked for under the cache's
+     * L: between two refreshes an entry serves as target or impostor of many anchors.
+     */
+    private double[] image(int index) {
+        int entries = window.classes() * window.perClass();
+        if (imageEpoch.length < entries) {
+            imageEpoch = java.util.Arrays.copyOf(imageEpoch, entries);
+            images = java.util.Arrays.copyOf(images, entries * p);
+        }
+        if (imageEpoch[index] != epoch) {
+            LinearAlgebra.multiplyTransposed(frozenRows, window.lx(index, imageScratch), imageScratch2);
+            System.arraycopy(imageScratch2, 0, images, index * p, p);
+            imageEpoch[index] = epoch;
+        }
+        return images;
     }
 
     private void ensureBuffers(int k, int m) {
@@ -368,6 +397,7 @@ public final class StreamingLearner {
             LinearAlgebra.columns(frozen, q, p, frozenColumns);
             window.transform(frozen);
             gradient.reset(frozen);
+            epoch++;
         }
     }
 
@@ -377,6 +407,7 @@ public final class StreamingLearner {
         window.refresh(standardizer);
         window.transform(frozen);
         gradient.reset(frozen);
+        epoch++;
     }
 
     private void onDrift() {
@@ -450,7 +481,6 @@ public final class StreamingLearner {
         private final int[] indices;
         private final boolean learned;
         private final double[][] image;
-        private final double[] scratch;
 
         References(int[] indices, double[][] dist, boolean learned) {
             int n = indices.length;
@@ -464,7 +494,6 @@ public final class StreamingLearner {
                 d2[i] = dist[classes[i]][indices[i] % perClass];
             }
             this.image = new double[n][];
-            this.scratch = learned ? new double[q] : null;
         }
 
         double norm(int a, int b) {
@@ -475,7 +504,7 @@ public final class StreamingLearner {
             if (image[i] == null) {
                 double[] v = new double[p];
                 if (learned) {
-                    LinearAlgebra.multiplyTransposed(frozenRows, window.lx(indices[i], scratch), v);
+                    System.arraycopy(StreamingLearner.this.image(indices[i]), indices[i] * p, v, 0, p);
                 } else {
                     window.x(indices[i], v);
                 }
