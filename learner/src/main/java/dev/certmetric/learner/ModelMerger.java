@@ -1,6 +1,6 @@
 package dev.certmetric.learner;
 
-import dev.certmetric.metric.LinearAlgebra;
+import dev.certmetric.eval.ExemplarStatistics;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
@@ -176,9 +176,10 @@ public final class ModelMerger {
                 poolClass.add(c);
             }
         }
-        double[][] quality = poolStatistics(metric, pool, poolClass);
-        double[] margins = quality[0];
-        double[] nn = quality[1];
+        ExemplarStatistics quality = ExemplarStatistics.of(metric, pool,
+                poolClass.stream().mapToInt(Integer::intValue).toArray());
+        double[] margins = quality.margins();
+        double[] nn = quality.nearestDistances();
         Arrays.sort(margins);
         Arrays.sort(nn);
         double p10 = margins.length == 0 ? 0 : quantile(margins, 0.1);
@@ -223,55 +224,6 @@ public final class ModelMerger {
                     s.accuracy(), s.certifiedAccuracy(), s.score(raced.certifiedWeight()), s.eliminatedAt()));
         }
         return new RaceStandings(raced.certifiedWeight(), raced.certifiedRadius(), winner, candidates);
-    }
-
-    /** {margins of each exemplar's nearest target/impostor triplet, leave-one-out NN distances}. */
-    private static double[][] poolStatistics(MahalanobisMetric metric, List<double[]> pool, List<Integer> classOf) {
-        int n = pool.size();
-        double[][] lx = new double[n][];
-        for (int i = 0; i < n; i++) {
-            lx[i] = metric.transform(pool.get(i));
-        }
-        int[] cls = new int[n];
-        for (int i = 0; i < n; i++) {
-            cls[i] = classOf.get(i);
-        }
-        double[] margins = new double[n];
-        double[] nn = new double[n];
-        int mCount = 0;
-        int nCount = 0;
-        for (int i = 0; i < n; i++) {
-            int target = -1;
-            int impostor = -1;
-            double dt = Double.POSITIVE_INFINITY;
-            double di = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < n; j++) {
-                if (j == i) {
-                    continue;
-                }
-                double d = LinearAlgebra.squaredDistance(lx[i], lx[j]);
-                if (cls[j] == cls[i]) {
-                    if (d < dt) {
-                        dt = d;
-                        target = j;
-                    }
-                } else if (d < di) {
-                    di = d;
-                    impostor = j;
-                }
-            }
-            double nearest = Math.min(dt, di);
-            if (Double.isFinite(nearest)) {
-                nn[nCount++] = Math.sqrt(nearest);
-            }
-            if (target >= 0 && impostor >= 0) {
-                double margin = metric.margin(pool.get(i), pool.get(target), pool.get(impostor));
-                if (Double.isFinite(margin)) {
-                    margins[mCount++] = margin;
-                }
-            }
-        }
-        return new double[][] {Arrays.copyOf(margins, mCount), Arrays.copyOf(nn, nCount)};
     }
 
     /** Linear-interpolation quantile of a sorted, non-empty array. */
