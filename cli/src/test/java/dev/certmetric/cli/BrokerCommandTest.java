@@ -15,10 +15,12 @@ import java.util.regex.Pattern;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+@Tag("integration")
 class BrokerCommandTest {
     private static final Pattern BOOTSTRAP = Pattern.compile("bootstrap: (127\\.0\\.0\\.1:\\d+)");
 

@@ -2,6 +2,7 @@ package dev.certmetric.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The demo command end to end (embedded broker, Flink MiniCluster, the scorer): its JSON summary, the
  * scorer figures in its output and the HTML report.
  */
+@Tag("integration")
 class DemoCommandTest {
 
     @Test
