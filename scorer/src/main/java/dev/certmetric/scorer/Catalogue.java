@@ -135,7 +135,7 @@ public final class Catalogue {
             }
             items.put(key, item);
             if (live != null) {
-                live.put(key, item.label(), lz);
+                live.put(key, item.label(), item.features(), lz);
             }
             return true;
         } catch (Rejected e) {
@@ -172,7 +172,7 @@ public final class Catalogue {
                 reject(Reason.NON_FINITE, item.id(), "the item's projection under the new model is not finite");
                 continue;
             }
-            index.put(item.id(), item.label(), lz);
+            index.put(item.id(), item.label(), item.features(), lz);
         }
         live = index;
         return index;

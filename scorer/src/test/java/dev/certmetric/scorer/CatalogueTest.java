@@ -90,6 +90,36 @@ class CatalogueTest {
     }
 
     @Test
+    void searchWithAHeadAndATailOfCoordinatesIsBruteForce() {
+        dev.certmetric.data.CsvDataset wdbc = dev.certmetric.data.CsvDataset.readResource("wdbc");
+        MetricSnapshot s = ScorerFixtures.randomMetric(wdbc, "wdbc", 1, 24, 3);   // q = 24 > HEAD
+        ServingModel model = ServingModel.of(s, catalogue);
+        Random rnd = new Random(8);
+        Map<String, double[]> items = new LinkedHashMap<>();
+        for (int i = 0; i < 2500; i++) {
+            double[] x = wdbc.row(i % wdbc.rows()).clone();
+            for (int f = 0; f < x.length; f++) {
+                x[f] *= 1 + 0.1 * rnd.nextGaussian();
+            }
+            items.put("w" + i, x);
+            assertTrue(offer("w" + i, null, x));
+            if (i % 500 == 499) {                                              // across the re-rotations
+                assertFalse(catalogue.offer("w" + (i - 7), null));
+                items.remove("w" + (i - 7));
+            }
+        }
+        assertEquals(items.size(), model.catalogue().size());
+        List<double[]> stored = List.copyOf(items.values());
+        for (int t = 0; t < 40; t++) {
+            double[] query = t % 2 == 0 ? stored.get(t * 31) : wdbc.row(t);
+            for (int k : new int[] {1, 10, 100}) {
+                assertMatches(ScorerFixtures.bruteForce(s, items, query, k), model.catalogue().search(query, k),
+                        "query " + t + " k=" + k);
+            }
+        }
+    }
+
+    @Test
     void addUpdateDeleteAndARejectedRecordLeavesNoItem() {
         MetricSnapshot v1 = ScorerFixtures.iris("iris", 1);
         ServingModel model = ServingModel.of(v1, catalogue);

@@ -66,13 +66,18 @@ final class ScorerFixtures {
 
     /** Iris under a random L (q x 4, fixed seed): rankings differ from the Euclidean ones, unlike {@link #iris}. */
     static MetricSnapshot irisRandomMetric(String name, long version, int q, long seed) {
-        int p = IRIS.featureCount();
+        return randomMetric(IRIS, name, version, q, seed);
+    }
+
+    /** A snapshot of the data under a random L (q x p, fixed seed). */
+    static MetricSnapshot randomMetric(CsvDataset data, String name, long version, int q, long seed) {
+        int p = data.featureCount();
         java.util.Random rnd = new java.util.Random(seed);
         double[] l = new double[q * p];
         for (int i = 0; i < l.length; i++) {
             l[i] = rnd.nextGaussian();
         }
-        return snapshot(name, version, IRIS, MahalanobisMetric.of(q, p, l), 3);
+        return snapshot(name, version, data, MahalanobisMetric.of(q, p, l), 3);
     }
 
     /** A catalogue item as the references topic carries it. */
