@@ -48,7 +48,7 @@ public final class BenchScoreCommand implements Callable<Integer> {
 
     @Option(names = "--search-references", paramLabel = "N", defaultValue = "0",
             description = "Measure only catalogue search, in process: N catalogue items, --requests search requests "
-                    + "of --search-k nearest (default: ${DEFAULT-VALUE} = the three transports instead).")
+                    + "of --search-k nearest; --json does not apply (default: ${DEFAULT-VALUE} = the three transports instead).")
     int searchReferences;
 
     @Option(names = "--search-k", defaultValue = "10", description = "k of the search requests, 1..100 (default: ${DEFAULT-VALUE}).")

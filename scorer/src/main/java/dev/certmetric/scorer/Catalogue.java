@@ -85,8 +85,11 @@ public final class Catalogue {
     private final int maxIdChars;
     private final Map<String, Item> items = new LinkedHashMap<>();
     private final Map<Reason, Counter> rejected = new EnumMap<>(Reason.class);
-    /** The index of the newest model prepared: the one that receives item changes. Null before a model. */
-    private CatalogueIndex live;
+    /**
+     * The index of the newest model prepared: the one that receives item changes. Null before a model. Written
+     * under this object's monitor; volatile so that the gauge reads it without waiting for an index build.
+     */
+    private volatile CatalogueIndex live;
 
     /**
      * @param maxIdChars longest id and label in Unicode code points ({@code scorer.max-id-chars})
@@ -102,8 +105,9 @@ public final class Catalogue {
                 .description("Catalogue items searchable under the newest model").register(meters);
     }
 
-    private synchronized double searchable() {
-        return live == null ? 0 : live.size();
+    private double searchable() {
+        CatalogueIndex index = live;
+        return index == null ? 0 : index.size();
     }
 
     /** Items held (searchable or waiting for a first model). */
