@@ -46,6 +46,14 @@ public final class BenchScoreCommand implements Callable<Integer> {
     @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Kafka Streams commit interval (default: ${DEFAULT-VALUE}).")
     long commitMs;
 
+    @Option(names = "--search-references", paramLabel = "N", defaultValue = "0",
+            description = "Measure only catalogue search, in process: N catalogue items, --requests search requests "
+                    + "of --search-k nearest; --json does not apply (default: ${DEFAULT-VALUE} = the three transports instead).")
+    int searchReferences;
+
+    @Option(names = "--search-k", defaultValue = "10", description = "k of the search requests, 1..100 (default: ${DEFAULT-VALUE}).")
+    int searchK;
+
     @Option(names = "--json", paramLabel = "OUT.json",
             description = "Also write {p, q, exemplars, in_process, http, kafka} (answers_per_second, p50_ms, p99_ms each) as JSON.")
     Path json;
@@ -57,6 +65,17 @@ public final class BenchScoreCommand implements Callable<Integer> {
             throw new BadInputException("need p >= 1, 1 <= q <= p, classes >= 2, per-class >= 2, requests >= 1, http-clients >= 1");
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (searchReferences > 0) {
+            if (searchK < 1 || searchK > 100) {
+                throw new BadInputException("--search-k = " + searchK + " is out of range; accepted: 1..100 "
+                        + "(the default scorer.max-search-k)");
+            }
+            out.printf("bench-score search: p=%d q=%d references=%d k=%d requests=%d%n", p, rank, searchReferences,
+                    searchK, requests);
+            out.flush();
+            ScoreBenchmark.search(p, rank, classes, perClass, searchReferences, searchK, requests, out);
+            return 0;
+        }
         out.printf("bench-score: p=%d q=%d classes=%d exemplars/class=%d requests=%d guarantee=%s commit=%dms%n",
                 p, rank, classes, perClass, requests, guarantee, commitMs);
         out.flush();

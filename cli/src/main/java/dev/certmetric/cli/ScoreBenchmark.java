@@ -1,5 +1,6 @@
 package dev.certmetric.cli;
 
+import dev.certmetric.scorer.Catalogue;
 import dev.certmetric.scorer.ScorerSettings;
 import dev.certmetric.scorer.ScorerService;
 import dev.certmetric.scorer.Scorer;
@@ -215,7 +216,42 @@ public final class ScoreBenchmark {
     }
 
     static Measurement inProcess(MetricSnapshot snapshot, byte[][] bodies) {
-        ServingModel model = ServingModel.of(snapshot);
+        return inProcess(ServingModel.of(snapshot), bodies, "in-process");
+    }
+
+    /**
+     * Catalogue search in process: {@code items} raw vectors drawn like the requests offered to a {@link Catalogue}
+     * as records of the references topic, indexed when the model is prepared (as on a hot swap), then
+     * {@code requests} search requests for the k nearest answered by the {@link Scorer} alone.
+     */
+    public static Measurement search(int p, int q, int classes, int perClass, int items, int k, int requests,
+            java.io.PrintWriter log) {
+        MetricSnapshot snapshot = syntheticSnapshot(p, q, classes, perClass, 1);
+        Catalogue catalogue = new Catalogue(256, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        byte[][] records = requests(snapshot, items, 3);
+        long t0 = System.nanoTime();
+        for (int i = 0; i < items; i++) {
+            catalogue.offer("b" + i, records[i]);
+        }
+        long t1 = System.nanoTime();
+        ServingModel model = ServingModel.of(snapshot, catalogue);
+        long t2 = System.nanoTime();
+        log.printf(Locale.ROOT, "catalogue: %d items (p=%d) read in %.2f s; indexed under the model (q=%d) in %.2f s%n",
+                model.catalogue().size(), p, (t1 - t0) / 1e9, q, (t2 - t1) / 1e9);
+        byte[][] bodies = requests(snapshot, requests, 2);
+        byte[] tail = (",\"k\":" + k + ",\"search\":true}").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < bodies.length; i++) {
+            byte[] b = Arrays.copyOf(bodies[i], bodies[i].length - 1 + tail.length);
+            System.arraycopy(tail, 0, b, bodies[i].length - 1, tail.length);
+            bodies[i] = b;
+        }
+        Measurement m = inProcess(model, bodies, "search k=" + k);
+        log.println(m);
+        log.flush();
+        return m;
+    }
+
+    private static Measurement inProcess(ServingModel model, byte[][] bodies, String transport) {
         Scorer scorer = new Scorer(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         // Warm up for a fixed time, not a count: the JIT needs ~1 s whatever one answer costs.
         long warmUntil = System.nanoTime() + 2_000_000_000L;
@@ -235,7 +271,7 @@ public final class ScoreBenchmark {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;
-        return measurement("in-process", lat, secs, cpu);
+        return measurement(transport, lat, secs, cpu);
     }
 
     /** Sends all bodies (at {@code rate} per second, 0 = as fast as possible) and times each answer. */

@@ -150,43 +150,10 @@ public final class CertifiedKnn {
         return radius(squaredDistances(x), classes, knn.k(), c, this::pairNorm, sigma);
     }
 
-    /**
-     * d2(x, x_i) for every reference: one pass over the flat L x_i, four references at a time so the
-     * four sums are independent (the loop is bound by the add latency otherwise).
-     */
+    /** d2(x, x_i) for every reference: one pass over the flat L x_i. */
     private double[] squaredDistances(double[] x) {
-        double[] lq = metric.transform(x);
         double[] d2 = new double[n];
-        int i = 0;
-        for (int base = 0; i + 4 <= n; i += 4, base += 4 * q) {
-            double d0 = 0;
-            double d1 = 0;
-            double d2b = 0;
-            double d3 = 0;
-            for (int r = 0; r < q; r++) {
-                double v = lq[r];
-                double e0 = v - lx[base + r];
-                double e1 = v - lx[base + q + r];
-                double e2 = v - lx[base + 2 * q + r];
-                double e3 = v - lx[base + 3 * q + r];
-                d0 += e0 * e0;
-                d1 += e1 * e1;
-                d2b += e2 * e2;
-                d3 += e3 * e3;
-            }
-            d2[i] = d0;
-            d2[i + 1] = d1;
-            d2[i + 2] = d2b;
-            d2[i + 3] = d3;
-        }
-        for (int base = i * q; i < n; i++, base += q) {
-            double d = 0;
-            for (int r = 0; r < q; r++) {
-                double diff = lq[r] - lx[base + r];
-                d += diff * diff;
-            }
-            d2[i] = d;
-        }
+        LinearAlgebra.squaredDistances(metric.transform(x), lx, 0, n, d2);
         return d2;
     }
 

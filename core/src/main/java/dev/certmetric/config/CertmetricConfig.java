@@ -57,6 +57,10 @@ public final class CertmetricConfig implements Serializable {
             "certmetric.events.dlq", "Dead-letter topic: invalid events with their original bytes and reason headers."));
     public static final ConfigKey<String> SNAPSHOTS_TOPIC = DEF.define(ConfigKey.topic("topics.snapshots",
             "certmetric.snapshots", "Compacted topic of published metric snapshots, key = model name."));
+    public static final ConfigKey<String> REFERENCES_TOPIC = DEF.define(ConfigKey.topic("topics.references",
+            "certmetric.references", "Compacted topic of the user's catalogue for similarity search: "
+                    + "{\"id\", \"label\" (optional), \"features\"} keyed by id; a tombstone deletes an item "
+                    + "(docs/SCORER.md, \"Catalogue\")."));
     public static final ConfigKey<String> MODEL_NAME = DEF.define(ConfigKey.text("model.name", "certmetric", 200,
             "a non-blank name", "Model name: the key of every snapshot record; versions increase per name."));
     public static final ConfigKey<Integer> K = DEF.define(ConfigKey.integer("learner.k", D.k(), 1, 50,
@@ -179,6 +183,10 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Integer> SCORER_MAX_ID_CHARS = DEF.define(ConfigKey.integer("scorer.max-id-chars",
             256, 1, 65536, "Longest request id in Unicode code points; a longer one gets an error answer with the id "
                     + "cut to this length."));
+    // k nearest items, each with an id and a label of up to scorer.max-id-chars, must fit a 64 KiB answer.
+    public static final ConfigKey<Integer> SCORER_MAX_SEARCH_K = DEF.define(ConfigKey.integer("scorer.max-search-k",
+            100, 1, 1000, "Largest k of a catalogue search request (\"search\": true); a larger one gets an error "
+                    + "answer. A request without \"k\" asks for min(10, this)."));
     // Held requests go to a changelog topic with the broker's default 1 MB record limit.
     public static final ConfigKey<Integer> SCORER_MAX_REQUEST_BYTES = DEF.define(ConfigKey.integer(
             "scorer.max-request-bytes", 524288, 1024, 960 * 1024, "Largest request in bytes (Kafka record value or "
@@ -421,6 +429,10 @@ public final class CertmetricConfig implements Serializable {
         return get(SNAPSHOTS_TOPIC);
     }
 
+    public String referencesTopic() {
+        return get(REFERENCES_TOPIC);
+    }
+
     public String modelName() {
         return get(MODEL_NAME);
     }
@@ -569,6 +581,11 @@ public final class CertmetricConfig implements Serializable {
     /** Longest scoring request id, in Unicode code points; longer ones get an error answer. */
     public int scorerMaxIdChars() {
         return get(SCORER_MAX_ID_CHARS);
+    }
+
+    /** Largest k of a catalogue search request. */
+    public int scorerMaxSearchK() {
+        return get(SCORER_MAX_SEARCH_K);
     }
 
     /** Largest scoring request (Kafka record value or HTTP body) in bytes. */

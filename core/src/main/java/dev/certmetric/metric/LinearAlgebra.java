@@ -196,4 +196,43 @@ public final class LinearAlgebra {
         }
         return s;
     }
+
+    /**
+     * out[i - from] = ||v - rows_i||^2 for the rows i in [from, to) of a flat row-major matrix of rows of
+     * length {@code v.length}: four rows at a time so the four sums are independent (the loop is bound by the
+     * add latency otherwise); each sum in index order, as {@link #squaredDistance}.
+     */
+    public static void squaredDistances(double[] v, double[] rows, int from, int to, double[] out) {
+        int q = v.length;
+        int i = from;
+        for (int base = i * q; i + 4 <= to; i += 4, base += 4 * q) {
+            double d0 = 0;
+            double d1 = 0;
+            double d2 = 0;
+            double d3 = 0;
+            for (int r = 0; r < q; r++) {
+                double x = v[r];
+                double e0 = x - rows[base + r];
+                double e1 = x - rows[base + q + r];
+                double e2 = x - rows[base + 2 * q + r];
+                double e3 = x - rows[base + 3 * q + r];
+                d0 += e0 * e0;
+                d1 += e1 * e1;
+                d2 += e2 * e2;
+                d3 += e3 * e3;
+            }
+            out[i - from] = d0;
+            out[i + 1 - from] = d1;
+            out[i + 2 - from] = d2;
+            out[i + 3 - from] = d3;
+        }
+        for (int base = i * q; i < to; i++, base += q) {
+            double d = 0;
+            for (int r = 0; r < q; r++) {
+                double e = v[r] - rows[base + r];
+                d += e * e;
+            }
+            out[i - from] = d;
+        }
+    }
 }

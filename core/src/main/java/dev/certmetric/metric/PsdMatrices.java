@@ -4,7 +4,7 @@ import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
-/** Symmetric eigen-decompositions (EJML) for the batch optimiser: PSD projection and factoring. */
+/** Symmetric eigen-decompositions (EJML): PSD projection and factoring, principal axes. */
 public final class PsdMatrices {
     /** Eigenvalues below this are clipped to zero, as in the reference implementation. */
     public static final double CLIP = 1e-10;
@@ -33,6 +33,22 @@ public final class PsdMatrices {
 
     /** L (q x p) with L^T L the best rank-q PSD approximation of the symmetric matrix m. */
     static double[] factor(double[] m, int p, int q) {
+        double[] lambda = new double[p];
+        double[] l = principalAxes(m, p, lambda);
+        for (int r = 0; r < q; r++) {
+            double s = Math.sqrt(Math.max(0, lambda[r]));
+            for (int c = 0; c < p; c++) {
+                l[r * p + c] *= s;
+            }
+        }
+        return java.util.Arrays.copyOf(l, q * p);
+    }
+
+    /**
+     * The unit eigenvectors of the symmetric matrix m (p x p, row-major) as the rows of an orthogonal p x p matrix,
+     * by decreasing eigenvalue; {@code eigenvalues} (length p) receives the eigenvalues in that order.
+     */
+    public static double[] principalAxes(double[] m, int p, double[] eigenvalues) {
         EigenDecomposition_F64<DMatrixRMaj> eig = decompose(m, p);
         Integer[] order = new Integer[p];
         for (int k = 0; k < p; k++) {
@@ -40,16 +56,12 @@ public final class PsdMatrices {
         }
         java.util.Arrays.sort(order, (x, y) -> Double.compare(
                 eig.getEigenvalue(y).getReal(), eig.getEigenvalue(x).getReal()));
-        double[] l = new double[q * p];
-        for (int r = 0; r < q; r++) {
-            double lambda = Math.max(0, eig.getEigenvalue(order[r]).getReal());
-            DMatrixRMaj v = eig.getEigenVector(order[r]);
-            double s = Math.sqrt(lambda);
-            for (int c = 0; c < p; c++) {
-                l[r * p + c] = s * v.data[c];
-            }
+        double[] axes = new double[p * p];
+        for (int r = 0; r < p; r++) {
+            eigenvalues[r] = eig.getEigenvalue(order[r]).getReal();
+            System.arraycopy(eig.getEigenVector(order[r]).data, 0, axes, r * p, p);
         }
-        return l;
+        return axes;
     }
 
     private static EigenDecomposition_F64<DMatrixRMaj> decompose(double[] m, int p) {

@@ -79,6 +79,8 @@ public final class ModelRegistry {
     private volatile String modelName;
     /** Null: unsigned snapshots are served. */
     private final TrustedKeys trusted;
+    /** Indexed under every model before it serves; null: models serve an empty catalogue. */
+    private final Catalogue catalogue;
 
     /**
      * @param modelName the model name to follow, or null to follow the first accepted one
@@ -92,8 +94,17 @@ public final class ModelRegistry {
      * @param trusted the keys snapshot records must be signed by; null serves unsigned snapshots
      */
     public ModelRegistry(String modelName, TrustedKeys trusted, MeterRegistry meters) {
+        this(modelName, trusted, null, meters);
+    }
+
+    /**
+     * @param catalogue indexed under each new model before it serves (the old model and its index serve
+     *     meanwhile); null serves an empty catalogue
+     */
+    public ModelRegistry(String modelName, TrustedKeys trusted, Catalogue catalogue, MeterRegistry meters) {
         this.modelName = modelName;
         this.trusted = trusted;
+        this.catalogue = catalogue;
         for (Reason r : Reason.values()) {
             rejected.put(r, Counter.builder("certmetric.scorer.snapshots.rejected")
                     .description("Snapshots not served, by reason")
@@ -203,7 +214,7 @@ public final class ModelRegistry {
             }
             ServingModel next;
             try {
-                next = ServingModel.of(snapshot);
+                next = ServingModel.of(snapshot, catalogue);
             } catch (RuntimeException e) {
                 return reject(Reason.INCOMPATIBLE, "snapshot " + snapshot + " cannot serve: " + e.getMessage());
             }

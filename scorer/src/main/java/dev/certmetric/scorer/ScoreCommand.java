@@ -25,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
         mixinStandardHelpOptions = true,
         description = {"Serve the latest metric snapshot: k-NN label, neighbours, anomaly score and certified radius "
                 + "for JSON requests on Kafka and HTTP, until Ctrl-C.",
-            "Requests: {\"id\":\"r1\",\"features\":[...]} or {\"id\":\"r2\",\"a\":[...],\"b\":[...]}."})
+            "Requests: {\"id\":\"r1\",\"features\":[...]}, {\"id\":\"r2\",\"a\":[...],\"b\":[...]} or "
+                + "{\"id\":\"r3\",\"features\":[...],\"k\":10,\"search\":true} (the catalogue of topics.references)."})
 public final class ScoreCommand implements Callable<Integer> {
     /** Entry point of the scorer's own jar: {@code java -jar certmetric-scorer.jar [options]}. */
     public static void main(String[] args) {
@@ -99,7 +100,8 @@ public final class ScoreCommand implements Callable<Integer> {
                     .withKafkaProperties(cfg.kafkaPropertyMap())
                     .withSnapshotMaxBytes(cfg.snapshotMaxBytes())
                     .withLimits(ScorerLimits.of(cfg))
-                    .withTrustedKeys(cfg.trustedKeys());
+                    .withTrustedKeys(cfg.trustedKeys())
+                    .withReferencesTopic(cfg.referencesTopic());
         } catch (IllegalArgumentException e) {
             throw new BadInputException(e.getMessage(), e);
         }

@@ -38,8 +38,14 @@ import java.util.concurrent.ConcurrentHashMap;
  *       an ISO-8601 instant;</li>
  *   <li>distance: {@code {"id": "r2", "a": [p numbers], "b": [p numbers]}} answered by
  *       {@code {"id", "model", "version", "distance"}}, the Mahalanobis distance after
- *       preprocessing.</li>
+ *       preprocessing;</li>
+ *   <li>search: {@code {"id": "r3", "features": [p numbers], "k": 10, "search": true}} answered by
+ *       {@code {"id", "model", "version", "matches": [{"id", "label", "distance"}, ...], "catalogue_size",
+ *       "scored_at"}}: the k nearest items of the model's {@link CatalogueIndex}, nearest first (k in
+ *       1..{@link ScorerLimits#maxSearchK()}, default {@link ScorerLimits#defaultSearchK()}).</li>
  * </ul>
+ * A score answer also carries {@code "catalogue_neighbors"} (the model's k nearest catalogue items, as in
+ * {@code "matches"}) when the catalogue has items under the model; without a catalogue answers are as before.
  * Anything else gets {@code {"id": ... (when readable), "error": "<reason>"}}; nothing is dropped.
  * The id may be a JSON string or integer and is echoed as a string. Unknown fields are ignored.
  *
@@ -140,15 +146,31 @@ public final class Scorer {
                         ? "request has both \"features\" and \"a\"/\"b\"; send one kind"
                         : "request needs \"features\" (score) or \"a\" and \"b\" (distance)");
             }
+            if (parsed.search == Flag.INVALID) {
+                throw new BadRequest("invalid", "\"search\" must be true or false");
+            }
+            boolean search = parsed.search == Flag.TRUE;
+            if (search && !hasFeatures) {
+                throw new BadRequest("invalid", "a search (\"search\": true) needs \"features\", not \"a\"/\"b\"");
+            }
+            int k = search ? searchK(parsed) : 0;
             if (model == null) {
                 throw new BadRequest("no_model", "no model loaded yet");
             }
-            if (hasFeatures) {
+            if (search) {
+                type = "search";
+                double[] x = vector(parsed.features, "features", model.dimension());
+                CatalogueIndex.Match[] matches = model.catalogue().search(x, k);
+                requireFinite(matches);
+                answer = searchAnswer(id, model, matches);
+            } else if (hasFeatures) {
                 type = "score";
                 double[] x = vector(parsed.features, "features", model.dimension());
                 ServingModel.Score score = model.score(x);
                 requireFinite(score);
-                answer = scoreAnswer(id, model, score);
+                CatalogueIndex.Match[] near = model.catalogue().size() == 0 ? null : model.catalogue().search(x, model.k());
+                requireFinite(near);
+                answer = scoreAnswer(id, model, score, near);
             } else {
                 type = "distance";
                 double[] a = vector(parsed.a, "a", model.dimension());
@@ -185,6 +207,23 @@ public final class Scorer {
                 .tag("transport", transport).tag("type", type).tag("outcome", outcome)
                 .publishPercentileHistogram()
                 .register(meters));
+    }
+
+    /** The search's k: the request's, within 1..{@link ScorerLimits#maxSearchK()}, or the default. */
+    private int searchK(Request r) {
+        if (!r.kGiven) {
+            return limits.defaultSearchK();
+        }
+        if (r.k < 1 || r.k > limits.maxSearchK()) {
+            throw new BadRequest("invalid", "\"k\" must be an integer in 1.." + limits.maxSearchK()
+                    + " (scorer.max-search-k)" + (r.k == Integer.MIN_VALUE ? "" : ", got " + r.k));
+        }
+        return r.k;
+    }
+
+    /** A request's boolean field: absent, true, false, or of another type. */
+    private enum Flag {
+        ABSENT, TRUE, FALSE, INVALID
     }
 
     /** The first violation in a number array, found while reading it. */
@@ -226,6 +265,10 @@ public final class Scorer {
         Numbers features;
         Numbers a;
         Numbers b;
+        Flag search = Flag.ABSENT;
+        boolean kGiven;
+        /** Integer.MIN_VALUE when "k" is not an int. */
+        int k;
 
         static Request parse(byte[] bytes) {
             Request r = new Request();
@@ -242,6 +285,17 @@ public final class Scorer {
                         case "features" -> r.features = numbers(p, value);
                         case "a" -> r.a = numbers(p, value);
                         case "b" -> r.b = numbers(p, value);
+                        case "search" -> {
+                            r.search = value == JsonToken.VALUE_TRUE ? Flag.TRUE
+                                    : value == JsonToken.VALUE_FALSE ? Flag.FALSE : Flag.INVALID;
+                            p.skipChildren();
+                        }
+                        case "k" -> {
+                            r.kGiven = true;
+                            r.k = value == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
+                                    ? p.getIntValue() : Integer.MIN_VALUE;
+                            p.skipChildren();
+                        }
                         default -> p.skipChildren();
                     }
                 }
@@ -307,6 +361,18 @@ public final class Scorer {
         }
     }
 
+    private static void requireFinite(CatalogueIndex.Match[] matches) {
+        if (matches == null) {
+            return;
+        }
+        for (CatalogueIndex.Match m : matches) {
+            if (!Double.isFinite(m.distance())) {
+                throw new BadRequest("numeric", "the distance to catalogue item " + m.id() + " is not a finite number ("
+                        + m.distance() + ")");
+            }
+        }
+    }
+
     /** An id cut to {@link ScorerLimits#maxIdChars()} code points (unchanged when within), for answers and keys. */
     public String bounded(String id) {
         if (id == null || id.length() <= limits.maxIdChars()) {
@@ -320,7 +386,8 @@ public final class Scorer {
         return limits;
     }
 
-    private Answer scoreAnswer(String id, ServingModel model, ServingModel.Score s) {
+    /** @param near the catalogue items nearest to the query, or null when the catalogue is empty */
+    private Answer scoreAnswer(String id, ServingModel model, ServingModel.Score s, CatalogueIndex.Match[] near) {
         return write(id, false, null, g -> {
             g.writeStringField("id", id);
             g.writeStringField("model", model.name());
@@ -340,8 +407,39 @@ public final class Scorer {
             } else {
                 g.writeNumberField("certified_radius", s.certifiedRadius());
             }
+            if (near != null) {
+                g.writeFieldName("catalogue_neighbors");
+                writeMatches(g, near);
+            }
             g.writeStringField("scored_at", scoredAt());
         });
+    }
+
+    private Answer searchAnswer(String id, ServingModel model, CatalogueIndex.Match[] matches) {
+        return write(id, false, null, g -> {
+            g.writeStringField("id", id);
+            g.writeStringField("model", model.name());
+            g.writeNumberField("version", model.version());
+            g.writeFieldName("matches");
+            writeMatches(g, matches);
+            g.writeNumberField("catalogue_size", model.catalogue().size());
+            g.writeStringField("scored_at", scoredAt());
+        });
+    }
+
+    /** {@code [{"id", "label" (when the item has one), "distance"}, ...]}, nearest first. */
+    private static void writeMatches(JsonGenerator g, CatalogueIndex.Match[] matches) throws IOException {
+        g.writeStartArray();
+        for (CatalogueIndex.Match m : matches) {
+            g.writeStartObject();
+            g.writeStringField("id", m.id());
+            if (m.label() != null) {
+                g.writeStringField("label", m.label());
+            }
+            g.writeNumberField("distance", m.distance());
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** The current instant to the millisecond, ISO-8601. */

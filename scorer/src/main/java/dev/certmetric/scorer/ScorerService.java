@@ -34,6 +34,7 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
@@ -50,6 +51,7 @@ public final class ScorerService implements AutoCloseable {
     private final ScorerSettings settings;
     private final PrometheusMeterRegistry meters;
     private final ModelRegistry registry;
+    private final Catalogue catalogue;
     private final Scorer scorer;
     private final AtomicLong held = new AtomicLong();
     private final AtomicLong heldTotal = new AtomicLong();
@@ -63,7 +65,8 @@ public final class ScorerService implements AutoCloseable {
     public ScorerService(ScorerSettings settings, PrometheusMeterRegistry meters) {
         this.settings = settings;
         this.meters = meters;
-        this.registry = new ModelRegistry(settings.modelName(), trustedKeys(settings), meters);
+        this.catalogue = new Catalogue(settings.limits().maxIdChars(), meters);
+        this.registry = new ModelRegistry(settings.modelName(), trustedKeys(settings), catalogue, meters);
         this.scorer = new Scorer(meters, java.time.Clock.systemUTC(), settings.limits());
         // Distinct names: a gauge and a counter of one name collide in the Prometheus registry.
         Gauge.builder("certmetric.scorer.requests.waiting", held, AtomicLong::get)
@@ -147,7 +150,7 @@ public final class ScorerService implements AutoCloseable {
         LastGoodSnapshot kept = new LastGoodSnapshot(stateDir);
         kept.restoreInto(registry);
         registry.addListener(kept::keep);
-        Topology topology = ScorerTopology.build(settings, registry, scorer, held, heldTotal);
+        Topology topology = ScorerTopology.build(settings, registry, catalogue, scorer, held, heldTotal);
         LOG.debug("scorer topology:\n{}", topology.describe());
         streams = new KafkaStreams(topology, streamsConfig());
         // What the handlers above did not catch: a fresh stream thread resumes from the last commit. (A
@@ -174,7 +177,7 @@ public final class ScorerService implements AutoCloseable {
     }
 
     /**
-     * Creates the snapshot (compacted), request and score topics if they are missing, with the broker's
+     * Creates the snapshot and references (compacted), request and score topics if they are missing, with the broker's
      * default partitions and replication: Kafka Streams does not create source topics, and a missing
      * global-store topic stops the app.
      */
@@ -184,11 +187,14 @@ public final class ScorerService implements AutoCloseable {
         try (Admin admin = Admin.create(conf)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
-            for (String t : List.of(settings.snapshotTopic(), settings.requestTopic(), settings.scoreTopic())) {
+            for (String t : List.of(settings.snapshotTopic(), settings.requestTopic(), settings.scoreTopic(),
+                    settings.referencesTopic())) {
                 if (!existing.contains(t)) {
                     NewTopic topic = new NewTopic(t, Optional.empty(), Optional.empty());
                     if (t.equals(settings.snapshotTopic())) {
                         topic.configs(KafkaClientProperties.snapshotTopicConfig(settings.snapshotMaxBytes()));
+                    } else if (t.equals(settings.referencesTopic())) {
+                        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
                     }
                     missing.add(topic);
                 }
@@ -218,6 +224,10 @@ public final class ScorerService implements AutoCloseable {
 
     public ModelRegistry registry() {
         return registry;
+    }
+
+    public Catalogue catalogue() {
+        return catalogue;
     }
 
     public Scorer scorer() {

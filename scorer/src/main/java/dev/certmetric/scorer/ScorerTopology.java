@@ -39,11 +39,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *       model is loaded (e.g. the snapshot topic is still empty) is held, in arrival order, in the
  *       changelogged store {@value #HELD_STORE}, and answered as soon as a model appears: nothing
  *       is answered without a model and nothing is lost, even across restarts.</li>
+ *   <li>Catalogue intake: a global store {@value #REFERENCE_STORE} (item id -> last kept record) fed from the
+ *       references topic through {@link ReferenceIntake}, which applies each record to the {@link Catalogue}
+ *       (and so to the serving model's index) and keeps only the records the catalogue kept. Read like the
+ *       snapshots (read_committed, bootstrapped before any request is processed).</li>
  * </ol>
  */
 public final class ScorerTopology {
     public static final String SNAPSHOT_STORE = "certmetric-snapshots";
     public static final String HELD_STORE = "certmetric-held-requests";
+    public static final String REFERENCE_STORE = "certmetric-references";
     /** How often held requests are retried (wall clock). */
     public static final Duration DRAIN_INTERVAL = Duration.ofMillis(50);
 
@@ -56,9 +61,15 @@ public final class ScorerTopology {
      * @param held updated with the number of requests currently held (for a gauge)
      * @param heldTotal incremented for every request that had to be held
      */
-    public static Topology build(ScorerSettings settings, ModelRegistry registry, Scorer scorer, AtomicLong held,
-            AtomicLong heldTotal) {
+    public static Topology build(ScorerSettings settings, ModelRegistry registry, Catalogue catalogue, Scorer scorer,
+            AtomicLong held, AtomicLong heldTotal) {
         StreamsBuilder builder = new StreamsBuilder();
+        builder.addGlobalStore(
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REFERENCE_STORE), Serdes.String(),
+                        Serdes.ByteArray()).withLoggingDisabled(),
+                settings.referencesTopic(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("references-source"),
+                () -> new ReferenceIntake(catalogue));
         builder.addGlobalStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SNAPSHOT_STORE), Serdes.String(),
                         Serdes.ByteArray()).withLoggingDisabled(),
@@ -94,6 +105,41 @@ public final class ScorerTopology {
                     SignatureHeaders.signature(record.headers()));
             if (outcome.accepted()) {
                 store.put(outcome.model().name(), record.value());
+            }
+        }
+    }
+
+    /** Applies catalogue records; keeps in the global store exactly the records the catalogue kept. */
+    static final class ReferenceIntake implements Processor<String, byte[], Void, Void> {
+        private final Catalogue catalogue;
+        private KeyValueStore<String, byte[]> store;
+
+        ReferenceIntake(Catalogue catalogue) {
+            this.catalogue = catalogue;
+        }
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            store = context.getStateStore(REFERENCE_STORE);
+            // After a restart with the state directory the records up to the store's checkpoint are not read again;
+            // the store holds them. (Restoring re-runs this processor: a second init finds the catalogue loaded.)
+            if (catalogue.size() > 0) {
+                return;
+            }
+            try (KeyValueIterator<String, byte[]> it = store.all()) {
+                while (it.hasNext()) {
+                    KeyValue<String, byte[]> kv = it.next();
+                    catalogue.offer(kv.key, kv.value);
+                }
+            }
+        }
+
+        @Override
+        public void process(Record<String, byte[]> record) {
+            if (catalogue.offer(record.key(), record.value())) {
+                store.put(record.key(), record.value());
+            } else if (record.key() != null) {
+                store.delete(record.key());
             }
         }
     }

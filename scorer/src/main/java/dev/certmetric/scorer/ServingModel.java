@@ -14,9 +14,10 @@ import java.util.Objects;
 
 /**
  * A decoded snapshot prepared for serving: the metric, the snapshot's preprocessing, a
- * {@link CertifiedKnn} over its exemplars (k from the snapshot's hyperparameters) and the anomaly
- * calibration. Immutable and thread-safe; built once per accepted snapshot and swapped atomically by
- * {@link ModelRegistry}.
+ * {@link CertifiedKnn} over its exemplars (k from the snapshot's hyperparameters), the anomaly
+ * calibration and the catalogue indexed under this metric. Immutable and thread-safe but for the
+ * catalogue index, which follows the catalogue's changes under its own lock; built once per accepted
+ * snapshot and swapped atomically by {@link ModelRegistry}, so a model and its index always serve together.
  */
 public final class ServingModel {
     private final MetricSnapshot snapshot;
@@ -26,13 +27,15 @@ public final class ServingModel {
     private final List<String> classes;
     private final AnomalyCalibration calibration;
     private final Instant loadedAt;
+    private final CatalogueIndex catalogue;
 
     /** One scored query (preprocessed-space quantities). */
     public record Score(String label, String[] neighbourLabels, double[] neighbourDistances,
             double nearestDistance, double anomalyScore, double certifiedRadius) {
     }
 
-    private ServingModel(MetricSnapshot snapshot, Instant loadedAt) {
+    /** @param catalogue indexed last, once the snapshot is known to serve; null: an empty index of its own */
+    private ServingModel(MetricSnapshot snapshot, Instant loadedAt, Catalogue catalogue) {
         this.snapshot = Objects.requireNonNull(snapshot, "snapshot");
         this.loadedAt = loadedAt;
         List<Exemplar> exemplars = snapshot.exemplars();
@@ -58,6 +61,8 @@ public final class ServingModel {
             throw new IllegalArgumentException("snapshot " + snapshot
                     + " has no anomaly calibration and fewer than 2 exemplars to compute one");
         }
+        this.catalogue = catalogue == null ? new CatalogueIndex(preprocessing, metric, 0)
+                : catalogue.index(preprocessing, metric);
     }
 
     /**
@@ -66,7 +71,17 @@ public final class ServingModel {
      * @throws IllegalArgumentException if it cannot serve (no exemplars, no way to calibrate)
      */
     public static ServingModel of(MetricSnapshot snapshot) {
-        return new ServingModel(snapshot, Instant.now());
+        return new ServingModel(snapshot, Instant.now(), null);
+    }
+
+    /**
+     * Prepares a snapshot for serving with the catalogue indexed under its metric (the index then follows the
+     * catalogue's changes); a null catalogue gives an empty index.
+     *
+     * @throws IllegalArgumentException if it cannot serve (no exemplars, no way to calibrate)
+     */
+    public static ServingModel of(MetricSnapshot snapshot, Catalogue catalogue) {
+        return new ServingModel(snapshot, Instant.now(), catalogue);
     }
 
     public MetricSnapshot snapshot() {
@@ -96,6 +111,11 @@ public final class ServingModel {
 
     public CertifiedKnn certifiedKnn() {
         return certified;
+    }
+
+    /** The catalogue under this model's metric. */
+    public CatalogueIndex catalogue() {
+        return catalogue;
     }
 
     public Instant loadedAt() {

@@ -27,7 +27,7 @@ class ScorerHttpTest {
     private final ModelRegistry registry = new ModelRegistry("iris", meters);
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.RUNNING);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-    private final ScorerLimits limits = new ScorerLimits(256, 4096, 2, 50, 500);
+    private final ScorerLimits limits = new ScorerLimits(256, 4096, 2, 50, 500, 100);
     private ScorerHttp http;
 
     @BeforeEach
