@@ -64,7 +64,9 @@ class LearnerPrometheusMetricsTest extends WithEmbeddedKafka {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (System.nanoTime() < deadline) {
                 ours = scrape(port).stream().filter(s -> job.equals(s.labels().get("job_name"))).toList();
-                if (sum(ours, "events_in", Map.of()) >= valid && sum(ours, "snapshot_version", Map.of()) > 0) {
+                // the publish lag is recorded when the checkpoint after a snapshot completes, the last metric to move
+                if (sum(ours, "events_in", Map.of()) >= valid && sum(ours, "reason_events_invalid", Map.of()) >= 5
+                        && sum(ours, "snapshot_publish_lag_ms_count", Map.of()) > 0) {
                     break;
                 }
                 Thread.sleep(500);
