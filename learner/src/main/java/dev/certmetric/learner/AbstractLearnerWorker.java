@@ -24,7 +24,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@link SyncedLearnerWorkerOperator} which also adopts the merged model): trains its own {@link SettingsRace}
  * (test-then-train; with the race off, one {@link StreamingLearner}) on its share of the events and sends its whole model state downstream to the snapshot publisher after
  * every {@code ceil(snapshots.every-updates / parallelism)} gradient steps, on a processing-time
- * tick (if it learned something since) and at end of input.
+ * tick and before every checkpoint barrier (if it learned something since), and at end of input.
  *
  * <p>The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
  * wrapping {@code SettingsRaceCodec}); a partial batch is flushed before every checkpoint, so a
@@ -144,10 +144,11 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         metrics.flush();
-        // Take the pending partial step now and, if it changed the model, let the publisher know
-        // before the barrier: the checkpoint then holds worker and publisher in agreement.
-        if (active != null && active.race().flush()) {
-            dirty = true;
+        // Take the pending partial step and send the model if it changed since the last update: it
+        // reaches the publisher before this barrier, and the publisher publishes it with this
+        // checkpoint, so the committed snapshot counts exactly the events whose offsets it commits.
+        if (active != null && (active.race().flush() || dirty)) {
+            emit();
         }
     }
 

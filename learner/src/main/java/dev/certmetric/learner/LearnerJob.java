@@ -70,7 +70,7 @@ public final class LearnerJob {
     }
 
     /**
-     * Job-level Flink settings: exactly-once checkpoints retained on cancellation (so a cancelled or
+     * Job-level Flink settings: exactly-once aligned checkpoints retained on cancellation (so a cancelled or
      * failed job can be resumed from its last checkpoint), no Kryo fallback. No restart strategy: a job
      * setting would override the cluster's, so the job takes whatever the cluster configures (the README
      * recommends exponential-delay with unbounded attempts); {@link #localConfiguration} adds one for the
@@ -81,6 +81,9 @@ public final class LearnerJob {
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(config.checkpointIntervalMs()));
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
         conf.set(CheckpointingOptions.ENABLE_CHECKPOINTS_AFTER_TASKS_FINISH, true);
+        // Aligned barriers (also over a cluster's default): the workers' last updates before a barrier must
+        // reach the publisher before its snapshot of that checkpoint, not be stored as in-flight data.
+        conf.set(CheckpointingOptions.ENABLE_UNALIGNED, false);
         conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION,
                 ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         conf.set(PipelineOptions.GENERIC_TYPES, false);

@@ -23,8 +23,13 @@ import java.util.TreeMap;
 /**
  * The single (parallelism 1) place where versions are assigned: keeps the latest state of every
  * learner lineage, and every {@code snapshots.every-updates} gradient steps (summed over lineages),
- * every {@code snapshots.every-millis} ms if anything was learned, and at end of input merges them
- * ({@link ModelMerger}) into a {@link MetricSnapshot} with the next version.
+ * every {@code snapshots.every-millis} ms and at every checkpoint if anything was learned, and at end
+ * of input merges them ({@link ModelMerger}) into a {@link MetricSnapshot} with the next version.
+ *
+ * <p>The snapshot of a checkpoint is emitted before the barrier (every worker sends its changed state
+ * before its own barrier), so it is in the Kafka transaction that checkpoint commits: the last
+ * committed snapshot counts exactly the events before the last completed checkpoint, whose source
+ * offsets a restart without Flink state resumes from.
  *
  * <p>The last version is checkpointed, so it only grows across failovers (a snapshot emitted after
  * the last completed checkpoint belongs to an aborted Kafka transaction and is emitted again, with
@@ -109,11 +114,8 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         uncommitted = new TreeMap<>();
         byCheckpoint = new TreeMap<>();
         if (config.snapshotEveryMillis() > 0) {
-            getProcessingTimeService().scheduleWithFixedDelay(ts -> {
-                if (totalEvents() != eventsAtLastPublish) {
-                    publish();
-                }
-            }, config.snapshotEveryMillis(), config.snapshotEveryMillis());
+            getProcessingTimeService().scheduleWithFixedDelay(ts -> publishIfChanged(),
+                    config.snapshotEveryMillis(), config.snapshotEveryMillis());
         }
     }
 
@@ -142,6 +144,13 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         return n;
     }
 
+    /** Publishes if any lineage learned since the last snapshot. */
+    private void publishIfChanged() {
+        if (totalEvents() != eventsAtLastPublish || totalUpdates() != updatesAtLastPublish) {
+            publish();
+        }
+    }
+
     private void publish() {
         if (lineages.isEmpty()) {
             return;
@@ -158,6 +167,12 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         uncommitted.put(next, now.toEpochMilli());
         metrics.version.set(next);
         metrics.published.inc();
+    }
+
+    @Override
+    public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
+        super.prepareSnapshotPreBarrier(checkpointId);
+        publishIfChanged();
     }
 
     @Override
@@ -186,9 +201,7 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
 
     @Override
     public void finish() throws Exception {
-        if (totalEvents() != eventsAtLastPublish) {
-            publish();
-        }
+        publishIfChanged();
         super.finish();
     }
 }
