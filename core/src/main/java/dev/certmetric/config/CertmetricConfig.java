@@ -139,7 +139,9 @@ public final class CertmetricConfig implements Serializable {
                     + "the job (merging, encoding, shipping worker states) without serving a fresher model."));
     public static final ConfigKey<Long> SNAPSHOT_EVERY_MILLIS = DEF.define(ConfigKey.longInteger(
             "snapshots.every-millis", 1000, 0, 86_400_000,
-            "... or after this many ms if anything was learned since the last one; 0 = only by update count."));
+            "... or after this many ms if anything was learned since the last one; 0 = only by update count. "
+                    + "Besides, every checkpoint publishes one if anything was learned since the last, so the last "
+                    + "committed snapshot always holds every event behind the committed offsets."));
     public static final ConfigKey<Integer> EXEMPLARS_PER_CLASS = DEF.define(ConfigKey.integer(
             "snapshots.exemplars-per-class", 50, 1, 100_000, "Exemplars per class carried by each snapshot (the "
                     + "most recent window entries, preprocessed), capped at learner.window.per-class."));
