@@ -2,6 +2,7 @@ package dev.certmetric.cli;
 
 import dev.certmetric.config.BadInputException;
 import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.data.CsvDataset;
 import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.StreamingLearner;
 import picocli.CommandLine.Command;
@@ -23,14 +24,14 @@ import java.util.concurrent.Callable;
 
 /**
  * The streaming learner's own speed, without Kafka or Flink: a synthetic stream (Gaussian classes, each
- * shifted along its own features) through {@link StreamingLearner#testThenTrain} at the configured settings,
- * in rounds on fresh learners. Reports thread CPU time as well as wall time: on a shared machine the CPU
+ * shifted along its own features), or a dataset's rows cycled in file order, through
+ * {@link StreamingLearner#testThenTrain} at the configured settings, in rounds on fresh learners. Reports thread CPU time as well as wall time: on a shared machine the CPU
  * time is what the learner costs, the wall time also what the neighbours took.
  */
 @Command(name = "bench-stream",
         mixinStandardHelpOptions = true,
-        description = "Benchmark the streaming learner alone (no Kafka, no Flink) on a synthetic stream: "
-                + "microseconds and events/s per event, in thread CPU time and wall time, per round.")
+        description = "Benchmark the streaming learner alone (no Kafka, no Flink) on a synthetic stream or a "
+                + "dataset: microseconds and events/s per event, in thread CPU time and wall time, per round.")
 public final class BenchStreamCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -40,6 +41,11 @@ public final class BenchStreamCommand implements Callable<Integer> {
 
     @Option(names = "--classes", defaultValue = "4", description = "Classes (default: ${DEFAULT-VALUE}).")
     int classes;
+
+    @Option(names = "--data", paramLabel = "FILE|NAME", description = "Cycle this dataset's rows in file order "
+            + "instead of Gaussian classes (a CSV or ARFF file or a bundled dataset name; --dim and --classes are "
+            + "then the data's).")
+    String data;
 
     @Option(names = "--events", defaultValue = "100000", paramLabel = "N",
             description = "Events per round (default: ${DEFAULT-VALUE}).")
@@ -65,21 +71,38 @@ public final class BenchStreamCommand implements Callable<Integer> {
                     + "--rounds in [1, 100]");
         }
         LearnerSettings settings = CertmetricConfig.load(config, overrides).learnerSettings();
-        Random random = new Random(1);
-        double[][] stream = new double[8192][dim];
-        String[] labels = new String[stream.length];
-        for (int i = 0; i < stream.length; i++) {
-            int c = random.nextInt(classes);
-            labels[i] = "c" + c;
-            for (int f = 0; f < dim; f++) {
-                stream[i][f] = random.nextGaussian() + (f % classes == c ? 1.5 : 0);
+        double[][] stream;
+        String[] labels;
+        String source;
+        if (data != null) {
+            CsvDataset dataset = Datasets.load(data);
+            dim = dataset.featureCount();
+            classes = dataset.classes().size();
+            stream = new double[dataset.rows()][];
+            labels = new String[stream.length];
+            for (int i = 0; i < stream.length; i++) {
+                stream[i] = dataset.row(i);
+                labels[i] = dataset.label(i);
             }
+            source = dataset.name() + ", ";
+        } else {
+            Random random = new Random(1);
+            stream = new double[8192][dim];
+            labels = new String[stream.length];
+            for (int i = 0; i < stream.length; i++) {
+                int c = random.nextInt(classes);
+                labels[i] = "c" + c;
+                for (int f = 0; f < dim; f++) {
+                    stream[i][f] = random.nextGaussian() + (f % classes == c ? 1.5 : 0);
+                }
+            }
+            source = "";
         }
         PrintWriter out = spec.commandLine().getOut();
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         List<Map<String, Object>> results = new ArrayList<>();
-        out.printf("streaming learner: p=%d features, %d classes, rank %d, %d events per round%n", dim, classes,
-                settings.rankFor(dim), events);
+        out.printf("streaming learner: %sp=%d features, %d classes, rank %d, %d events per round%n", source, dim,
+                classes, settings.rankFor(dim), events);
         for (int round = 1; round <= rounds; round++) {
             StreamingLearner learner = new StreamingLearner(settings, dim);
             long correct = 0;

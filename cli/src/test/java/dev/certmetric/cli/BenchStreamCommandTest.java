@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** {@code bench-stream}: one line and one JSON row per round, the learner's settings from --set, bad input named. */
+/** {@code bench-stream}: one line and one JSON row per round, the learner's settings from --set, a dataset cycled, bad input named. */
 class BenchStreamCommandTest {
     @Test
     void reportsEveryRoundInCpuAndWallTime(@TempDir Path dir) throws Exception {
@@ -32,6 +32,18 @@ class BenchStreamCommandTest {
             // Three classes shifted along their own features: far above chance once learned.
             assertTrue(r.get("accuracy").doubleValue() > 0.6, r.toString());
         }
+    }
+
+    @Test
+    void cyclesADatasetsRows() {
+        StringWriter out = new StringWriter();
+        picocli.CommandLine cl = CertmetricCli.commandLine();
+        cl.setOut(new PrintWriter(out));
+        assertEquals(0, cl.execute("bench-stream", "--data", "iris", "--events", "3000", "--rounds", "1"), out.toString());
+        assertTrue(out.toString().contains("iris.csv, p=4 features, 3 classes, rank 4"), out.toString());
+        // Iris's rows cycled: learned well above chance within one round.
+        assertTrue(Double.parseDouble(out.toString().replaceAll("(?s).*prequential accuracy ([0-9.]+).*", "$1")) > 0.8,
+                out.toString());
     }
 
     @Test
