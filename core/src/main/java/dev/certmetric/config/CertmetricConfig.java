@@ -140,8 +140,8 @@ public final class CertmetricConfig implements Serializable {
             "snapshots.exemplars-per-class", D.windowPerClass(), 1, 100_000, "Exemplars per class carried by each "
                     + "snapshot (the most recent window entries, preprocessed), capped at learner.window.per-class. The "
                     + "default is the default window, so that the scorer answers from the learner's whole memory and a "
-                    + "job seeded from a snapshot starts with its whole window (half of it cost 14 of 693 held-out rows "
-                    + "on segment and 350 of 6,000 on letter, BENCHMARKS.md section 4c). The publisher compares a "
+                    + "job seeded from a snapshot starts with its whole window (half of it cost 13 of 693 held-out rows "
+                    + "on segment and 359 of 6,000 on letter, BENCHMARKS.md section 4c). The publisher compares a "
                     + "snapshot's exemplars pairwise: its cost grows with their number squared."));
     public static final ConfigKey<String> SIGNING_KEY = DEF.define(ConfigKey.optionalPath("snapshots.signing-key",
             "Ed25519 private key file (`certmetric keygen` writes one) the learner signs every snapshot with, in "
