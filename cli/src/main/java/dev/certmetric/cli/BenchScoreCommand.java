@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code certmetric bench-score}: answers/s and p50/p99 latency in process, through Kafka and through HTTP. */
@@ -34,14 +35,22 @@ public final class BenchScoreCommand implements Callable<Integer> {
     @Option(names = "--per-class", defaultValue = "50", description = "Exemplars per class (default: ${DEFAULT-VALUE}).")
     int perClass;
 
-    @Option(names = "--requests", defaultValue = "5000", description = "Requests per transport (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--requests", defaultValue = "5000",
+            description = "Requests in process and over HTTP (default: ${DEFAULT-VALUE}).")
     int requests;
+
+    @Option(names = "--kafka-requests", defaultValue = "50000",
+            description = "Requests per Kafka run, sent at once: enough that start-up and the last commit do not "
+                    + "dominate (default: ${DEFAULT-VALUE}).")
+    int kafkaRequests;
 
     @Option(names = "--http-clients", defaultValue = "2", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
     int httpClients;
 
-    @Option(names = "--guarantee", defaultValue = "exactly_once_v2", description = "exactly_once_v2 | at_least_once (default: ${DEFAULT-VALUE}).")
-    String guarantee;
+    @Option(names = "--guarantees", defaultValue = "at_least_once,exactly_once_v2", split = ",",
+            description = "Processing guarantees to measure the Kafka path with, each with its own scorer "
+                    + "(default: ${DEFAULT-VALUE}).")
+    List<String> guarantees;
 
     @Option(names = "--commit-interval-ms", defaultValue = "100", description = "Kafka Streams commit interval (default: ${DEFAULT-VALUE}).")
     long commitMs;
@@ -55,14 +64,23 @@ public final class BenchScoreCommand implements Callable<Integer> {
     int searchK;
 
     @Option(names = "--json", paramLabel = "OUT.json",
-            description = "Also write {p, q, exemplars, in_process, http, kafka} (answers_per_second, p50_ms, p99_ms each) as JSON.")
+            description = "Also write {p, q, exemplars, in_process, http, kafka: {GUARANTEE: ...}} (answers_per_second, "
+                    + "p50_ms, p99_ms each) as JSON.")
     Path json;
 
     @Override
     public Integer call() throws Exception {
         int rank = q == 0 ? p : q;
-        if (p < 1 || rank < 1 || rank > p || classes < 2 || perClass < 2 || requests < 1 || httpClients < 1) {
-            throw new BadInputException("need p >= 1, 1 <= q <= p, classes >= 2, per-class >= 2, requests >= 1, http-clients >= 1");
+        if (p < 1 || rank < 1 || rank > p || classes < 2 || perClass < 2 || requests < 1 || kafkaRequests < 1
+                || httpClients < 1) {
+            throw new BadInputException("need p >= 1, 1 <= q <= p, classes >= 2, per-class >= 2, requests >= 1, "
+                    + "kafka-requests >= 1, http-clients >= 1");
+        }
+        for (String g : guarantees) {
+            if (!ScoreBenchmark.GUARANTEES.contains(g)) {
+                throw new BadInputException("--guarantees: '" + g + "' is not one of " + String.join(", ",
+                        ScoreBenchmark.GUARANTEES));
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (searchReferences > 0) {
@@ -76,11 +94,11 @@ public final class BenchScoreCommand implements Callable<Integer> {
             ScoreBenchmark.search(p, rank, classes, perClass, searchReferences, searchK, requests, out);
             return 0;
         }
-        out.printf("bench-score: p=%d q=%d classes=%d exemplars/class=%d requests=%d guarantee=%s commit=%dms%n",
-                p, rank, classes, perClass, requests, guarantee, commitMs);
+        out.printf("bench-score: p=%d q=%d classes=%d exemplars/class=%d requests=%d kafka-requests=%d guarantees=%s "
+                + "commit=%dms%n", p, rank, classes, perClass, requests, kafkaRequests, String.join(",", guarantees), commitMs);
         out.flush();
-        ScoreBenchmark.Results results = ScoreBenchmark.run(bootstrap, p, rank, classes, perClass, requests, httpClients,
-                guarantee, commitMs, out);
+        ScoreBenchmark.Results results = ScoreBenchmark.run(bootstrap, p, rank, classes, perClass, requests, kafkaRequests,
+                httpClients, guarantees, commitMs, out);
         if (json != null) {
             writeJson(results, json);
         }

@@ -145,12 +145,6 @@ public final class DemoCommand implements Callable<Integer> {
             o.put("model.name", model);
             o.put("events.dimension", String.valueOf(all.featureCount()));
             o.put("learner.parallelism", String.valueOf(parallelism));
-            if (config == null) {
-                // The held-out comparison gives Euclidean every training row as a reference; give the
-                // scorer the whole window (the default ships half of it, to keep snapshots small).
-                o.put("snapshots.exemplars-per-class",
-                        String.valueOf(CertmetricConfig.load(null, Map.of()).learnerSettings().windowPerClass()));
-            }
             CertmetricConfig c = CertmetricConfig.load(config, o);
             broker.createTopic(c.eventsTopic(), parallelism, false);
             broker.createTopic(c.deadLettersTopic(), 1, false);

@@ -143,8 +143,13 @@ public final class CertmetricConfig implements Serializable {
                     + "Besides, every checkpoint publishes one if anything was learned since the last, so the last "
                     + "committed snapshot always holds every event behind the committed offsets."));
     public static final ConfigKey<Integer> EXEMPLARS_PER_CLASS = DEF.define(ConfigKey.integer(
-            "snapshots.exemplars-per-class", 50, 1, 100_000, "Exemplars per class carried by each snapshot (the "
-                    + "most recent window entries, preprocessed), capped at learner.window.per-class."));
+            "snapshots.exemplars-per-class", D.windowPerClass(), 1, 100_000, "Exemplars per class carried by each "
+                    + "snapshot (the most recent window entries, preprocessed), capped at learner.window.per-class. The "
+                    + "default is the default window, so that the scorer answers from the learner's whole memory and a "
+                    + "job seeded from a snapshot starts with its whole window (half of it cost 13 of 693 held-out rows "
+                    + "on segment and 359 of 6,000 on letter, BENCHMARKS.md section 4d). The publisher's margin and "
+                    + "calibration statistics measure at most 512 exemplars against all: their cost grows linearly "
+                    + "with the exemplars beyond that."));
     public static final ConfigKey<String> SIGNING_KEY = DEF.define(ConfigKey.optionalPath("snapshots.signing-key",
             "Ed25519 private key file (`certmetric keygen` writes one) the learner signs every snapshot with, in "
                     + "record headers; empty = snapshots are not signed."));

@@ -77,6 +77,13 @@ class CertmetricConfigTest {
         assertEquals(1, c.parallelism());
     }
 
+    /** The scorer answers from the learner's whole memory by default: a snapshot of half the window lost held-out rows. */
+    @Test
+    void snapshotsCarryTheWholeDefaultWindow() {
+        CertmetricConfig c = CertmetricConfig.load(null, Map.of());
+        assertEquals(c.learnerSettings().windowPerClass(), c.exemplarsPerClass());
+    }
+
     @Test
     void fileAndOverridesApplyInOrder(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("c.yaml");

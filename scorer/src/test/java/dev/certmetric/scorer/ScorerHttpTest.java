@@ -90,6 +90,51 @@ class ScorerHttpTest {
         assertTrue(get("/metrics").body().contains("certmetric_scorer_requests_seconds"));
     }
 
+    /**
+     * A body that arrives after the headers completes in a read callback and is scored on the pool; one
+     * that came with them is scored at once. Both are answered, on one keep-alive connection, in order.
+     */
+    @Test
+    void bodiesWithTheHeadersAndLateBodiesAreBothAnswered() throws Exception {
+        registry.offer(ScorerFixtures.iris("iris", 1));
+        byte[] body = ScorerFixtures.scoreRequest("late", ScorerFixtures.IRIS.row(0)).getBytes(StandardCharsets.UTF_8);
+        String head = "POST /score HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", http.port())) {
+            s.setSoTimeout(5000);
+            s.setTcpNoDelay(true);
+            OutputStream out = s.getOutputStream();
+            java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(),
+                    StandardCharsets.UTF_8));
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Thread.sleep(200); // well under the idle timeout: the body comes in a later read
+            out.write(body);
+            out.flush();
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+            assertTrue(readBody(in).contains("\"id\":\"late\""));
+            out.write(head.getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            assertEquals("HTTP/1.1 200 OK", in.readLine());
+            assertTrue(readBody(in).contains("\"id\":\"late\""));
+        }
+    }
+
+    private static String readBody(java.io.BufferedReader in) throws java.io.IOException {
+        int length = -1;
+        for (String line = in.readLine(); !line.isEmpty(); line = in.readLine()) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        char[] chars = new char[length];
+        for (int n = 0; n < length; ) {
+            n += in.read(chars, n, length - n);
+        }
+        return new String(chars);
+    }
+
     @Test
     void aStalledConnectionIsClosedAfterTheIdleTimeout() throws Exception {
         try (Socket s = new Socket("127.0.0.1", http.port())) {

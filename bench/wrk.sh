@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# HTTP throughput of the scorer under wrk: starts the demo pipeline (embedded broker, Flink learner,
+# scorer) on letter (bench/datasets/letter.csv: 26 classes; 50 exemplars per class = 1,300 in the
+# snapshot; without the file, the bundled vehicle set), keeps the scorer's HTTP endpoint up
+# (`demo --keep-alive`), runs wrk (2 threads, 16 keep-alive connections, 15 s) with
+# bench/wrk-score.lua POSTing valid /score requests of varying features, prints wrk's output and
+# writes it, with machine, date and load average, between the wrk markers of BENCHMARKS.md
+# section 4. The demo process is stopped at the end.
+#   DURATION=15s THREADS=2 CONNECTIONS=16   wrk's settings
+#   JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/score.jfr,settings=profile"   to profile the server
+#   NO_WRITE=1                              print only, leave BENCHMARKS.md alone
+#   JAR=path/to/certmetric.jar              another build (before/after comparisons); default cli/target/certmetric.jar
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+if ! command -v wrk >/dev/null; then
+  if [ "$(id -u)" -eq 0 ]; then apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }
+  else sudo apt-get install -y wrk || { sudo apt-get update && sudo apt-get install -y wrk; }; fi
+fi
+jar="${JAR:-cli/target/certmetric.jar}"
+[ -f "$jar" ] || [ -n "${JAR:-}" ] || mvn -q -B -ntp package -pl cli -am -DskipTests
+[ -f "$jar" ] || { echo "no $jar" >&2; exit 1; }
+work=$(mktemp -d)
+demo_pid=
+cleanup() {
+  if [ -n "$demo_pid" ] && kill -0 "$demo_pid" 2>/dev/null; then
+    kill "$demo_pid"   # the demo's shutdown hook stops scorer, learner and broker
+    wait "$demo_pid" 2>/dev/null || true
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+if [ -f bench/datasets/letter.csv ]; then data=(--data bench/datasets/letter.csv); else data=(--dataset vehicle); fi
+printf 'metrics:\n  port: 0\nsnapshots:\n  exemplars-per-class: 50\n' > "$work/certmetric.yaml"
+touch "$work/demo.log"
+# shellcheck disable=SC2086
+java ${JAVA_OPTS:-} -jar "$jar" demo "${data[@]}" --events 20000 --config "$work/certmetric.yaml" \
+  --keep-alive > "$work/demo.log" 2>&1 &
+demo_pid=$!
+port=
+for _ in $(seq 1 600); do
+  port=$(sed -n 's|.*curl -s http://127.0.0.1:\([0-9]*\)/model.*|\1|p' "$work/demo.log" | head -1)
+  [ -n "$port" ] && break
+  kill -0 "$demo_pid" 2>/dev/null || { cat "$work/demo.log"; echo "the demo stopped before serving" >&2; exit 1; }
+  sleep 1
+done
+[ -n "$port" ] || { cat "$work/demo.log"; echo "the demo did not serve within 10 minutes" >&2; exit 1; }
+features=$(sed -n 's/^dataset [^:]*: [0-9]* rows, \([0-9]*\) features.*/\1/p' "$work/demo.log")
+model=$(curl -sf "http://127.0.0.1:$port/model")
+echo "model: $model"
+curl -sf -X POST "http://127.0.0.1:$port/score" -d '{"id":"check","features":['"$(seq -s, 1 "$features" | sed 's/[0-9]*/1/g')"']}' \
+  >/dev/null || { echo "a valid /score request failed" >&2; exit 1; }
+
+# The server's CPU seconds during the run: on a shared machine, answers per server CPU-second is the
+# figure that depends least on the other load.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{print ($14 + $15) / hz}' "/proc/$demo_pid/stat"; }
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+cpu_before=$(cpu_seconds)
+out=$(FEATURES="$features" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-16}" -d"${DURATION:-15s}" --latency \
+  -s bench/wrk-score.lua "http://127.0.0.1:$port/score")
+cpu_after=$(cpu_seconds)
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+requests=$(echo "$out" | sed -n 's/^ *\([0-9]*\) requests in .*/\1/p')
+out="$out
+$(awk -v a="$cpu_before" -v b="$cpu_after" -v n="$requests" \
+  'BEGIN {printf "server JVM CPU during the run: %.1f s = %.0f answers per server CPU-second", b - a, n / (b - a)}')"
+echo "$out"
+if [ -n "${NO_WRITE:-}" ]; then exit 0; fi
+
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
+jdk=$(java -version 2>&1 | head -1)
+exemplars=$(echo "$model" | sed -n 's/.*"exemplars":\([0-9]*\).*/\1/p')
+classes=$(echo "$model" | grep -o '"classes":\[[^]]*\]' | tr -cd ',' | wc -c)
+block="$work/block.md"
+{
+  echo '<!-- wrk:start (written by bench/wrk.sh) -->'
+  echo "Latest \`bench/wrk.sh\` run: $(date -u +%Y-%m-%d) on $(nproc) vCPU $cpu, $jdk; load average $load_before before, $load_after after."
+  echo "Model: $(echo "$model" | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'), $((classes + 1)) classes, $exemplars exemplars, p = $features; wrk ${THREADS:-2} threads, ${CONNECTIONS:-16} keep-alive connections, ${DURATION:-15s}, same machine as the server."
+  echo
+  echo '```'
+  echo "$out"
+  echo '```'
+  echo '<!-- wrk:end -->'
+} > "$block"
+awk -v block="$block" '
+  /<!-- wrk:start/ { while ((getline line < block) > 0) print line; skip = 1; next }
+  /<!-- wrk:end -->/ { skip = 0; next }
+  !skip { print }
+' "$root/BENCHMARKS.md" > "$work/BENCHMARKS.md"
+if ! grep -q '<!-- wrk:start' "$root/BENCHMARKS.md"; then
+  echo "BENCHMARKS.md has no wrk markers; not written" >&2; exit 1
+fi
+cp "$work/BENCHMARKS.md" "$root/BENCHMARKS.md"
+echo "written to BENCHMARKS.md section 4"
