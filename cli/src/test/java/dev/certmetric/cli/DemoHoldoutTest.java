@@ -2,6 +2,7 @@ package dev.certmetric.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,9 +21,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reference. On vehicle (about 150 training rows a class) and digits (about 126) the snapshot holds
  * fewer exemplars than there are training rows, so the test fails when the snapshot carries too small
  * a part of the learner's memory or the learned metric is worse than Euclidean. BENCHMARKS.md section
- * 4c has every bundled set, including those where the default misses (segment, letter: their classes
+ * 4d has every bundled set, including those where the default misses (segment, letter: their classes
  * exceed the window; heart-scale: the metric).
  */
+@Tag("integration")
 class DemoHoldoutTest {
 
     @ParameterizedTest
