@@ -2,7 +2,8 @@
 # The cluster test: on the local cluster of start.sh, kills a TaskManager (kill -9) mid-stream, starts a
 # replacement (as an operator's supervisor would) and checks recovery under default heartbeats, the
 # snapshot versions (read_committed: strictly increasing, no gaps) and eventsSeen = events produced;
-# then stop-with-savepoint and resume rescaled 2 -> 1 -> 2 with the model continuing. Prints PASS/FAIL
+# then stop-with-savepoint and resume rescaled 2 -> 1 -> 2 with the model continuing; then cancel (no
+# savepoint) and resubmit without state, checking the new job seeds itself from the last snapshot. Prints PASS/FAIL
 # per check and the measured times; exits non-zero on any FAIL. Leaves nothing running (CM_KEEP=1 keeps
 # the cluster up for a look).
 # Functions below are called through trap and wait_for, which shellcheck does not follow.
@@ -14,6 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 N1="${CM_EVENTS1:-16020}"   # phase 1 (with the TaskManager kill); multiples of 178 (wine rows)
 N2="${CM_EVENTS2:-3560}"    # after resuming at parallelism 1
 N3="${CM_EVENTS3:-3560}"    # after resuming at parallelism 2 again
+N4="${CM_EVENTS4:-3560}"    # after a cancel and a resubmission without state
 RATE="${CM_RATE:-400}"      # events/s: phase 1 lasts N1/RATE s, so the kill lands mid-stream
 KILL_AFTER="${CM_KILL_AFTER:-12}"
 RESULTS=()
@@ -113,8 +115,42 @@ rescale() {
     "v$before before the savepoint, v$after now"
 }
 
+job_canceled() { rest "/jobs/$1" | jq -e '.state=="CANCELED"'; }
+
+# reseed COUNT SEED: cancels the job without a savepoint and submits a new one at parallelism 2 without state;
+# it must continue the last committed snapshot (docs/RECOVERY.md, "Fresh start without state"): versions above
+# the last, eventsSeen never below it and, after COUNT more events, equal to all events produced.
+reseed() {
+  local count="$1" seed="$2" before before_e after min_e seeded
+  before="$(last_version)"
+  before_e="$(tail -1 "$WORK/snapshots.jsonl" | jq .e)"
+  # The source commits its offsets after the checkpoint that published the last snapshot completes (and
+  # asynchronously): a few more checkpoints (every 1 s) make sure they cover every event before the cancel.
+  sleep 5
+  log "cancel of $JOB (no savepoint) at v$before, eventsSeen $before_e"
+  flink_cli cancel "$JOB" >"$LOGS/cancel-$JOB.out" 2>&1 || { cat "$LOGS/cancel-$JOB.out" >&2; die "cancel of $JOB failed"; }
+  wait_for "job $JOB CANCELED" 120 job_canceled "$JOB" || exit 1
+  log "resubmitting at parallelism 2 without a savepoint"
+  JOB="$(submit_and_wait 2 180)"
+  produce_bg "$count" "$seed"
+  wait_producer
+  PRODUCED=$((PRODUCED + count))
+  check_events_seen "fresh start after cancel: eventsSeen continues" "$PRODUCED" \
+    "eventsSeen $PRODUCED = $PRODUCED produced in all (the seed's $before_e and $count new)"
+  check_versions "after cancel + resubmit"
+  after="$(last_version)"
+  check "fresh start after cancel: versions continue" "$((after > before ? 0 : 1))" \
+    "v$before before the cancel, v$after now"
+  min_e="$(jq -s --argjson v "$before" '[.[] | select(.v > $v) | .e] | min // 0' "$WORK/snapshots.jsonl")"
+  check "fresh start after cancel: eventsSeen never falls back" "$((min_e > before_e ? 0 : 1))" \
+    "the new job's first snapshot counts $min_e events, the last before the cancel $before_e"
+  seeded="$(cat "$LOGS"/tm*.log | grep -c "continuing the model of v$before\b" || true)"
+  check "fresh start after cancel: the publisher seeded from v$before" "$((seeded >= 1 ? 0 : 1))" \
+    "$seeded TaskManager log line(s) 'continuing the model of v$before'"
+}
+
 # ---------------------------------------------------------------------------------------------------
-log "cluster test: $N1 + $N2 + $N3 events at $RATE/s, base port $BASE_PORT"
+log "cluster test: $N1 + $N2 + $N3 + $N4 events at $RATE/s, base port $BASE_PORT"
 "$HERE/start.sh" --no-job
 
 log "submitting the learner job (parallelism 2)"
@@ -192,6 +228,9 @@ rescale 2 1 "$N2" 2 allow-non-restored
 
 # --- phase 3: stop-with-savepoint, resume at parallelism 2 ---
 rescale 1 2 "$N3" 3
+
+# --- phase 4: cancel without a savepoint, resubmit without state: the job seeds itself ---
+reseed "$N4" 4
 
 metric "learner job jar: $(stat -c %s "$LEARNER_JAR") bytes ($LEARNER_JAR)"
 exit "$FAILED"

@@ -33,6 +33,14 @@ public final class TrustedKeys {
         this.readAt = readAt;
     }
 
+    /**
+     * Trusts exactly {@code key}, for good: the learner's side, which continues only snapshots signed with its own
+     * key (the public half of {@code snapshots.signing-key}).
+     */
+    public static TrustedKeys of(PublicKey key) {
+        return new TrustedKeys(null, Map.of(Keys.fingerprint(key), key), null);
+    }
+
     /** Reads the trusted keys; fails if there are none, since a scorer that trusts nothing serves nothing. */
     public static TrustedKeys load(Path source) throws IOException {
         FileTime modified = Files.getLastModifiedTime(source);
@@ -93,6 +101,9 @@ public final class TrustedKeys {
     }
 
     private synchronized void reloadIfChanged() {
+        if (source == null) {
+            return;
+        }
         try {
             FileTime modified = Files.getLastModifiedTime(source);
             if (!modified.equals(readAt)) {

@@ -24,6 +24,15 @@ import java.util.TreeMap;
  */
 public record Hyperparameters(int k, int impostors, double mu, double lambda, double tau, int rank, String stepRule,
         double learningRate, int windowPerClass, int batchSize, SortedMap<String, String> extra) {
+    /** The {@link #extra} entry naming the metric a snapshot carries: {@link #LEARNED_METRIC} or {@link #EUCLIDEAN_METRIC}. */
+    public static final String METRIC = "metric";
+    /** The learner's own L. */
+    public static final String LEARNED_METRIC = "learned";
+    /**
+     * The identity, published while the learner's Euclidean guard preferred it; the learned L is then not in the
+     * snapshot, and {@link #rank} is the identity's (p), whatever rank the learner runs at.
+     */
+    public static final String EUCLIDEAN_METRIC = "euclidean";
 
     public Hyperparameters {
         positive("k", k);
@@ -45,6 +54,11 @@ public record Hyperparameters(int k, int impostors, double mu, double lambda, do
             copy.put(Objects.requireNonNull(e.getKey(), "extra key"), Objects.requireNonNull(e.getValue(), "extra value"));
         }
         extra = Collections.unmodifiableSortedMap(copy);
+    }
+
+    /** Whether the snapshot carries the identity its learner's Euclidean guard preferred, not a learned L. */
+    public boolean carriesEuclidean() {
+        return EUCLIDEAN_METRIC.equals(extra.get(METRIC));
     }
 
     private static void positive(String name, int v) {

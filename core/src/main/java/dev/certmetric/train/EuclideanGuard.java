@@ -40,6 +40,14 @@ final class EuclideanGuard {
         this.euclidean = euclidean;
     }
 
+    /**
+     * A guard that starts on the identity's side by one sample won outright: for a learner seeded from a snapshot
+     * that served the identity, whose guard scores were not published. The head start decays like any sample.
+     */
+    static EuclideanGuard favouringEuclidean(double radius) {
+        return new EuclideanGuard(radius, 0, 1);
+    }
+
     /** Whether the event with this 1-based number is sampled. */
     static boolean samples(long event) {
         return event <= DENSE_EVENTS || event % SPARSE_EVERY == 0;

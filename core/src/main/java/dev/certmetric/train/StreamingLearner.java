@@ -11,6 +11,7 @@ import dev.certmetric.objective.ObjectiveValue;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.snapshot.Exemplar;
+import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.TrainingStats;
 import dev.certmetric.triplets.TripletWindow;
@@ -181,14 +182,23 @@ public final class StreamingLearner {
      * window as {@code mean + std * x}, which the same statistics map back to exactly {@code x} (the rows
      * are unit-norm, so the lost scale does not matter). The step rule starts afresh.
      *
-     * @throws IllegalArgumentException if the snapshot's shape does not fit {@code settings} (its rank)
+     * <p>A snapshot that carries the identity its Euclidean guard preferred ({@link Hyperparameters#carriesEuclidean})
+     * has no learned L in it: at full rank the identity is seeded as L; below it (the identity's rank p does not fit)
+     * L starts where a fresh learner of that rank starts. Either way the guard starts on the identity's side, so the
+     * identity stays served until the learner's own samples prefer its L.
+     *
+     * @throws IllegalArgumentException if the snapshot carries a learned L of a rank other than {@code settings}' one
      */
     public static StreamingLearner seededFrom(MetricSnapshot snapshot, LearnerSettings settings) {
         int p = snapshot.p();
-        if (settings.rankFor(p) != snapshot.q()) {
-            throw new IllegalArgumentException("snapshot v" + snapshot.version() + " has rank " + snapshot.q()
-                    + " but learner.rank gives " + settings.rankFor(p) + " for p = " + p);
+        int q = settings.rankFor(p);
+        boolean euclidean = snapshot.hyperparameters().carriesEuclidean();
+        if (q != snapshot.q() && !euclidean) {
+            throw new IllegalArgumentException("snapshot v" + snapshot.version() + " has a learned metric of rank "
+                    + snapshot.q() + ", but learner.rank = " + settings.rank() + " gives rank " + q + " for p = " + p
+                    + ": set learner.rank: " + snapshot.q() + " to continue it, or learner.from-scratch to learn anew");
         }
+        double[] l = q == snapshot.q() ? snapshot.l() : MahalanobisMetric.initial(q, p);
         Standardizer pre = snapshot.preprocessing();
         double[] mean = pre.mean();
         double[] std = pre.std();
@@ -199,7 +209,7 @@ public final class StreamingLearner {
             m2[f] = std[f] * std[f] * n;
         }
         long correct = Math.round(stats.prequentialAccuracy() * stats.eventsSeen());
-        StreamingLearner learner = new StreamingLearner(settings, p, snapshot.l(), null,
+        StreamingLearner learner = new StreamingLearner(settings, p, l, null,
                 OnlineStandardizer.restore(n, mean, m2), new ArrayList<>(snapshot.classes()),
                 new Counters(stats.eventsSeen(), stats.eventsSeen(), correct, stats.updates(), 0), null, 0,
                 DriftDetectors.create(settings.driftDetector(), settings.driftThreshold()));
@@ -217,6 +227,9 @@ public final class StreamingLearner {
             learner.restoreWindowEntry(code, timestamp, raw);
         }
         learner.rebuildWindowCache();
+        if (euclidean && learner.guard != null) {
+            learner.guard = EuclideanGuard.favouringEuclidean(settings.guardRadius());
+        }
         return learner;
     }
 

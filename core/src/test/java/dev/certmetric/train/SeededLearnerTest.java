@@ -1,5 +1,6 @@
 package dev.certmetric.train;
 
+import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.snapshot.Exemplar;
 import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +24,11 @@ class SeededLearnerTest {
     private static final int P = 16;
 
     private static MetricSnapshot publish(StreamingLearner learner) {
+        return publish(learner, learner.metric(), "learned");
+    }
+
+    /** What the job publishes of {@code learner} when it serves {@code metric} ({@code kind}: learned or euclidean). */
+    private static MetricSnapshot publish(StreamingLearner learner, MahalanobisMetric metric, String kind) {
         List<Exemplar> exemplars = new ArrayList<>();
         for (TripletWindow.Entry e : learner.window().entries()) {
             exemplars.add(new Exemplar(learner.labels().get(e.label()), e.x()));
@@ -30,9 +38,10 @@ class SeededLearnerTest {
                 .modelName("seed")
                 .version(12)
                 .createdAt(Instant.parse("2026-01-01T00:00:00Z"))
-                .metric(learner.metric())
+                .metric(metric)
                 .preprocessing(learner.standardizer())
-                .hyperparameters(new Hyperparameters(3, 10, 0.34, 20, 0.27, P, "adam", 0.03, 100, 8, new java.util.TreeMap<>()))
+                .hyperparameters(new Hyperparameters(3, 10, 0.34, 20, 0.27, metric.rank(), "adam", 0.03, 100, 8,
+                        new java.util.TreeMap<>(Map.of(Hyperparameters.METRIC, kind))))
                 .trainingStats(new TrainingStats(c.events(), c.updates(), learner.prequentialAccuracy(), 0.1, 0, 0.1,
                         0.2, new double[0]))
                 .classes(learner.labels())
@@ -81,19 +90,87 @@ class SeededLearnerTest {
     }
 
     @Test
-    void aSnapshotOfAnotherRankIsRefusedWithTheReason() {
+    void aLearnedSnapshotOfAnotherRankIsRefusedNamingTheKeys() {
         LearnersTest.Split s = LearnersTest.data(6, 300);
         StreamingLearner trained = new StreamingLearner(LearnerSettings.DEFAULT, P);
         for (int i = 0; i < 200; i++) {
             trained.testThenTrain(s.train()[i], "c" + s.trainY()[i], i);
         }
         MetricSnapshot snapshot = publish(trained);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> StreamingLearner.seededFrom(snapshot, withRank(4)));
+        assertTrue(e.getMessage().contains("learned metric of rank 16") && e.getMessage().contains("learner.rank = 4")
+                && e.getMessage().contains("learner.rank: 16") && e.getMessage().contains("learner.from-scratch"),
+                e.getMessage());
+    }
+
+    /**
+     * Issue 8: at p > 64 the learner runs at rank 32 while its Euclidean guard may publish the full-rank identity.
+     * A fresh start from such a snapshot used to fail on the rank; it seeds everything but L, which starts where a
+     * fresh learner of that rank starts, and keeps serving the identity until its own guard decides otherwise.
+     */
+    @Test
+    void anIdentitySnapshotAboveTheLearnersRankSeedsAllButTheMetric() {
+        int p = 80;
+        Random rnd = new Random(8);
+        StreamingLearner trained = new StreamingLearner(withRank(p), p);
+        for (int i = 0; i < 400; i++) {
+            int y = rnd.nextInt(3);
+            trained.testThenTrain(point(rnd, y, p), "c" + y, i);
+        }
+        trained.flush();
+        MetricSnapshot identity = publish(trained, MahalanobisMetric.euclidean(p), Hyperparameters.EUCLIDEAN_METRIC);
+        assertEquals(p, identity.q());
+
+        StreamingLearner seeded = StreamingLearner.seededFrom(identity, LearnerSettings.DEFAULT);
+        assertEquals(32, seeded.rank(), "learner.rank 0 gives rank 32 beyond 64 features");
+        assertArrayEquals(MahalanobisMetric.initial(32, p), seeded.metric().l(), "a fresh learner's L at that rank");
+        assertEquals(400, seeded.events());
+        assertEquals(trained.updates(), seeded.updates());
+        assertEquals(identity.classes(), seeded.labels());
+        assertEquals(identity.exemplars().size(), seeded.window().size());
+        assertArrayEquals(identity.preprocessing().mean(), seeded.standardizer().mean(), 1e-12);
+        assertEquals(MahalanobisMetric.euclidean(p), seeded.publishedMetric(),
+                "the identity was served; it stays served until the learner's own guard prefers its L");
+
+        for (int i = 0; i < 200; i++) {
+            int y = rnd.nextInt(3);
+            seeded.testThenTrain(point(rnd, y, p), "c" + y, 400 + i);
+        }
+        assertEquals(600, seeded.events());
+        assertTrue(seeded.updates() > trained.updates(), "it learns on");
+    }
+
+    @Test
+    void anIdentitySnapshotAtFullRankSeedsTheIdentity() {
+        LearnersTest.Split s = LearnersTest.data(7, 300);
+        StreamingLearner trained = new StreamingLearner(LearnerSettings.DEFAULT, P);
+        for (int i = 0; i < 200; i++) {
+            trained.testThenTrain(s.train()[i], "c" + s.trainY()[i], i);
+        }
+        MetricSnapshot identity = publish(trained, MahalanobisMetric.euclidean(P), Hyperparameters.EUCLIDEAN_METRIC);
+        StreamingLearner seeded = StreamingLearner.seededFrom(identity, LearnerSettings.DEFAULT);
+        assertEquals(MahalanobisMetric.euclidean(P), seeded.metric(), "what was served, and what the guard judged better");
+        assertEquals(MahalanobisMetric.euclidean(P), seeded.publishedMetric());
+        assertEquals(200, seeded.events());
+    }
+
+    /** Three classes apart on the first two features, the other features noise. */
+    private static double[] point(Random rnd, int y, int p) {
+        double[] x = new double[p];
+        double angle = 2 * Math.PI * y / 3;
+        x[0] = 2 * Math.cos(angle) + 0.4 * rnd.nextGaussian();
+        x[1] = 2 * Math.sin(angle) + 0.4 * rnd.nextGaussian();
+        for (int c = 2; c < p; c++) {
+            x[c] = 0.5 * rnd.nextGaussian();
+        }
+        return x;
+    }
+
+    private static LearnerSettings withRank(int rank) {
         LearnerSettings d = LearnerSettings.DEFAULT;
-        LearnerSettings rank4 = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), 4,
+        return new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), rank,
                 d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
                 d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> StreamingLearner.seededFrom(snapshot, rank4));
-        assertTrue(e.getMessage().contains("rank"), e.getMessage());
     }
 }

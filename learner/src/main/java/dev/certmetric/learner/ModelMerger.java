@@ -54,11 +54,6 @@ public final class ModelMerger {
     private ModelMerger() {
     }
 
-    /** Hyperparameters entry saying which metric a snapshot carries: the learned one or {@link #EUCLIDEAN}. */
-    static final String METRIC = "metric";
-    /** The identity, published because the Euclidean guard preferred it. */
-    static final String EUCLIDEAN = "euclidean";
-
     public static MetricSnapshot merge(List<WorkerModel> lineages, String modelName, long version, Instant createdAt,
                                        int exemplarsPerClass, Map<String, String> extra) {
         if (lineages.isEmpty()) {
@@ -198,7 +193,8 @@ public final class ModelMerger {
         allExtra.put("lineages", String.valueOf(sorted.size()));
         allExtra.put("exemplars-per-class", String.valueOf(perClass));
         allExtra.put("guard.radius", String.valueOf(settings.guardRadius()));
-        allExtra.put(METRIC, euclidean ? EUCLIDEAN : "learned");
+        allExtra.put(Hyperparameters.METRIC,
+                euclidean ? Hyperparameters.EUCLIDEAN_METRIC : Hyperparameters.LEARNED_METRIC);
         Hyperparameters hyper = new Hyperparameters(settings.k(), settings.impostors(), settings.mu(), settings.lambda(),
                 settings.tau(), metric.rank(), settings.stepRule(), settings.learningRate(), settings.windowPerClass(),
                 settings.batchSize(), new TreeMap<>(allExtra));

@@ -51,7 +51,7 @@ public final class ModelSyncDeserializer implements KafkaRecordDeserializationSc
         try {
             MetricSnapshot s = SnapshotCodec.decode(r.value());
             Hyperparameters h = s.hyperparameters();
-            if (ModelMerger.EUCLIDEAN.equals(h.extra().get(ModelMerger.METRIC))) {
+            if (h.carriesEuclidean()) {
                 return;
             }
             out.collect(new ModelSync(s.version(), s.q(), s.p(), s.l(), h.mu(), h.lambda(), h.tau(), h.learningRate()));

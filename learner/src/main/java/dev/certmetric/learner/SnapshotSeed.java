@@ -47,29 +47,15 @@ final class SnapshotSeed {
 
     /**
      * A learner with the snapshot's settings if they are among the candidates the config races (the
-     * race is decided: the snapshot reports its winner), else the configured ones. A snapshot published
-     * while the Euclidean guard preferred the identity carries the identity, not the learned L: at full
-     * rank the learner starts from that identity (what was served), below full rank from the initial L
-     * a fresh learner of that rank would draw; preprocessing, counts and exemplars are seeded either way.
+     * race is decided: the snapshot reports its winner), else the configured ones; what it seeds, also from a
+     * snapshot that carries the Euclidean guard's identity, is {@link StreamingLearner#seededFrom}'s rule.
      */
     private static StreamingLearner learner(MetricSnapshot snapshot, CertmetricConfig config) {
-        LearnerSettings settings = settingsOf(snapshot, config);
-        int q = settings.rankFor(snapshot.p());
-        MetricSnapshot seed = snapshot;
-        if (ModelMerger.EUCLIDEAN.equals(snapshot.hyperparameters().extra().get(ModelMerger.METRIC))
-                && snapshot.q() != q) {
-            Hyperparameters h = snapshot.hyperparameters();
-            seed = snapshot.toBuilder()
-                    .l(q, snapshot.p(), new StreamingLearner(settings, snapshot.p()).metric().l())
-                    .hyperparameters(new Hyperparameters(h.k(), h.impostors(), h.mu(), h.lambda(), h.tau(), q,
-                            h.stepRule(), h.learningRate(), h.windowPerClass(), h.batchSize(), h.extra()))
-                    .build();
-        }
         try {
-            return StreamingLearner.seededFrom(seed, settings);
+            return StreamingLearner.seededFrom(snapshot, settingsOf(snapshot, config));
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("cannot continue from snapshot v" + snapshot.version() + " of "
-                    + config.modelName() + ": " + e.getMessage() + "; start with --from-scratch to learn anew", e);
+                    + config.modelName() + ": " + e.getMessage() + " (--from-scratch)", e);
         }
     }
 

@@ -4,7 +4,9 @@ import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.kafka.SignatureHeaders;
 import dev.certmetric.signing.Keys;
+import dev.certmetric.signing.SignatureException;
 import dev.certmetric.signing.SigningKey;
+import dev.certmetric.signing.TrustedKeys;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -66,20 +68,36 @@ public final class SnapshotTopicReader {
     /**
      * The committed snapshot of the configured model with the highest version that this learner trusts:
      * with {@code snapshots.signing-key} set, only one signed with that key (anyone who can write to the
-     * topic could otherwise plant the model a fresh job continues from). Null if there is none; throws
+     * topic could otherwise plant the model a fresh job continues from). Each record of the model that fails
+     * the check is skipped with a WARN naming the reason. Null if the topic holds no snapshot of the model;
+     * throws if it holds some but none is trusted (continuing none of them silently would drop the model), and
      * like {@link #lastVersion} if the topic cannot be read.
      */
     public static MetricSnapshot lastTrusted(CertmetricConfig config, Duration timeout) {
         Predicate<ConsumerRecord<byte[], byte[]>> trusted = r -> true;
+        long[] untrusted = {0};
+        String keyId = null;
         if (config.signingKey() != null) {
-            SigningKey key;
+            TrustedKeys own;
             try {
-                key = Keys.readSigningKey(config.signingKey());
+                SigningKey key = Keys.readSigningKey(config.signingKey());
+                own = TrustedKeys.of(key.publicKey());
+                keyId = key.id();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            trusted = r -> key.verifies(r.value(), SignatureHeaders.keyId(r.headers()),
-                    SignatureHeaders.signature(r.headers()));
+            String id = keyId;
+            trusted = r -> {
+                try {
+                    own.verify(r.value(), SignatureHeaders.keyId(r.headers()), SignatureHeaders.signature(r.headers()));
+                    return true;
+                } catch (SignatureException e) {
+                    untrusted[0]++;
+                    LOG.warn("not continuing the record at {}-{}@{} of {}: {} (snapshots.signing-key has id {})",
+                            r.topic(), r.partition(), r.offset(), config.modelName(), e.getMessage(), id);
+                    return false;
+                }
+            };
         }
         MetricSnapshot[] last = {null};
         readAll(config.bootstrapServers(), config.kafkaPropertyMap(), config.snapshotsTopic(), config.modelName(),
@@ -88,6 +106,12 @@ public final class SnapshotTopicReader {
                         last[0] = s;
                     }
                 });
+        if (last[0] == null && untrusted[0] > 0) {
+            throw new IllegalStateException(config.snapshotsTopic() + " holds " + untrusted[0] + " snapshot record(s) of "
+                    + config.modelName() + " but none signed by snapshots.signing-key (id " + keyId + "; reasons in "
+                    + "the WARNs before): restore a checkpoint or savepoint, start once with the key that signed the "
+                    + "last one, or start with --from-scratch (learner.from-scratch) to learn anew");
+        }
         return last[0];
     }
 
@@ -127,7 +151,7 @@ public final class SnapshotTopicReader {
                     return;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    if (trusted.test(r)) {
+                    if (ofModel(r, model) && trusted.test(r)) {
                         accept(r, model, sink);
                     }
                 }
@@ -139,8 +163,12 @@ public final class SnapshotTopicReader {
         }
     }
 
+    private static boolean ofModel(ConsumerRecord<byte[], byte[]> r, String model) {
+        return r.key() != null && r.value() != null && model.equals(new String(r.key(), StandardCharsets.UTF_8));
+    }
+
     static void accept(ConsumerRecord<byte[], byte[]> r, String model, Consumer<MetricSnapshot> sink) {
-        if (r.key() == null || r.value() == null || !model.equals(new String(r.key(), StandardCharsets.UTF_8))) {
+        if (!ofModel(r, model)) {
             return;
         }
         try {

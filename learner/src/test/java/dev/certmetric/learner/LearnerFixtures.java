@@ -119,6 +119,20 @@ final class LearnerFixtures {
         return out;
     }
 
+    /** Produces the events, runs a bounded job over exactly them to its end, returns all committed snapshots. */
+    static List<MetricSnapshot> run(EmbeddedKafkaBroker broker, CertmetricConfig c, List<byte[]> events)
+            throws Exception {
+        produce(broker, c.eventsTopic(), events);
+        EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events.size(), Duration.ofSeconds(30), a -> { });
+        if (range.size() != events.size()) {
+            throw new AssertionError("the range holds " + range.size() + " of " + events.size() + " events");
+        }
+        try (LocalLearner job = LocalLearner.start(c, range, 0)) {
+            job.await(Duration.ofSeconds(120));
+        }
+        return snapshots(c);
+    }
+
     static List<MetricSnapshot> snapshots(CertmetricConfig c) {
         return SnapshotTopicReader.readAll(c.bootstrapServers(), c.kafkaPropertyMap(), c.snapshotsTopic(),
                 c.modelName(), Duration.ofSeconds(30));

@@ -5,7 +5,6 @@ import dev.certmetric.embedded.WithEmbeddedKafka;
 import dev.certmetric.snapshot.MetricSnapshot;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,11 +25,11 @@ class LearnerSeedTest extends WithEmbeddedKafka {
         LearnerFixtures.Split split = LearnerFixtures.split("wine", 5);
         int n = 2000;
         int more = 600;
-        List<MetricSnapshot> first = run(c, LearnerFixtures.events(split.train(), n, 1));
+        List<MetricSnapshot> first = LearnerFixtures.run(broker, c, LearnerFixtures.events(split.train(), n, 1));
         MetricSnapshot seed = first.get(first.size() - 1);
         assertEquals(n, seed.trainingStats().eventsSeen());
 
-        List<MetricSnapshot> all = run(c, LearnerFixtures.events(split.train(), more, 2));
+        List<MetricSnapshot> all = LearnerFixtures.run(broker, c, LearnerFixtures.events(split.train(), more, 2));
         LearnerFixtures.assertStrictlyIncreasing(all);
         List<MetricSnapshot> second = all.subList(first.size(), all.size());
         assertFalse(second.isEmpty(), "the second job published nothing");
@@ -51,21 +50,11 @@ class LearnerSeedTest extends WithEmbeddedKafka {
 
         int third = 400;
         CertmetricConfig scratch = c.toBuilder().set(CertmetricConfig.FROM_SCRATCH.name(), "true").build();
-        List<MetricSnapshot> after = run(scratch, LearnerFixtures.events(split.train(), third, 3));
+        List<MetricSnapshot> after = LearnerFixtures.run(broker, scratch,
+                LearnerFixtures.events(split.train(), third, 3));
         LearnerFixtures.assertStrictlyIncreasing(after);
         MetricSnapshot fresh = after.get(after.size() - 1);
         assertTrue(fresh.version() > last.version());
         assertEquals(third, fresh.trainingStats().eventsSeen(), "from scratch: only the new events");
-    }
-
-    /** Produces the events, runs a bounded job over exactly them to its end, returns all committed snapshots. */
-    private List<MetricSnapshot> run(CertmetricConfig c, List<byte[]> events) throws Exception {
-        LearnerFixtures.produce(broker, c.eventsTopic(), events);
-        EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events.size(), Duration.ofSeconds(30), a -> { });
-        assertEquals(events.size(), range.size());
-        try (LocalLearner job = LocalLearner.start(c, range, 0)) {
-            job.await(Duration.ofSeconds(120));
-        }
-        return LearnerFixtures.snapshots(c);
     }
 }

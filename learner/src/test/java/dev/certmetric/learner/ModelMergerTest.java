@@ -56,7 +56,7 @@ class ModelMergerTest {
         MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
                 Map.of());
         assertEquals(a.publishedMetric(), s.metric());
-        assertEquals(a.publishedMetric().equals(a.metric()) ? "learned" : ModelMerger.EUCLIDEAN,
+        assertEquals(a.publishedMetric().equals(a.metric()) ? "learned" : "euclidean",
                 s.hyperparameters().extra().get("metric"));
         assertEquals(a.prequentialAccuracy(), s.trainingStats().prequentialAccuracy(), 1e-12);
         assertEquals(ModelMerger.CALIBRATION_POINTS, s.trainingStats().anomalyCalibration().length);
