@@ -34,7 +34,7 @@ for _ in $(seq 300); do
     kill -0 "${pids[0]}" 2>/dev/null || { cat "$work/demo.out"; exit 1; }
     sleep 1
 done
-scorer="$(grep -o 'metrics: http://127.0.0.1:[0-9]*/metrics' "$work/demo.out" | head -1 | sed 's|.*//\(.*\)/metrics|\1|')"
+scorer="$(grep -o 'curl -s http://127.0.0.1:[0-9]*/model' "$work/demo.out" | head -1 | sed 's|.*//\(.*\)/model|\1|')"
 [[ -n "$scorer" ]] || { cat "$work/demo.out"; echo "demo did not start" >&2; exit 1; }
 echo "demo up: learner 127.0.0.1:9249, scorer $scorer"
 # one malformed and one valid request, so that the error counter (created on first use) exists too
@@ -52,7 +52,7 @@ pids+=($!)
 sleep 40 # several 5 s scrapes: rate() and increase() need two samples in their window
 
 PROM="http://127.0.0.1:$prom_port" DASHBOARD="$here/grafana-dashboard.json" python3 - <<'EOF'
-import json, os, re, sys, urllib.parse, urllib.request
+import json, os, re, sys, time, urllib.parse, urllib.request
 
 prom = os.environ["PROM"]
 
@@ -92,8 +92,12 @@ for v in dashboard["templating"]["list"]:
 
 # an alert's expression is empty while all is well, so each metric selector in it must have series
 selector = re.compile(r"\b((?:certmetric|kafka)_\w+(?:\{[^}]*\})?)")
-groups = api("/api/v1/rules")["groups"]
-rules = [r for g in groups for r in g["rules"]]
+# rules are first evaluated up to one evaluation_interval (1 m by default) after start
+for _ in range(30):
+    rules = [r for g in api("/api/v1/rules")["groups"] for r in g["rules"]]
+    if rules and all(r["health"] != "unknown" for r in rules):
+        break
+    time.sleep(3)
 if not rules:
     failures.append("no rules loaded")
 for r in rules:

@@ -86,7 +86,8 @@ public final class DemoCommand implements Callable<Integer> {
     Path report;
 
     @Option(names = "--keep-alive",
-            description = "After the summary keep the broker, the scorer (with HTTP) and the Flink UI running until Ctrl-C.")
+            description = "After the summary keep the broker, the scorer (with HTTP) and a learner job (learning new "
+                    + "events, continuing the model) running until Ctrl-C.")
     boolean keepAlive;
 
     @Option(names = "--web-ui", paramLabel = "PORT", arity = "0..1", fallbackValue = "8081",
@@ -311,6 +312,17 @@ public final class DemoCommand implements Callable<Integer> {
                 out.println("report written to " + report);
             }
             if (keepAlive) {
+                // The bounded job has finished, and its metrics went with it: a job without an end takes over,
+                // seeded from the last snapshot and reading from the committed offsets, so that events produced
+                // from now on are learned, new snapshots reach the scorer and the learner's metrics are served.
+                job.close();
+                job = LocalLearner.start(c, null, webUi == null ? 0 : webUi, FlinkMetricsBridge.configuration());
+                LocalLearner kept = job;
+                cleanup.set(() -> closeAll(sc, kept, b, () -> {
+                    if (metrics != null) {
+                        metrics.close();
+                    }
+                }));
                 printHowToQuery(out, c, scorer, test.row(0));
                 new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops scorer, job and broker
             }
@@ -383,11 +395,13 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf("             or produce {\"id\",\"features\"} to %s and read %s (isolation.level=read_committed)%n",
                 scorer.settings().requestTopic(), scorer.settings().scoreTopic());
         out.printf("             metrics: http://127.0.0.1:%d/metrics%n", scorer.httpPort());
+        out.printf("  learner    learning what is produced to %s, continuing the model of the last snapshot%n",
+                c.eventsTopic());
         if (webUi != null) {
-            out.printf("  Flink UI   http://127.0.0.1:%d (the finished learner job)%n", webUi);
+            out.printf("             Flink UI http://127.0.0.1:%d%n", webUi);
         }
         if (c.metricsPort() > 0) {
-            out.printf("  learner    http://localhost:%d/metrics%n", c.metricsPort());
+            out.printf("             metrics: http://127.0.0.1:%d/metrics%n", c.metricsPort());
         }
         out.flush();
     }
