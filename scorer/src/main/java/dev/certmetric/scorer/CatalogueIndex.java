@@ -250,44 +250,103 @@ public final class CatalogueIndex {
         }
         SinglePrecisionRows.Query single = singles.query(y);
         double[] squared = new double[1];
-        int[] best = new int[kk];
-        double[] bestD = new double[kk];
-        Arrays.fill(bestD, Double.POSITIVE_INFINITY);
+        Best best = new Best(kk);
         float[] heads = new float[BLOCK];
         for (int b = 0, from = 0; from < n; b++, from += BLOCK) {
             int len = Math.min(BLOCK, n - from);
             singles.head(single, from, len, heads);
-            float bound = singles.bound(bestD[kk - 1], b, single);
+            float bound = singles.bound(best.kth(), b, single);
             for (int j = 0; j < len; j++) {
                 if (heads[j] > bound || singles.tail(single, from + j, heads[j], bound) > bound) {
                     continue;
                 }
                 int i = from + j;
                 LinearAlgebra.squaredDistances(y, rows, i, i + 1, squared);
-                double d = Math.sqrt(squared[0]);
-                if (d > bestD[kk - 1] || d == bestD[kk - 1] && !before(i, best[kk - 1])) {
-                    continue;
+                if (best.offer(i, Math.sqrt(squared[0]))) {
+                    bound = singles.bound(best.kth(), b, single);
                 }
-                int s = kk - 1;
-                while (s > 0 && (bestD[s - 1] > d || bestD[s - 1] == d && before(i, best[s - 1]))) {
-                    bestD[s] = bestD[s - 1];
-                    best[s] = best[s - 1];
-                    s--;
-                }
-                bestD[s] = d;
-                best[s] = i;
-                bound = singles.bound(bestD[kk - 1], b, single);
             }
         }
-        Match[] out = new Match[kk];
-        for (int s = 0; s < kk; s++) {
-            out[s] = new Match(ids[best[s]], labels[best[s]], bestD[s]);
-        }
-        return out;
+        return best.matches();
     }
 
-    /** Whether row i sorts before row j among equal distances. */
-    private boolean before(int i, int j) {
-        return ids[i].compareTo(ids[j]) < 0;
+    /**
+     * The k best rows so far: a max-heap on (distance, id), so its root is the k-th best, the one a row must beat,
+     * and a row enters in O(log k).
+     */
+    private final class Best {
+        private final int[] rows;
+        private final double[] distances;
+        private int count;
+
+        Best(int k) {
+            rows = new int[k];
+            distances = new double[k];
+        }
+
+        /** The k-th best distance, infinite while fewer than k rows are known. */
+        double kth() {
+            return count < rows.length ? Double.POSITIVE_INFINITY : distances[0];
+        }
+
+        /** Keeps row i at distance d if it is among the k best so far. */
+        boolean offer(int i, double d) {
+            if (count < rows.length) {
+                int s = count++;
+                while (s > 0 && after(i, d, (s - 1) / 2)) {
+                    int parent = (s - 1) / 2;
+                    rows[s] = rows[parent];
+                    distances[s] = distances[parent];
+                    s = parent;
+                }
+                rows[s] = i;
+                distances[s] = d;
+                return true;
+            }
+            if (!after(rows[0], distances[0], i, d)) {
+                return false;
+            }
+            siftDown(i, d, count);
+            return true;
+        }
+
+        /** Puts (i, d) at the root of the first {@code size} slots and sinks it to its place. */
+        private void siftDown(int i, double d, int size) {
+            int s = 0;
+            while (2 * s + 1 < size) {
+                int c = 2 * s + 1;
+                if (c + 1 < size && after(rows[c + 1], distances[c + 1], c)) {
+                    c++;
+                }
+                if (!after(rows[c], distances[c], i, d)) {
+                    break;
+                }
+                rows[s] = rows[c];
+                distances[s] = distances[c];
+                s = c;
+            }
+            rows[s] = i;
+            distances[s] = d;
+        }
+
+        /** Nearest first: the root (the farthest) is taken out last place first. */
+        Match[] matches() {
+            Match[] out = new Match[count];
+            for (int size = count; size > 0; size--) {
+                out[size - 1] = new Match(ids[rows[0]], labels[rows[0]], distances[0]);
+                siftDown(rows[size - 1], distances[size - 1], size - 1);
+            }
+            return out;
+        }
+
+        /** Whether row i at distance d sorts after slot s. */
+        private boolean after(int i, double d, int s) {
+            return after(i, d, rows[s], distances[s]);
+        }
+
+        /** Whether row i at distance d sorts after row j at distance e: farther, or as far with a larger id. */
+        private boolean after(int i, double d, int j, double e) {
+            return d > e || d == e && ids[i].compareTo(ids[j]) > 0;
+        }
     }
 }
