@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A search measures every row of a block on its first coordinates in single precision, adds the others only
  * while the row can still be among the k best, and measures the rows that can in double: only those can be
  * answered, and their distances are the double ones, so the answer is the double brute force's. With R the
- * first coordinates carry most of every distance, so most rows cost 16 floats.
+ * first coordinates carry most of every distance, so most rows cost the {@value SinglePrecisionRows#HEAD} floats
+ * of their head, read in one sequential pass.
  *
  * <p>R is recomputed (from a sample of at most {@link #SAMPLE} rows) whenever the index has doubled since the
  * last time, from {@link #MIN_ROTATE} rows on: the new rows and the new projection are computed beside the
