@@ -245,7 +245,7 @@ public final class ScoreBenchmark {
     }
 
     static Measurement inProcess(MetricSnapshot snapshot, byte[][] bodies) {
-        return inProcess(ServingModel.of(snapshot), bodies, "in-process");
+        return inProcess(ServingModel.of(snapshot), bodies, "in-process", null);
     }
 
     /**
@@ -274,13 +274,18 @@ public final class ScoreBenchmark {
             System.arraycopy(tail, 0, b, bodies[i].length - 1, tail.length);
             bodies[i] = b;
         }
-        Measurement m = inProcess(model, bodies, "search k=" + k);
+        double[] cpuMs = new double[bodies.length];
+        Measurement m = inProcess(model, bodies, "search k=" + k, cpuMs);
         log.println(m);
+        Arrays.sort(cpuMs);
+        log.printf(Locale.ROOT, "CPU per search: p50 %.3f ms   p99 %.3f ms   max %.3f ms%n", percentile(cpuMs, 0.5),
+                percentile(cpuMs, 0.99), cpuMs[cpuMs.length - 1]);
         log.flush();
         return m;
     }
 
-    private static Measurement inProcess(ServingModel model, byte[][] bodies, String transport) {
+    /** {@code cpuMs}: when not null, receives each answer's CPU time (the answering thread's), in ms. */
+    private static Measurement inProcess(ServingModel model, byte[][] bodies, String transport, double[] cpuMs) {
         Scorer scorer = new Scorer(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
         // Warm up for a fixed time, not a count: the JIT needs ~1 s whatever one answer costs.
         long warmUntil = System.nanoTime() + 2_000_000_000L;
@@ -292,11 +297,15 @@ public final class ScoreBenchmark {
         long cpuStart = threads.getCurrentThreadCpuTime();
         long start = System.nanoTime();
         for (int i = 0; i < bodies.length; i++) {
+            long c = cpuMs == null ? 0 : threads.getCurrentThreadCpuTime();
             long t = System.nanoTime();
             if (scorer.answer(bodies[i], model, "bench").error()) {
                 throw new IllegalStateException("benchmark request answered with an error");
             }
             lat[i] = (System.nanoTime() - t) / 1e6;
+            if (cpuMs != null) {
+                cpuMs[i] = (threads.getCurrentThreadCpuTime() - c) / 1e6;
+            }
         }
         double secs = (System.nanoTime() - start) / 1e9;
         double cpu = (threads.getCurrentThreadCpuTime() - cpuStart) / 1e9;

@@ -1,5 +1,6 @@
 package dev.certmetric.scorer;
 
+import dev.certmetric.eval.ExemplarStatistics;
 import dev.certmetric.metric.MahalanobisMetric;
 
 import java.util.Arrays;
@@ -20,7 +21,7 @@ import java.util.Arrays;
  * across models, metrics and dimensions, unlike the raw distance.
  *
  * <p>A snapshot without a calibration (empty list) is calibrated here from its exemplars: the
- * leave-one-out nearest-exemplar distance of every exemplar, summarised as 101 percentiles.
+ * leave-one-out nearest-exemplar distances of at most 512 of them, summarised as 101 percentiles.
  */
 public final class AnomalyCalibration {
     /** Number of quantiles produced by {@link #fromExemplars} (percentiles). */
@@ -48,40 +49,19 @@ public final class AnomalyCalibration {
     }
 
     /**
-     * Leave-one-out nearest-neighbour distances of the given (preprocessed) points under the metric,
-     * as {@link #QUANTILES} quantiles. Needs at least 2 points. O(n^2 q + n q p).
+     * The nearest-neighbour distances of the given (preprocessed) points under the metric that
+     * {@link ExemplarStatistics} measures (every point's when there are at most
+     * {@link ExemplarStatistics#MAX_ANCHORS}, else as many evenly spaced ones', each against all the others), as
+     * {@link #QUANTILES} quantiles: the calibration a learner publishes, computed alike. Needs at least 2 points.
+     * O(min(n, 512) n q + n q p).
      */
     public static AnomalyCalibration fromExemplars(MahalanobisMetric metric, double[][] points) {
-        return new AnomalyCalibration(quantiles(nearestNeighbourDistances(metric, points), QUANTILES), false);
-    }
-
-    /** For each point, the distance to its nearest other point (Mahalanobis, not squared). */
-    public static double[] nearestNeighbourDistances(MahalanobisMetric metric, double[][] points) {
-        int n = points.length;
-        if (n < 2) {
-            throw new IllegalArgumentException("need at least 2 points to calibrate, got " + n);
+        if (points.length < 2) {
+            throw new IllegalArgumentException("need at least 2 points to calibrate, got " + points.length);
         }
-        double[][] t = new double[n][];
-        for (int i = 0; i < n; i++) {
-            t[i] = metric.transform(points[i]);
-        }
-        double[] best = new double[n];
-        Arrays.fill(best, Double.POSITIVE_INFINITY);
-        for (int i = 0; i < n; i++) {
-            for (int j = i + 1; j < n; j++) {
-                double d = 0;
-                for (int r = 0; r < t[i].length; r++) {
-                    double diff = t[i][r] - t[j][r];
-                    d += diff * diff;
-                }
-                best[i] = Math.min(best[i], d);
-                best[j] = Math.min(best[j], d);
-            }
-        }
-        for (int i = 0; i < n; i++) {
-            best[i] = Math.sqrt(best[i]);
-        }
-        return best;
+        // One class: the nearest neighbour is all that is wanted, and without another class no margin is computed.
+        double[] nearest = ExemplarStatistics.of(metric, Arrays.asList(points), new int[points.length]).nearestDistances();
+        return new AnomalyCalibration(quantiles(nearest, QUANTILES), false);
     }
 
     /** m quantiles (linear interpolation between order statistics), entry i the i/(m-1) quantile. */

@@ -16,13 +16,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * catalogue's thread).
  *
  * <p>Every item is held as y = R L z (z the item preprocessed by the model, R an orthogonal q x q matrix, so
- * ||y_a - y_b|| = ||L (z_a - z_b)||), flat and row-major, with its id and label. R holds the principal axes of
- * the items' projections, largest variance first, and the coordinates are split into chunks of {@link #CHUNK}
- * (the last one shorter), each chunk an n x width array. A search computes the first chunk's squared distance for
- * every row of a block, and adds the next chunk of a row only while its sum does not exceed the k-th best squared
- * distance so far: a sum of squares only grows as terms are added (in floating point too), so a row dropped
- * early could not have entered the k best. With R the first chunks carry most of every distance, so most rows
- * cost one chunk, and their other chunks are not read.
+ * ||y_a - y_b|| = ||L (z_a - z_b)||), flat and row-major, with its id and label, and again in single precision
+ * ({@link SinglePrecisionRows}). R holds the principal axes of the items' projections, largest variance first.
+ * A search measures every row of a block on its first coordinates in single precision, adds the others only
+ * while the row can still be among the k best, and measures the rows that can in double: only those can be
+ * answered, and their distances are the double ones, so the answer is the double brute force's. With R the
+ * first coordinates carry most of every distance, so most rows cost the {@value SinglePrecisionRows#HEAD} floats
+ * of their head, read in one sequential pass.
  *
  * <p>R is recomputed (from a sample of at most {@link #SAMPLE} rows) whenever the index has doubled since the
  * last time, from {@link #MIN_ROTATE} rows on: the new rows and the new projection are computed beside the
@@ -30,10 +30,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * item change takes the write lock for O(q) work.
  */
 public final class CatalogueIndex {
-    /** Rows per block: the block's squared distances stay in L1 while the k nearest are picked from them. */
-    private static final int BLOCK = 256;
-    /** Coordinates per chunk: two cache lines of doubles per row. */
-    static final int CHUNK = 16;
+    private static final int BLOCK = SinglePrecisionRows.BLOCK;
     /** Below this many rows a search is cheap whatever R is: R stays the identity. */
     static final int MIN_ROTATE = 256;
     /** Rows sampled (evenly spaced) for the principal axes. */
@@ -45,15 +42,14 @@ public final class CatalogueIndex {
 
     private final Standardizer preprocessing;
     private final int q;
-    /** Coordinates in each chunk, and where each starts. */
-    private final int[] widths;
-    private final int[] starts;
+    private final double scale;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Integer> slots = new HashMap<>();
     /** R L: maps a preprocessed input to the coordinates of the rows. */
     private MahalanobisMetric projection;
-    /** chunks[c]: row-major n x widths[c]. */
-    private double[][] chunks;
+    /** Row-major n x q. */
+    private double[] rows;
+    private SinglePrecisionRows singles;
     private String[] ids;
     private String[] labels;
     /** The items' raw features (shared with the catalogue, never changed): rows are recomputed from them. */
@@ -66,18 +62,10 @@ public final class CatalogueIndex {
         this.preprocessing = preprocessing;
         this.projection = metric;
         this.q = metric.rank();
-        int parts = (q + CHUNK - 1) / CHUNK;
-        this.widths = new int[parts];
-        this.starts = new int[parts];
-        for (int j = 0; j < parts; j++) {
-            starts[j] = j * CHUNK;
-            widths[j] = Math.min(CHUNK, q - starts[j]);
-        }
+        this.scale = SinglePrecisionRows.scale(metric);
         int c = Math.max(16, capacity);
-        this.chunks = new double[parts][];
-        for (int j = 0; j < parts; j++) {
-            chunks[j] = new double[c * widths[j]];
-        }
+        this.rows = new double[c * q];
+        this.singles = new SinglePrecisionRows(q, scale, new double[q], c);
         this.ids = new String[c];
         this.labels = new String[c];
         this.raws = new double[c][];
@@ -120,9 +108,8 @@ public final class CatalogueIndex {
                 i = size;
                 if (i == ids.length) {
                     int c = ids.length + (ids.length >> 1);
-                    for (int j = 0; j < chunks.length; j++) {
-                        chunks[j] = Arrays.copyOf(chunks[j], c * widths[j]);
-                    }
+                    rows = Arrays.copyOf(rows, c * q);
+                    singles.grow(c);
                     ids = Arrays.copyOf(ids, c);
                     labels = Arrays.copyOf(labels, c);
                     raws = Arrays.copyOf(raws, c);
@@ -130,7 +117,8 @@ public final class CatalogueIndex {
                 slots.put(id, i);
                 size = i + 1;
             }
-            store(y, chunks, i);
+            System.arraycopy(y, 0, rows, i * q, q);
+            singles.set(i, y, size);
             ids[i] = id;
             labels[i] = label;
             raws[i] = raw;
@@ -152,10 +140,9 @@ public final class CatalogueIndex {
             }
             int last = size - 1;
             int i = slot;
+            System.arraycopy(rows, last * q, rows, i * q, q);
+            singles.move(last, i, last);
             if (i != last) {
-                for (int j = 0; j < chunks.length; j++) {
-                    System.arraycopy(chunks[j], last * widths[j], chunks[j], i * widths[j], widths[j]);
-                }
                 ids[i] = ids[last];
                 labels[i] = labels[last];
                 raws[i] = raws[last];
@@ -180,21 +167,19 @@ public final class CatalogueIndex {
         int step = Math.max(1, n / SAMPLE);
         int m = 0;
         double[] mean = new double[q];
-        double[] y = new double[q];
         for (int i = 0; i < n; i += step, m++) {
-            row(i, y);
             for (int r = 0; r < q; r++) {
-                mean[r] += y[r];
+                mean[r] += rows[i * q + r];
             }
         }
         for (int r = 0; r < q; r++) {
             mean[r] /= m;
         }
         double[] cov = new double[q * q];
+        double[] y = new double[q];
         for (int i = 0; i < n; i += step) {
-            row(i, y);
             for (int r = 0; r < q; r++) {
-                y[r] -= mean[r];
+                y[r] = rows[i * q + r] - mean[r];
             }
             LinearAlgebra.addOuter(cov, 1.0 / m, y, y);
         }
@@ -214,19 +199,21 @@ public final class CatalogueIndex {
             }
         }
         MahalanobisMetric newProjection = MahalanobisMetric.of(q, p, turned);
-        double[][] turnedChunks = new double[chunks.length][];
-        for (int j = 0; j < chunks.length; j++) {
-            turnedChunks[j] = new double[chunks[j].length];
-        }
+        double[] center = new double[q];
+        LinearAlgebra.multiply(axes, q, q, mean, center);
+        double[] turnedRows = new double[rows.length];
+        SinglePrecisionRows turnedSingles = new SinglePrecisionRows(q, scale, center, ids.length);
         double[] z = new double[p];
         for (int i = 0; i < n; i++) {
             preprocessing.apply(raws[i], z);
             newProjection.transform(z, out);
-            store(out, turnedChunks, i);
+            System.arraycopy(out, 0, turnedRows, i * q, q);
+            turnedSingles.set(i, out, i + 1);
         }
         lock.writeLock().lock();
         try {
-            chunks = turnedChunks;
+            rows = turnedRows;
+            singles = turnedSingles;
             projection = newProjection;
         } finally {
             lock.writeLock().unlock();
@@ -234,22 +221,11 @@ public final class CatalogueIndex {
         rotatedAt = n;
     }
 
-    private void row(int i, double[] y) {
-        for (int j = 0; j < chunks.length; j++) {
-            System.arraycopy(chunks[j], i * widths[j], y, starts[j], widths[j]);
-        }
-    }
-
-    private void store(double[] y, double[][] into, int i) {
-        for (int j = 0; j < into.length; j++) {
-            System.arraycopy(y, starts[j], into[j], i * widths[j], widths[j]);
-        }
-    }
-
     /**
      * The min(k, size) items nearest to raw features (length p), nearest first, with their distances
-     * ||L (z - z_i)|| computed as ||y - y_i|| (the chunks' sums of squares added in order); equal distances
-     * are ordered by id, so every scorer answers alike whatever the order in which it learnt the items.
+     * ||L (z - z_i)|| computed as ||y - y_i|| (the squares of the q differences added in order, then the square
+     * root); equal distances (as answered, after the root) are ordered by id, so every scorer answers alike
+     * whatever the order in which it learnt the items.
      */
     public Match[] search(double[] raw, int k) {
         double[] z = preprocessing.apply(raw);
@@ -273,46 +249,105 @@ public final class CatalogueIndex {
         if (kk == 0) {
             return new Match[0];
         }
-        double[][] yParts = new double[chunks.length][];
-        for (int j = 0; j < chunks.length; j++) {
-            yParts[j] = Arrays.copyOfRange(y, starts[j], starts[j] + widths[j]);
-        }
-        double[] one = new double[1];
-        int[] best = new int[kk];
-        double[] bestD = new double[kk];
-        Arrays.fill(bestD, Double.POSITIVE_INFINITY);
-        double[] block = new double[Math.min(BLOCK, n)];
-        for (int from = 0; from < n; from += BLOCK) {
-            int to = Math.min(n, from + BLOCK);
-            LinearAlgebra.squaredDistances(yParts[0], chunks[0], from, to, block);
-            for (int i = from; i < to; i++) {
-                double d = block[i - from];
-                for (int j = 1; j < chunks.length && d <= bestD[kk - 1]; j++) {
-                    LinearAlgebra.squaredDistances(yParts[j], chunks[j], i, i + 1, one);
-                    d += one[0];
-                }
-                if (d > bestD[kk - 1] || d == bestD[kk - 1] && !before(i, best[kk - 1])) {
+        SinglePrecisionRows.Query single = singles.query(y);
+        double[] squared = new double[1];
+        Best best = new Best(kk);
+        float[] heads = new float[BLOCK];
+        for (int b = 0, from = 0; from < n; b++, from += BLOCK) {
+            int len = Math.min(BLOCK, n - from);
+            singles.head(single, from, len, heads);
+            float bound = singles.bound(best.kth(), b, single);
+            for (int j = 0; j < len; j++) {
+                if (heads[j] > bound || singles.tail(single, from + j, heads[j], bound) > bound) {
                     continue;
                 }
-                int s = kk - 1;
-                while (s > 0 && (bestD[s - 1] > d || bestD[s - 1] == d && before(i, best[s - 1]))) {
-                    bestD[s] = bestD[s - 1];
-                    best[s] = best[s - 1];
-                    s--;
+                int i = from + j;
+                LinearAlgebra.squaredDistances(y, rows, i, i + 1, squared);
+                if (best.offer(i, Math.sqrt(squared[0]))) {
+                    bound = singles.bound(best.kth(), b, single);
                 }
-                bestD[s] = d;
-                best[s] = i;
             }
         }
-        Match[] out = new Match[kk];
-        for (int s = 0; s < kk; s++) {
-            out[s] = new Match(ids[best[s]], labels[best[s]], Math.sqrt(bestD[s]));
-        }
-        return out;
+        return best.matches();
     }
 
-    /** Whether row i sorts before row j among equal distances. */
-    private boolean before(int i, int j) {
-        return ids[i].compareTo(ids[j]) < 0;
+    /**
+     * The k best rows so far: a max-heap on (distance, id), so its root is the k-th best, the one a row must beat,
+     * and a row enters in O(log k).
+     */
+    private final class Best {
+        private final int[] rows;
+        private final double[] distances;
+        private int count;
+
+        Best(int k) {
+            rows = new int[k];
+            distances = new double[k];
+        }
+
+        /** The k-th best distance, infinite while fewer than k rows are known. */
+        double kth() {
+            return count < rows.length ? Double.POSITIVE_INFINITY : distances[0];
+        }
+
+        /** Keeps row i at distance d if it is among the k best so far. */
+        boolean offer(int i, double d) {
+            if (count < rows.length) {
+                int s = count++;
+                while (s > 0 && after(i, d, (s - 1) / 2)) {
+                    int parent = (s - 1) / 2;
+                    rows[s] = rows[parent];
+                    distances[s] = distances[parent];
+                    s = parent;
+                }
+                rows[s] = i;
+                distances[s] = d;
+                return true;
+            }
+            if (!after(rows[0], distances[0], i, d)) {
+                return false;
+            }
+            siftDown(i, d, count);
+            return true;
+        }
+
+        /** Puts (i, d) at the root of the first {@code size} slots and sinks it to its place. */
+        private void siftDown(int i, double d, int size) {
+            int s = 0;
+            while (2 * s + 1 < size) {
+                int c = 2 * s + 1;
+                if (c + 1 < size && after(rows[c + 1], distances[c + 1], c)) {
+                    c++;
+                }
+                if (!after(rows[c], distances[c], i, d)) {
+                    break;
+                }
+                rows[s] = rows[c];
+                distances[s] = distances[c];
+                s = c;
+            }
+            rows[s] = i;
+            distances[s] = d;
+        }
+
+        /** Nearest first: the root (the farthest) is taken out last place first. */
+        Match[] matches() {
+            Match[] out = new Match[count];
+            for (int size = count; size > 0; size--) {
+                out[size - 1] = new Match(ids[rows[0]], labels[rows[0]], distances[0]);
+                siftDown(rows[size - 1], distances[size - 1], size - 1);
+            }
+            return out;
+        }
+
+        /** Whether row i at distance d sorts after slot s. */
+        private boolean after(int i, double d, int s) {
+            return after(i, d, rows[s], distances[s]);
+        }
+
+        /** Whether row i at distance d sorts after row j at distance e: farther, or as far with a larger id. */
+        private boolean after(int i, double d, int j, double e) {
+            return d > e || d == e && ids[i].compareTo(ids[j]) > 0;
+        }
     }
 }

@@ -91,13 +91,13 @@ class CatalogueTest {
 
     @Test
     void searchWithAHeadAndATailOfCoordinatesIsBruteForce() {
-        dev.certmetric.data.CsvDataset wdbc = dev.certmetric.data.CsvDataset.readResource("wdbc");
-        MetricSnapshot s = ScorerFixtures.randomMetric(wdbc, "wdbc", 1, 24, 3);   // q = 24 > HEAD
+        dev.certmetric.data.CsvDataset data = dev.certmetric.data.CsvDataset.readResource("ionosphere");
+        MetricSnapshot s = ScorerFixtures.randomMetric(data, "ionosphere", 1, 34, 3);   // q = 34 > HEAD: a tail of 2
         ServingModel model = ServingModel.of(s, catalogue);
         Random rnd = new Random(8);
         Map<String, double[]> items = new LinkedHashMap<>();
         for (int i = 0; i < 2500; i++) {
-            double[] x = wdbc.row(i % wdbc.rows()).clone();
+            double[] x = data.row(i % data.rows()).clone();
             for (int f = 0; f < x.length; f++) {
                 x[f] *= 1 + 0.1 * rnd.nextGaussian();
             }
@@ -111,7 +111,7 @@ class CatalogueTest {
         assertEquals(items.size(), model.catalogue().size());
         List<double[]> stored = List.copyOf(items.values());
         for (int t = 0; t < 40; t++) {
-            double[] query = t % 2 == 0 ? stored.get(t * 31) : wdbc.row(t);
+            double[] query = t % 2 == 0 ? stored.get(t * 31) : data.row(t);
             for (int k : new int[] {1, 10, 100}) {
                 assertMatches(ScorerFixtures.bruteForce(s, items, query, k), model.catalogue().search(query, k),
                         "query " + t + " k=" + k);
