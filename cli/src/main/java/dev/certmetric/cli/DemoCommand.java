@@ -173,13 +173,14 @@ public final class DemoCommand implements Callable<Integer> {
             EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events, Duration.ofMinutes(2), a -> { });
             long jobStart = System.nanoTime();
             MetricsHttpServer metrics = FlinkMetricsBridge.serve(c.metricsPort());
-            job = LocalLearner.start(c, range, webUi == null ? 0 : webUi, FlinkMetricsBridge.configuration());
-            LocalLearner j = job;
-            cleanup.set(() -> closeAll(sc, j, b, () -> {
+            AutoCloseable stopMetrics = () -> {
                 if (metrics != null) {
                     metrics.close();
                 }
-            }));
+            };
+            job = LocalLearner.start(c, range, webUi == null ? 0 : webUi, FlinkMetricsBridge.configuration());
+            LocalLearner j = job;
+            cleanup.set(() -> closeAll(sc, j, b, stopMetrics));
             out.printf("scorer following %s: requests %s -> answers %s%n", c.snapshotsTopic(),
                     scorerSettings.requestTopic(), scorerSettings.scoreTopic());
             if (webUi != null) {
@@ -318,11 +319,7 @@ public final class DemoCommand implements Callable<Integer> {
                 job.close();
                 job = LocalLearner.start(c, null, webUi == null ? 0 : webUi, FlinkMetricsBridge.configuration());
                 LocalLearner kept = job;
-                cleanup.set(() -> closeAll(sc, kept, b, () -> {
-                    if (metrics != null) {
-                        metrics.close();
-                    }
-                }));
+                cleanup.set(() -> closeAll(sc, kept, b, stopMetrics));
                 printHowToQuery(out, c, scorer, test.row(0));
                 new CountDownLatch(1).await(); // until Ctrl-C: the shutdown hook stops scorer, job and broker
             }
