@@ -2,7 +2,6 @@ package dev.certmetric.scorer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.certmetric.embedded.WithEmbeddedKafka;
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
@@ -13,17 +12,11 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -51,35 +44,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The catalogue on a real embedded KRaft broker: changes visible in searches, bad records, a hot swap. */
 @Timeout(180)
-class ScorerCatalogueKafkaTest extends WithEmbeddedKafka {
+class ScorerCatalogueKafkaTest extends ScorerOnBroker {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static KafkaProducer<byte[], byte[]> producer;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     private String snapshots;
     private String requests;
     private String scores;
     private String references;
-
-    @BeforeAll
-    static void startProducer() {
-        Properties p = KafkaClientProperties.producer(broker.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void stopProducer() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
 
     /** Snapshot, request and score topics; the references topic is left for the scorer to create. */
     private void topics(String test) {

@@ -2,7 +2,6 @@ package dev.certmetric.scorer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.certmetric.embedded.WithEmbeddedKafka;
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
@@ -16,9 +15,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -46,34 +42,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** The scorer on a real embedded KRaft broker: hot swap, rejection, restart, held and malformed requests. */
 @Timeout(120)
-class ScorerKafkaTest extends WithEmbeddedKafka {
+class ScorerKafkaTest extends ScorerOnBroker {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static KafkaProducer<byte[], byte[]> producer;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
     private String snapshots;
     private String requests;
     private String scores;
-
-    @BeforeAll
-    static void startProducer() {
-        Properties p = KafkaClientProperties.producer(broker.bootstrapServers());
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
-        producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-    }
-
-    @AfterAll
-    static void stopProducer() {
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
-    }
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
 
     private void topics(String test) {
         String suffix = test + "-" + UUID.randomUUID().toString().substring(0, 8);
