@@ -116,7 +116,7 @@ class SeededLearnerTest {
         StreamingLearner trained = new StreamingLearner(withRank(p), p);
         for (int i = 0; i < 400; i++) {
             int y = rnd.nextInt(3);
-            trained.testThenTrain(point(rnd, y, p), "c" + y, i);
+            trained.testThenTrain(ThreeClasses.point(rnd, y, p), "c" + y, i);
         }
         trained.flush();
         MetricSnapshot identity = publish(trained, MahalanobisMetric.euclidean(p), Hyperparameters.EUCLIDEAN_METRIC);
@@ -135,7 +135,7 @@ class SeededLearnerTest {
 
         for (int i = 0; i < 200; i++) {
             int y = rnd.nextInt(3);
-            seeded.testThenTrain(point(rnd, y, p), "c" + y, 400 + i);
+            seeded.testThenTrain(ThreeClasses.point(rnd, y, p), "c" + y, 400 + i);
         }
         assertEquals(600, seeded.events());
         assertTrue(seeded.updates() > trained.updates(), "it learns on");
@@ -153,18 +153,6 @@ class SeededLearnerTest {
         assertEquals(MahalanobisMetric.euclidean(P), seeded.metric(), "what was served, and what the guard judged better");
         assertEquals(MahalanobisMetric.euclidean(P), seeded.publishedMetric());
         assertEquals(200, seeded.events());
-    }
-
-    /** Three classes apart on the first two features, the other features noise. */
-    private static double[] point(Random rnd, int y, int p) {
-        double[] x = new double[p];
-        double angle = 2 * Math.PI * y / 3;
-        x[0] = 2 * Math.cos(angle) + 0.4 * rnd.nextGaussian();
-        x[1] = 2 * Math.sin(angle) + 0.4 * rnd.nextGaussian();
-        for (int c = 2; c < p; c++) {
-            x[c] = 0.5 * rnd.nextGaussian();
-        }
-        return x;
     }
 
     private static LearnerSettings withRank(int rank) {

@@ -15,6 +15,7 @@ import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import dev.certmetric.snapshot.TrainingStats;
+import dev.certmetric.train.ThreeClasses;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -60,7 +61,7 @@ class LearnerSeedTrustTest extends WithEmbeddedKafka {
         List<String> classes = List.of("c0", "c1", "c2");
         List<Exemplar> exemplars = new ArrayList<>();
         for (int i = 0; i < 60; i++) {
-            exemplars.add(new Exemplar(classes.get(i % 3), point(rnd, i % 3)));
+            exemplars.add(new Exemplar(classes.get(i % 3), ThreeClasses.point(rnd, i % 3, P)));
         }
         MetricSnapshot seed = MetricSnapshot.builder()
                 .modelName(c.modelName())
@@ -80,7 +81,7 @@ class LearnerSeedTrustTest extends WithEmbeddedKafka {
         List<byte[]> events = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             int y = rnd.nextInt(3);
-            events.add(EventEncoder.toJson(new LabeledEvent("e" + i, classes.get(y), point(rnd, y),
+            events.add(EventEncoder.toJson(new LabeledEvent("e" + i, classes.get(y), ThreeClasses.point(rnd, y, P),
                     1_700_000_000_000L + i)));
         }
         List<MetricSnapshot> after = LearnerFixtures.run(broker, c, events);
@@ -180,18 +181,6 @@ class LearnerSeedTrustTest extends WithEmbeddedKafka {
         assertTrue(e.getMessage().contains("1 snapshot record(s) of untrusted")
                 && e.getMessage().contains("snapshots.signing-key (id " + Keys.readSigningKey(
                         dir.resolve("learner.key")).id()) && e.getMessage().contains("--from-scratch"), e.getMessage());
-    }
-
-    /** Three classes apart on the first two features; the other 78 are noise. */
-    private static double[] point(Random rnd, int y) {
-        double[] x = new double[P];
-        double angle = 2 * Math.PI * y / 3;
-        x[0] = 2 * Math.cos(angle) + 0.4 * rnd.nextGaussian();
-        x[1] = 2 * Math.sin(angle) + 0.4 * rnd.nextGaussian();
-        for (int f = 2; f < P; f++) {
-            x[f] = 0.5 * rnd.nextGaussian();
-        }
-        return x;
     }
 
     /**
