@@ -67,7 +67,6 @@ public final class StreamingLearner {
     private long[] imageEpoch = new long[0];
     private long epoch = 1;
     private final double[] imageScratch;
-    private final double[] imageScratch2;
     private final double[][] frozenColumns;
     /** The running statistics as of the last window refresh: what the cached preprocessed forms use. */
     private OnlineStandardizer frozenStatistics;
@@ -136,7 +135,6 @@ public final class StreamingLearner {
         this.frozen = l.clone();
         this.frozenRows = new double[q][p];
         this.imageScratch = new double[q];
-        this.imageScratch2 = new double[p];
         this.frozenColumns = new double[p][q];
         LinearAlgebra.rows(frozen, q, p, frozenRows);
         LinearAlgebra.columns(frozen, q, p, frozenColumns);
@@ -326,25 +324,26 @@ public final class StreamingLearner {
     private void gather(int index, double[] ex, double[] elx, double[] emx) {
         window.x(index, ex);
         window.lx(index, elx);
-        System.arraycopy(image(index), index * p, emx, 0, p);
+        image(index, emx);
     }
 
     /**
-     * The array that holds the entry's M x at {@code index * p}, computed when first asked for under the cache's
-     * L: between two refreshes an entry serves as target or impostor of many anchors.
+     * The entry's M x into out, computed when first asked for under the cache's L and kept until the next refresh:
+     * between two refreshes an entry serves as target or impostor of many anchors.
      */
-    private double[] image(int index) {
+    private void image(int index, double[] out) {
         int entries = window.classes() * window.perClass();
         if (imageEpoch.length < entries) {
             imageEpoch = java.util.Arrays.copyOf(imageEpoch, entries);
             images = java.util.Arrays.copyOf(images, entries * p);
         }
-        if (imageEpoch[index] != epoch) {
-            LinearAlgebra.multiplyTransposed(frozenRows, window.lx(index, imageScratch), imageScratch2);
-            System.arraycopy(imageScratch2, 0, images, index * p, p);
+        if (imageEpoch[index] == epoch) {
+            System.arraycopy(images, index * p, out, 0, p);
+        } else {
+            LinearAlgebra.multiplyTransposed(frozenRows, window.lx(index, imageScratch), out);
+            System.arraycopy(out, 0, images, index * p, p);
             imageEpoch[index] = epoch;
         }
-        return images;
     }
 
     private void ensureBuffers(int k, int m) {
@@ -517,7 +516,7 @@ public final class StreamingLearner {
             if (image[i] == null) {
                 double[] v = new double[p];
                 if (learned) {
-                    System.arraycopy(StreamingLearner.this.image(indices[i]), indices[i] * p, v, 0, p);
+                    StreamingLearner.this.image(indices[i], v);
                 } else {
                     window.x(indices[i], v);
                 }
