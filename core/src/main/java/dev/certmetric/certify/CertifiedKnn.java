@@ -90,7 +90,7 @@ public final class CertifiedKnn {
      * An upper bound on ||L||_2 = sqrt(lambda_max(G)), G = L L^T: lambda_max^8 <= tr(G^8) = ||G^4||_F^2,
      * at most q^(1/16) above the true norm (1.3x for q = 64); O(q^2 p + q^3) once per model.
      */
-    static double spectralNormBound(double[] l, int q, int p) {
+    public static double spectralNormBound(double[] l, int q, int p) {
         double[] g = new double[q * q];
         double trace = 0;
         for (int a = 0; a < q; a++) {
@@ -169,15 +169,6 @@ public final class CertifiedKnn {
     }
 
     /**
-     * The radius from the query's squared learned distances {@code d2[i]} to the references, their classes, k,
-     * and the pair norms, which the search asks for only on the pairs it cannot prune (so a caller can compute
-     * M x of a reference when first needed). Same result as {@link #radius(double[], int)}.
-     */
-    public static double radius(double[] d2, int[] classes, int k, int c, PairNorm norm) {
-        return radius(d2, classes, k, c, norm, Double.POSITIVE_INFINITY);
-    }
-
-    /**
      * The radius from precomputed transforms: {@code lq} = L x of the query, {@code lx[i]} = L x_i
      * and {@code mx[i]} = M x_i of the references (e.g. a learner's cached window), their classes
      * and k. Same result as {@link #radius(double[], int)}; without the metric's norm bound it prunes
@@ -192,7 +183,15 @@ public final class CertifiedKnn {
         return radius(d2, classes, k, c, norm, Double.POSITIVE_INFINITY);
     }
 
-    private static double radius(double[] d2, int[] classes, int k, int c, PairNorm norm, double sigma) {
+    /**
+     * The radius from the query's squared learned distances {@code d2[i]} to the references, their classes, k,
+     * and the pair norms, which the search asks for only on the pairs it cannot prune (so a caller can compute
+     * M x of a reference when first needed). Same result as {@link #radius(double[], int)}. {@code sigma} &gt;=
+     * ||L||_2 of the metric behind d2 and the norms ({@link #spectralNormBound}, 1 for the identity, or
+     * +infinity for none) lets it skip the other-class references whose lower bound on r(l) already exceeds
+     * the s-th smallest so far.
+     */
+    public static double radius(double[] d2, int[] classes, int k, int c, PairNorm norm, double sigma) {
         int n = d2.length;
         int s = (Math.min(k, n) + 1) / 2;
         // The s nearest class-c distances and the s nearest other-class references, by (d2, index).

@@ -345,9 +345,11 @@ public final class AnchorGradient {
     /**
      * Accumulates N = U / 2 + S in p x p, where G = N + N^T (U = sum c d d^T symmetric, S = sum M x P^T), at two
      * rank-one terms of p^2 per point and no product with L; dF/dL = 2 L G once per {@link #gradient()}. The
-     * choice at or near full rank.
+     * choice at or near full rank. Rank-one terms wait in a block of four and are added in one pass over N, which
+     * reads and writes each row of N once per block instead of once per term.
      */
     private static final class GramForm implements Form {
+        private static final int BLOCK = 4;
         private final int q;
         private final int p;
         private final double[][] n;
@@ -355,6 +357,10 @@ public final class AnchorGradient {
         private final double[][] g;
         private final double[] row;
         private final double[] out;
+        /** Pending terms left[t] right[t]^T, t < pending. */
+        private final double[][] left;
+        private final double[][] right;
+        private int pending;
 
         GramForm(int q, int p) {
             this.q = q;
@@ -364,6 +370,8 @@ public final class AnchorGradient {
             this.g = new double[p][p];
             this.row = new double[p];
             this.out = new double[q * p];
+            this.left = new double[BLOCK][p];
+            this.right = new double[BLOCK][p];
         }
 
         @Override
@@ -377,29 +385,69 @@ public final class AnchorGradient {
             for (double[] row : n) {
                 Arrays.fill(row, 0);
             }
+            pending = 0;
         }
 
         @Override
         public void add(double c, double[] d, double[] ld, boolean perturbed, double[] mx, double[] pv, double[] lp) {
-            double half = c / 2;
+            if (c != 0) {
+                push(c / 2, d, d);
+            }
+            if (perturbed) {
+                push(1, mx, pv);
+            }
+        }
+
+        private void push(double scale, double[] u, double[] v) {
+            double[] lt = left[pending];
             for (int a = 0; a < p; a++) {
-                double u = half * d[a];
-                double[] row = n[a];
-                if (perturbed) {
-                    double v = mx[a];
+                lt[a] = scale * u[a];
+            }
+            System.arraycopy(v, 0, right[pending], 0, p);
+            if (++pending == BLOCK) {
+                flush();
+            }
+        }
+
+        private void flush() {
+            if (pending == BLOCK) {
+                double[] l0 = left[0];
+                double[] l1 = left[1];
+                double[] l2 = left[2];
+                double[] l3 = left[3];
+                double[] r0 = right[0];
+                double[] r1 = right[1];
+                double[] r2 = right[2];
+                double[] r3 = right[3];
+                for (int a = 0; a < p; a++) {
+                    double u0 = l0[a];
+                    double u1 = l1[a];
+                    double u2 = l2[a];
+                    double u3 = l3[a];
+                    double[] na = n[a];
                     for (int k = 0; k < p; k++) {
-                        row[k] += u * d[k] + v * pv[k];
+                        na[k] += (u0 * r0[k] + u1 * r1[k]) + (u2 * r2[k] + u3 * r3[k]);
                     }
-                } else {
-                    for (int k = 0; k < p; k++) {
-                        row[k] += u * d[k];
+                }
+            } else {
+                for (int t = 0; t < pending; t++) {
+                    double[] lt = left[t];
+                    double[] rt = right[t];
+                    for (int a = 0; a < p; a++) {
+                        double u = lt[a];
+                        double[] na = n[a];
+                        for (int k = 0; k < p; k++) {
+                            na[k] += u * rt[k];
+                        }
                     }
                 }
             }
+            pending = 0;
         }
 
         @Override
         public double[] gradient() {
+            flush();
             for (int a = 0; a < p; a++) {
                 for (int k = 0; k < p; k++) {
                     g[a][k] = n[a][k] + n[k][a];

@@ -66,6 +66,9 @@ public final class StreamingLearner {
     private double[] images = new double[0];
     private long[] imageEpoch = new long[0];
     private long epoch = 1;
+    /** An upper bound on ||L||_2 of the cache's L, for the certificates' pruning; valid in sigmaEpoch. */
+    private double sigma;
+    private long sigmaEpoch;
     private final double[] imageScratch;
     private final double[][] frozenColumns;
     /** The running statistics as of the last window refresh: what the cached preprocessed forms use. */
@@ -446,7 +449,16 @@ public final class StreamingLearner {
      */
     private double certify(double[][] dist, int label) {
         References refs = new References(window.indices(), dist, true);
-        return CertifiedKnn.radius(refs.d2, refs.classes, settings.k(), label, refs::norm);
+        return CertifiedKnn.radius(refs.d2, refs.classes, settings.k(), label, refs::norm, sigma());
+    }
+
+    /** The cache's L's norm bound, computed when a certificate first needs it after a refresh. */
+    private double sigma() {
+        if (sigmaEpoch != epoch) {
+            sigma = CertifiedKnn.spectralNormBound(frozen, q, p);
+            sigmaEpoch = epoch;
+        }
+        return sigma;
     }
 
     /**
@@ -476,10 +488,12 @@ public final class StreamingLearner {
         int learned = KnnClassifier.fromSquaredDistances(learnedRefs.d2, learnedRefs.classes, k, classes).label();
         int euclidean = KnnClassifier.fromSquaredDistances(euclideanRefs.d2, euclideanRefs.classes, k, classes).label();
         guard.add(learned == code,
-                learned == code ? CertifiedKnn.radius(learnedRefs.d2, learnedRefs.classes, k, code, learnedRefs::norm) : 0,
+                learned == code
+                        ? CertifiedKnn.radius(learnedRefs.d2, learnedRefs.classes, k, code, learnedRefs::norm, sigma())
+                        : 0,
                 euclidean == code,
                 euclidean == code ? CertifiedKnn.radius(euclideanRefs.d2, euclideanRefs.classes, k, code,
-                        euclideanRefs::norm) : 0);
+                        euclideanRefs::norm, 1) : 0);
     }
 
     /**

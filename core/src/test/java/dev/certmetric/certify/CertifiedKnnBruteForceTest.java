@@ -53,6 +53,12 @@ class CertifiedKnnBruteForceTest {
             assertEquals(brute, answer.radius(), 1e-12 * Math.max(1, brute), "trial " + trial);
             assertEquals(brute, CertifiedKnn.radius(metric.transform(x), lx, mx, classes, k, answer.label()),
                     1e-12 * Math.max(1, brute));
+            // As a learner calls it: its own distances and pair norms, pruned with the norm bound of its L.
+            double[] lq = metric.transform(x);
+            double[] d2 = Arrays.stream(lx).mapToDouble(r -> squared(lq, r)).toArray();
+            assertEquals(brute, CertifiedKnn.radius(d2, classes, k, answer.label(),
+                    (a, b) -> Math.sqrt(squared(mx[a], mx[b])), CertifiedKnn.spectralNormBound(l, q, p)),
+                    1e-12 * Math.max(1, brute));
             int other = (answer.label() + 1) % numClasses;
             assertEquals(bruteForce(metric, refs, classes, k, other, x), certified.radius(x, other), 1e-12);
             if (answer.radius() > 0) {
@@ -85,6 +91,14 @@ class CertifiedKnnBruteForceTest {
         }
         assertTrue(bound >= norm, bound + " < " + norm);
         assertTrue(bound <= norm * Math.pow(q, 1.0 / 16) * 1.001, bound + " vs " + norm);
+    }
+
+    private static double squared(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += (a[i] - b[i]) * (a[i] - b[i]);
+        }
+        return s;
     }
 
     /** docs/SCORER.md, certified_radius, literally: every (j, l) pair. */
