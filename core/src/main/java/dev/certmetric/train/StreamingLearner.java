@@ -17,6 +17,7 @@ import dev.certmetric.snapshot.TrainingStats;
 import dev.certmetric.triplets.TripletWindow;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -272,7 +273,7 @@ public final class StreamingLearner {
             for (int s = 0; s < n; s++) {
                 nl[s] = window.label(neighbours[s]);
             }
-            int guess = KnnClassifier.plurality(nl, n == k ? neighbourD : java.util.Arrays.copyOf(neighbourD, n),
+            int guess = KnnClassifier.plurality(nl, n == k ? neighbourD : Arrays.copyOf(neighbourD, n),
                     labels.size());
             predicted = labels.get(guess);
             hit = guess == code;
@@ -337,8 +338,8 @@ public final class StreamingLearner {
     private void image(int index, double[] out) {
         int entries = window.classes() * window.perClass();
         if (imageEpoch.length < entries) {
-            imageEpoch = java.util.Arrays.copyOf(imageEpoch, entries);
-            images = java.util.Arrays.copyOf(images, entries * p);
+            imageEpoch = Arrays.copyOf(imageEpoch, entries);
+            images = Arrays.copyOf(images, entries * p);
         }
         if (imageEpoch[index] == epoch) {
             System.arraycopy(images, index * p, out, 0, p);
@@ -476,8 +477,7 @@ public final class StreamingLearner {
         double[][] euclideanD = window.preprocessedDistances(x);
         int a = window.nearest(learnedD, euclideanD, GUARD_NEIGHBOURS, guardLearned, guardD);
         int b = window.nearest(euclideanD, euclideanD, GUARD_NEIGHBOURS, guardEuclidean, guardD);
-        int[] near = java.util.stream.IntStream.concat(java.util.Arrays.stream(guardLearned, 0, a),
-                java.util.Arrays.stream(guardEuclidean, 0, b)).sorted().distinct().toArray();
+        int[] near = union(guardLearned, a, guardEuclidean, b);
         if (near.length == 0) {
             return;
         }
@@ -494,6 +494,20 @@ public final class StreamingLearner {
                 euclidean == code,
                 euclidean == code ? CertifiedKnn.radius(euclideanRefs.d2, euclideanRefs.classes, k, code,
                         euclideanRefs::norm, 1) : 0);
+    }
+
+    /** The distinct indices of a[0..na) and b[0..nb), ascending. */
+    private static int[] union(int[] a, int na, int[] b, int nb) {
+        int[] all = Arrays.copyOf(a, na + nb);
+        System.arraycopy(b, 0, all, na, nb);
+        Arrays.sort(all);
+        int n = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (n == 0 || all[i] != all[n - 1]) {
+                all[n++] = all[i];
+            }
+        }
+        return Arrays.copyOf(all, n);
     }
 
     /**
