@@ -8,7 +8,7 @@ import dev.certmetric.objective.LmnnPlObjective;
  * Hyperparameters of the stochastic (streaming) learner. Immutable; every value is checked and a
  * bad one names its key and the accepted range (the keys are those of config/certmetric.yaml).
  *
- * @param k target neighbours per anchor
+ * @param k target neighbours per anchor, and the k of the k-NN vote unless {@code kRace} picks another
  * @param impostors impostors per anchor (v)
  * @param mu pull weight in [0, 1]
  * @param lambda perturbation-loss weight, >= 0
@@ -29,13 +29,16 @@ import dev.certmetric.objective.LmnnPlObjective;
  * @param driftThreshold the Page-Hinkley alarm threshold (larger = fewer, later alarms)
  * @param guardRadius R of the {@link EuclideanGuard}: the identity metric is published instead of the learned one
  *     while it scores higher on the stream in certified accuracy up to R (preprocessed units); 0 = no guard
+ * @param kRace race the k of the k-NN vote on the stream ({@link VoteRace}): the leader predicts, is certified
+ *     and is published for scoring; false = always k
  */
 public record LearnerSettings(int k, int impostors, double mu, double lambda, double tau, int rank,
                               int windowPerClass, long windowMillis, int batchSize, String stepRule,
                               double learningRate, int certifyEvery, int averageSteps, String driftDetector,
-                              double driftThreshold, double guardRadius) {
+                              double driftThreshold, double guardRadius, boolean kRace) {
     public static final LearnerSettings DEFAULT =
-            new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD, 0.1);
+            new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD, 0.1,
+                    true);
 
     public LearnerSettings {
         require(k >= 1 && k <= 50, "k", k, "[1, 50]");
@@ -89,16 +92,19 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
 
     public LearnerSettings withObjective(double mu, double lambda, double tau) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius);
+                stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
+                kRace);
     }
 
     public LearnerSettings withCertifyEvery(int every) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, learningRate, every, averageSteps, driftDetector, driftThreshold, guardRadius);
+                stepRule, learningRate, every, averageSteps, driftDetector, driftThreshold, guardRadius,
+                kRace);
     }
 
     public LearnerSettings withLearningRate(double rate) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
-                stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius);
+                stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
+                kRace);
     }
 }

@@ -15,13 +15,15 @@ import java.util.List;
 
 /**
  * Binary codec of a {@link StreamingLearner}'s whole state (settings, L, step-rule moments,
- * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector, the Euclidean guard's scores and
- * the L and statistics its window cache was built with, and the window's raw events), for
+ * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector, the Euclidean guard's scores,
+ * the L and statistics its window cache was built with, the window's raw events, and the k race), for
  * checkpoints. A pending partial batch is flushed first, so nothing learned is left out.
  */
 public final class LearnerStateCodec {
     private static final int MAGIC = 0x434d4c53; // "CMLS"
-    private static final int FORMAT = 4;
+    private static final int FORMAT = 5;
+    /** The format before the k race: read as a learner with learner.k-race false, as it ran. */
+    private static final int FORMAT_WITHOUT_K_RACE = 4;
 
     private LearnerStateCodec() {
     }
@@ -47,6 +49,7 @@ public final class LearnerStateCodec {
         out.writeUTF(s.driftDetector());
         out.writeDouble(s.driftThreshold());
         out.writeDouble(s.guardRadius());
+        out.writeBoolean(s.kRace());
 
         out.writeInt(learner.dimension());
         writeArray(out, learner.parameters());
@@ -91,6 +94,7 @@ public final class LearnerStateCodec {
             out.writeLong(e.timestamp());
             writeArray(out, e.raw());
         }
+        writeArray(out, learner.voteState());
     }
 
     public static StreamingLearner read(DataInput in) throws IOException {
@@ -98,12 +102,15 @@ public final class LearnerStateCodec {
             throw new IOException("not a certmetric learner state");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("learner state format " + format + " is not supported (supported: " + FORMAT + ")");
+        if (format != FORMAT && format != FORMAT_WITHOUT_K_RACE) {
+            throw new IOException("learner state format " + format + " is not supported (supported: "
+                    + FORMAT_WITHOUT_K_RACE + ", " + FORMAT + ")");
         }
+        boolean current = format == FORMAT;
         LearnerSettings s = new LearnerSettings(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readUTF(),
-                in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble(), in.readDouble());
+                in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble(), in.readDouble(),
+                current && in.readBoolean());
         int p = in.readInt();
         double[] l = readArray(in);
         long steps = in.readLong();
@@ -132,6 +139,9 @@ public final class LearnerStateCodec {
         int entries = in.readInt();
         for (int i = 0; i < entries; i++) {
             learner.restoreWindowEntry(in.readInt(), in.readLong(), readArray(in));
+        }
+        if (current) {
+            learner.restoreVote(readArray(in));
         }
         learner.rebuildWindowCache();
         return learner;

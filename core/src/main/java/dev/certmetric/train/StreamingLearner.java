@@ -103,6 +103,7 @@ public final class StreamingLearner {
     private double[][] impostorLx;
     private double[][] impostorMx;
     private final int[] found = new int[3];
+    private final VoteRace vote;
     private final int[] guardLearned = new int[GUARD_NEIGHBOURS];
     private final int[] guardEuclidean = new int[GUARD_NEIGHBOURS];
     private final double[] guardD = new double[GUARD_NEIGHBOURS];
@@ -174,6 +175,7 @@ public final class StreamingLearner {
         }
         this.drift = drift;
         this.guard = settings.guardRadius() > 0 ? new EuclideanGuard(settings.guardRadius()) : null;
+        this.vote = new VoteRace(settings.k(), settings.kRace());
     }
 
     /**
@@ -257,24 +259,23 @@ public final class StreamingLearner {
         // its class evicts (skipped below).
         int k = settings.k();
         int v = settings.impostors();
+        int voteK = vote.k();
         double[][] dist = window.distances(lx);
-        ensureBuffers(k, v);
+        ensureBuffers(vote.maxK(), k, v);
 
         // Test.
         String predicted = null;
         boolean hit = false;
         double radius = Double.NaN;
         int slot = window.nextSlot(code);
-        window.selectAll(dist, code, slot, k, v, neighbours, neighbourD, targets, targetD, impostors, impostorD,
-                found);
+        window.selectAll(dist, code, slot, vote.maxK(), k, v, neighbours, neighbourD, targets, targetD, impostors,
+                impostorD, found);
         int n = found[0];
         if (n > 0) {
-            int[] nl = n == k ? neighbourLabels : new int[n];
             for (int s = 0; s < n; s++) {
-                nl[s] = window.label(neighbours[s]);
+                neighbourLabels[s] = window.label(neighbours[s]);
             }
-            int guess = KnnClassifier.plurality(nl, n == k ? neighbourD : Arrays.copyOf(neighbourD, n),
-                    labels.size());
+            int guess = vote.predict(neighbourLabels, neighbourD, n, labels.size(), code);
             predicted = labels.get(guess);
             hit = guess == code;
             tested++;
@@ -285,10 +286,10 @@ public final class StreamingLearner {
                 onDrift();
             }
             if (certifyEvery > 0 && events % certifyEvery == 0) {
-                radius = certify(dist, guess);
+                radius = certify(dist, guess, voteK);
             }
             if (guard != null && EuclideanGuard.samples(events)) {
-                guardSample(dist, code);
+                guardSample(dist, code, voteK);
             }
         }
 
@@ -350,11 +351,11 @@ public final class StreamingLearner {
         }
     }
 
-    private void ensureBuffers(int k, int m) {
-        if (neighbours == null || neighbours.length != k || impostors.length != m) {
-            neighbours = new int[k];
-            neighbourD = new double[k];
-            neighbourLabels = new int[k];
+    private void ensureBuffers(int n, int k, int m) {
+        if (neighbours == null || neighbours.length != n || targets.length != k || impostors.length != m) {
+            neighbours = new int[n];
+            neighbourD = new double[n];
+            neighbourLabels = new int[n];
             targets = new int[k];
             targetD = new double[k];
             impostors = new int[m];
@@ -448,9 +449,9 @@ public final class StreamingLearner {
      * reference computed only when the radius search reaches it; the same number as
      * {@code new CertifiedKnn(new KnnClassifier(metric(), ...))} on the window.
      */
-    private double certify(double[][] dist, int label) {
+    private double certify(double[][] dist, int label, int k) {
         References refs = new References(window.indices(), dist, true);
-        return CertifiedKnn.radius(refs.d2, refs.classes, settings.k(), label, refs::norm, sigma());
+        return CertifiedKnn.radius(refs.d2, refs.classes, k, label, refs::norm, sigma());
     }
 
     /** The cache's L's norm bound, computed when a certificate first needs it after a refresh. */
@@ -473,7 +474,7 @@ public final class StreamingLearner {
      *
      * @param learnedD the event's distances to the window under the learned metric ({@link TripletWindow#distances})
      */
-    private void guardSample(double[][] learnedD, int code) {
+    private void guardSample(double[][] learnedD, int code, int k) {
         double[][] euclideanD = window.preprocessedDistances(x);
         int a = window.nearest(learnedD, euclideanD, GUARD_NEIGHBOURS, guardLearned, guardD);
         int b = window.nearest(euclideanD, euclideanD, GUARD_NEIGHBOURS, guardEuclidean, guardD);
@@ -484,7 +485,6 @@ public final class StreamingLearner {
         References learnedRefs = new References(near, learnedD, true);
         References euclideanRefs = new References(near, euclideanD, false);
         int classes = labels.size();
-        int k = settings.k();
         int learned = KnnClassifier.fromSquaredDistances(learnedRefs.d2, learnedRefs.classes, k, classes).label();
         int euclidean = KnnClassifier.fromSquaredDistances(euclideanRefs.d2, euclideanRefs.classes, k, classes).label();
         guard.add(learned == code,
@@ -594,6 +594,24 @@ public final class StreamingLearner {
             euclidean += s[1];
         }
         return new EuclideanGuard(learners.get(0).guard.radius(), learned, euclidean).prefersEuclidean();
+    }
+
+    /** The k of this learner's k-NN vote now: learner.k, or the leader of its k race. */
+    public int voteK() {
+        return vote.k();
+    }
+
+    /** The k that data-parallel lineages of one model publish ({@link VoteRace#merged}). */
+    public static int voteK(List<StreamingLearner> learners) {
+        return VoteRace.merged(learners.stream().map(l -> l.vote).toList());
+    }
+
+    double[] voteState() {
+        return vote.state();
+    }
+
+    void restoreVote(double[] state) {
+        vote.restore(state);
     }
 
     /** The guard's decayed scores {learned, euclidean}, or null without a guard. */

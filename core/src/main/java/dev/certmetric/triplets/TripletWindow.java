@@ -351,18 +351,18 @@ public final class TripletWindow {
     }
 
     /**
-     * The three selections of a test-then-train step in one pass over {@code dist}: the k nearest of
+     * The three selections of a test-then-train step in one pass over {@code dist}: the n nearest of
      * all classes ({@code all}), the k nearest of class {@code label} but slot {@code skipSlot} and
      * any at distance zero ({@code same}: the targets; a copy of the anchor, as a replayed event is,
      * teaches nothing and would let the pull term vanish) and the m nearest of the other classes
      * ({@code other}), as entry indices with their distances, nearest first. Ties go to the earlier class
      * and slot. Their counts go to {@code found[0..2]}.
      */
-    public void selectAll(double[][] dist, int label, int skipSlot, int k, int m, int[] all, double[] allD,
+    public void selectAll(double[][] dist, int label, int skipSlot, int n, int k, int m, int[] all, double[] allD,
                           int[] same, double[] sameD, int[] other, double[] otherD, int[] found) {
         // Unfilled places hold +infinity, so one comparison with the largest place of the lists an entry can
         // join rejects most entries with a branch that is rarely taken.
-        Arrays.fill(allD, 0, k, Double.POSITIVE_INFINITY);
+        Arrays.fill(allD, 0, n, Double.POSITIVE_INFINITY);
         Arrays.fill(sameD, 0, k, Double.POSITIVE_INFINITY);
         Arrays.fill(otherD, 0, m, Double.POSITIVE_INFINITY);
         int nAll = 0;
@@ -372,29 +372,29 @@ public final class TripletWindow {
             int[] ranges = occupied(c);
             boolean own = c == label;
             double[] dc = dist[c];
-            double limit = Math.max(allD[k - 1], own ? sameD[k - 1] : otherD[m - 1]);
+            double limit = Math.max(allD[n - 1], own ? sameD[k - 1] : otherD[m - 1]);
             for (int g = 0; g < ranges.length; g += 2) {
                 for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
                     double d = dc[s];
                     if (d >= limit) {
                         continue;
                     }
-                    if (d < allD[k - 1]) {
-                        insert(all, allD, k, index, d);
-                        nAll = Math.min(nAll + 1, k);
+                    if (d < allD[n - 1]) {
+                        insert(all, allD, n, index, d);
+                        nAll = Math.min(nAll + 1, n);
                     }
                     if (own) {
                         if (s != skipSlot && d > 0 && d < sameD[k - 1]) {
                             insert(same, sameD, k, index, d);
                             nSame = Math.min(nSame + 1, k);
                         }
-                        limit = Math.max(allD[k - 1], sameD[k - 1]);
+                        limit = Math.max(allD[n - 1], sameD[k - 1]);
                     } else {
                         if (d < otherD[m - 1]) {
                             insert(other, otherD, m, index, d);
                             nOther = Math.min(nOther + 1, m);
                         }
-                        limit = Math.max(allD[k - 1], otherD[m - 1]);
+                        limit = Math.max(allD[n - 1], otherD[m - 1]);
                     }
                 }
             }

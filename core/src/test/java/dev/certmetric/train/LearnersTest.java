@@ -126,6 +126,7 @@ class LearnersTest {
         assertEquals(a.metric(), b.metric());
         assertEquals(a.standardizer(), b.standardizer());
         assertArrayEquals(a.guardScores(), b.guardScores());
+        assertArrayEquals(a.voteState(), b.voteState());
         for (int i = 300; i < s.train().length; i++) {
             StreamingLearner.Outcome oa = a.testThenTrain(s.train()[i], "c" + s.trainY()[i], i);
             StreamingLearner.Outcome ob = b.testThenTrain(s.train()[i], "c" + s.trainY()[i], i);
@@ -133,6 +134,7 @@ class LearnersTest {
         }
         assertEquals(a.metric(), b.metric(), "restored learner follows the same trajectory");
         assertArrayEquals(a.guardScores(), b.guardScores());
+        assertArrayEquals(a.voteState(), b.voteState());
     }
 
     @ParameterizedTest(name = "{0}")

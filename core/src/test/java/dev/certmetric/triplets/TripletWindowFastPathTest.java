@@ -64,7 +64,7 @@ class TripletWindowFastPathTest {
             int[] same = new int[k];
             int[] other = new int[m];
             int[] found = new int[3];
-            w.selectAll(dist, label, slot, k, m, all, new double[k], same, new double[k], other, new double[m], found);
+            w.selectAll(dist, label, slot, k, k, m, all, new double[k], same, new double[k], other, new double[m], found);
 
             int[] expectAll = nearest(w, query, k, c -> true, -1);
             int[] expectOther = nearest(w, query, m, c -> c != label, -1);

@@ -36,6 +36,8 @@ import java.util.TreeMap;
  *       with several, M = sum_i w_i L_i^T L_i / sum_i w_i (w_i = the lineage's events), re-factored to
  *       a rank-q L; the identity instead while the lineages' Euclidean guards, summed, prefer it (the
  *       hyperparameters' {@code metric} says which);</li>
+ *   <li>k: the k of the winner's learners' k-NN vote ({@link StreamingLearner#voteK(List)}), the k scoring
+ *       applies; the target neighbours per anchor go to the hyperparameters' {@code targets};</li>
  *   <li>preprocessing: the lineages' Welford statistics merged exactly (they saw disjoint events; all
  *       candidates of a race saw the same ones);</li>
  *   <li>events summed over all lineages; updates and prequential accuracy (total correct / total
@@ -133,6 +135,7 @@ public final class ModelMerger {
             metric = MahalanobisMetric.fromM(m, p, q);
         }
         boolean euclidean = StreamingLearner.prefersEuclidean(chosen);
+        int voteK = StreamingLearner.voteK(chosen);
         if (euclidean) {
             metric = MahalanobisMetric.euclidean(p);
         }
@@ -193,9 +196,10 @@ public final class ModelMerger {
         allExtra.put("lineages", String.valueOf(sorted.size()));
         allExtra.put("exemplars-per-class", String.valueOf(perClass));
         allExtra.put("guard.radius", String.valueOf(settings.guardRadius()));
+        allExtra.put("targets", String.valueOf(settings.k()));
         allExtra.put(Hyperparameters.METRIC,
                 euclidean ? Hyperparameters.EUCLIDEAN_METRIC : Hyperparameters.LEARNED_METRIC);
-        Hyperparameters hyper = new Hyperparameters(settings.k(), settings.impostors(), settings.mu(), settings.lambda(),
+        Hyperparameters hyper = new Hyperparameters(voteK, settings.impostors(), settings.mu(), settings.lambda(),
                 settings.tau(), metric.rank(), settings.stepRule(), settings.learningRate(), settings.windowPerClass(),
                 settings.batchSize(), new TreeMap<>(allExtra));
         return MetricSnapshot.builder()

@@ -1,0 +1,140 @@
+package dev.certmetric.train;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * The k of the learner's k-NN vote, chosen on the stream. Every candidate k votes on every tested event from
+ * the same neighbour list (nearest first), by the rule of {@code KnnClassifier.plurality} on its first k
+ * neighbours; each keeps an exponentially decayed count of its hits (a horizon of about {@link #HORIZON}
+ * events, so that after a drift the leader can change); the leader's vote is the prediction, chosen before the
+ * event's own outcome counts (test, then train). The configured k leads first; a challenger takes over once
+ * it leads by {@link #SWITCH_MARGIN}.
+ * Mutable, not thread-safe, deterministic.
+ */
+final class VoteRace {
+    /** Odd k up to 15: a wider neighbourhood pays on noisy streams, a narrow one on clean, fine-grained ones. */
+    static final int[] CANDIDATES = {1, 3, 5, 7, 9, 11, 15};
+    static final int HORIZON = 1_000;
+    private static final double DECAY = 1 - 1.0 / HORIZON;
+    /**
+     * Decayed hits by which a challenger must lead before it takes over (0.5% of the horizon): without it a
+     * short stream's first events, where every candidate scores on a handful of votes, hand the lead around.
+     */
+    static final double SWITCH_MARGIN = 5;
+
+    /** Candidate k, ascending. */
+    private final int[] ks;
+    private final double[] hits;
+    private int leader;
+    private final int[] predictions;
+    private int[] votes = new int[0];
+    private double[] nearest = new double[0];
+
+    /** A race of the candidates and the configured k, or of the configured k alone. */
+    VoteRace(int configuredK, boolean race) {
+        this.ks = IntStream.concat(race ? Arrays.stream(CANDIDATES) : IntStream.empty(), IntStream.of(configuredK))
+                .distinct().sorted().toArray();
+        this.leader = Arrays.binarySearch(ks, configuredK);
+        this.hits = new double[ks.length];
+        this.predictions = new int[ks.length];
+    }
+
+    /** The largest candidate k: how many nearest neighbours a vote needs. */
+    int maxK() {
+        return ks[ks.length - 1];
+    }
+
+    /** The leader's k. */
+    int k() {
+        return ks[leader];
+    }
+
+    /**
+     * The k to publish for races on disjoint shares of one stream (data-parallel learners with the same
+     * candidates): the leaders' k when they agree, else the leader whose hits summed over all races are most.
+     */
+    static int merged(List<VoteRace> races) {
+        VoteRace first = races.get(0);
+        double[] sum = new double[first.ks.length];
+        for (VoteRace r : races) {
+            if (!Arrays.equals(r.ks, first.ks)) {
+                throw new IllegalArgumentException("races over different candidates: " + Arrays.toString(r.ks) + " vs "
+                        + Arrays.toString(first.ks));
+            }
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] += r.hits[i];
+            }
+        }
+        int best = first.leader;
+        for (VoteRace r : races) {
+            if (sum[r.leader] > sum[best]) {
+                best = r.leader;
+            }
+        }
+        return first.ks[best];
+    }
+
+    /** The decayed hits of each candidate, then the leader's index: what a checkpoint keeps. */
+    double[] state() {
+        double[] state = Arrays.copyOf(hits, hits.length + 1);
+        state[hits.length] = leader;
+        return state;
+    }
+
+    void restore(double[] state) {
+        int leaderAt = state.length - 1;
+        if (state.length != hits.length + 1 || state[leaderAt] < 0 || state[leaderAt] >= ks.length
+                || state[leaderAt] != Math.rint(state[leaderAt])) {
+            throw new IllegalArgumentException("k-race state of " + state.length + " values does not fit "
+                    + ks.length + " candidates");
+        }
+        System.arraycopy(state, 0, hits, 0, hits.length);
+        leader = (int) state[leaderAt];
+    }
+
+    /**
+     * The leader's prediction from the n nearest neighbours' classes and distances (nearest first); then every
+     * candidate's vote is scored against {@code truth}.
+     */
+    int predict(int[] labels, double[] distances, int n, int classes, int truth) {
+        if (votes.length < classes) {
+            votes = new int[classes];
+            nearest = new double[classes];
+        }
+        Arrays.fill(votes, 0, classes, 0);
+        int winner = -1;
+        int next = 0;
+        for (int s = 0; s < n && next < ks.length; s++) {
+            int c = labels[s];
+            if (votes[c]++ == 0) {
+                nearest[c] = distances[s];
+            }
+            // Only c's standing improved, so the plurality winner is c or unchanged (ties: the class whose
+            // nearest member is closer, then the smaller class, as plurality decides them).
+            if (winner < 0 || votes[c] > votes[winner] || (votes[c] == votes[winner]
+                    && (nearest[c] < nearest[winner] || (nearest[c] == nearest[winner] && c < winner)))) {
+                winner = c;
+            }
+            while (next < ks.length && ks[next] == s + 1) {
+                predictions[next++] = winner;
+            }
+        }
+        for (; next < ks.length; next++) {
+            predictions[next] = winner; // fewer neighbours than k: the vote of all of them
+        }
+        int predicted = predictions[leader];
+        int best = leader;
+        for (int i = 0; i < ks.length; i++) {
+            hits[i] = DECAY * hits[i] + (predictions[i] == truth ? 1 : 0);
+            if (hits[i] > hits[best]) { // ascending: of tied challengers, the smaller k
+                best = i;
+            }
+        }
+        if (hits[best] > hits[leader] + SWITCH_MARGIN) {
+            leader = best;
+        }
+        return predicted;
+    }
+}

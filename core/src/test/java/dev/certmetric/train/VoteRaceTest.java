@@ -1,0 +1,93 @@
+package dev.certmetric.train;
+
+import dev.certmetric.knn.KnnClassifier;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class VoteRaceTest {
+
+    /** Every candidate's vote is plurality's on its first k neighbours, ties (equal distances too) included. */
+    @Property(tries = 300)
+    void eachCandidateVotesAsPluralityOnItsPrefix(@ForAll("seeds") long seed, @ForAll @IntRange(min = 1, max = 6) int classes,
+                                                  @ForAll @IntRange(min = 1, max = 15) int n) {
+        Random rnd = new Random(seed);
+        int[] labels = new int[n];
+        double[] d = new double[n];
+        for (int s = 0; s < n; s++) {
+            labels[s] = rnd.nextInt(classes);
+            d[s] = s == 0 ? rnd.nextInt(3) : d[s - 1] + rnd.nextInt(2); // nearest first, with ties
+        }
+        for (int k : VoteRace.CANDIDATES) {
+            VoteRace fixed = new VoteRace(k, false);
+            int expected = KnnClassifier.plurality(Arrays.copyOf(labels, Math.min(k, n)), Arrays.copyOf(d, Math.min(k, n)),
+                    classes);
+            assertEquals(expected, fixed.predict(labels, d, n, classes, 0), "k = " + k);
+        }
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<Long> seeds() {
+        return net.jqwik.api.Arbitraries.longs();
+    }
+
+    @Test
+    void theLeadPassesToABetterKOnlyPastTheMargin() {
+        VoteRace race = new VoteRace(3, true);
+        assertEquals(3, race.k());
+        // Neighbours: one of class 1 nearest, then class 0 everywhere after: k = 1 says 1, every k >= 3 says 0.
+        int[] labels = new int[15];
+        labels[0] = 1;
+        double[] d = new double[15];
+        Arrays.setAll(d, s -> s);
+        // While the truth is 0, k = 3 is as good as every larger k and keeps the lead (ties keep the leader).
+        for (int e = 0; e < 100; e++) {
+            assertEquals(0, race.predict(labels, d, 15, 2, 0));
+        }
+        assertEquals(3, race.k());
+        // On a fresh race where only k = 1 is right, it takes the lead once its decayed hits exceed the margin:
+        // after 6 events (5.985 hits), not after 5 (4.990).
+        VoteRace fresh = new VoteRace(3, true);
+        for (int e = 0; e < 5; e++) {
+            assertEquals(0, fresh.predict(labels, d, 15, 2, 1), "k = 3 still predicts, event " + e);
+        }
+        assertEquals(3, fresh.k());
+        fresh.predict(labels, d, 15, 2, 1);
+        assertEquals(1, fresh.k());
+        assertEquals(1, fresh.predict(labels, d, 15, 2, 1));
+    }
+
+    @Test
+    void stateRoundTripsAndMergesByLeaders() {
+        VoteRace a = new VoteRace(3, true);
+        int[] labels = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        double[] d = new double[15];
+        Arrays.setAll(d, s -> s);
+        for (int e = 0; e < 50; e++) {
+            a.predict(labels, d, 15, 2, 1);
+        }
+        VoteRace copy = new VoteRace(3, true);
+        copy.restore(a.state());
+        assertArrayEquals(a.state(), copy.state());
+        assertEquals(1, copy.k());
+        VoteRace b = new VoteRace(3, true);
+        for (int e = 0; e < 10; e++) {
+            b.predict(labels, d, 15, 2, 0);
+        }
+        assertEquals(3, b.k());
+        // a's k = 1 has 50 hits summed against b's k = 3 with 10 (a scored none for k = 3).
+        assertEquals(1, VoteRace.merged(List.of(a, b)));
+        assertEquals(3, VoteRace.merged(List.of(b)));
+        assertThrows(IllegalArgumentException.class, () -> new VoteRace(3, false).restore(a.state()));
+        assertThrows(IllegalArgumentException.class, () -> VoteRace.merged(List.of(a, new VoteRace(3, false))));
+    }
+}
