@@ -478,7 +478,8 @@ public final class ScoreBenchmark {
      * scorer used (its threads' names carry its application id: stream and global threads, their clients' network
      * threads), how much bench-score's own client, and the rest (the embedded broker, JIT, GC).
      */
-    record ThreadCpu(long processNanos, java.util.Map<Long, Long> nanosById, java.util.Map<Long, String> names) {
+    record ThreadCpu(long processNanos, long compileMillis, long gcMillis, java.util.Map<Long, Long> nanosById,
+            java.util.Map<Long, String> names) {
         static ThreadCpu now() {
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
             java.util.Map<Long, Long> cpu = new java.util.HashMap<>();
@@ -494,7 +495,12 @@ public final class ScoreBenchmark {
             }
             long process = ((com.sun.management.OperatingSystemMXBean)
                     java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
-            return new ThreadCpu(process, cpu, names);
+            long gc = 0;
+            for (java.lang.management.GarbageCollectorMXBean b : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+                gc += Math.max(0, b.getCollectionTime());
+            }
+            return new ThreadCpu(process, java.lang.management.ManagementFactory.getCompilationMXBean().getTotalCompilationTime(),
+                    gc, cpu, names);
         }
 
         /** CPU seconds per role since {@code before}. */
@@ -518,16 +524,21 @@ public final class ScoreBenchmark {
                     others += s;
                 }
             }
-            return new Use((processNanos - before.processNanos) / 1e9, scorer, streamThreads, client, others);
+            return new Use((processNanos - before.processNanos) / 1e9, scorer, streamThreads, client, others,
+                    (compileMillis - before.compileMillis) / 1e3, (gcMillis - before.gcMillis) / 1e3);
         }
 
-        /** {@code others}: the remaining Java threads (the embedded broker's); the process total adds JIT and GC. */
-        record Use(double process, double scorer, double streamThreads, double client, double others) {
+        /**
+         * {@code others}: the remaining Java threads (the embedded broker's); the process total adds the JIT's and GC's
+         * threads, whose work shows as the JIT's compilation time and GC's collection time (wall-clock seconds).
+         */
+        record Use(double process, double scorer, double streamThreads, double client, double others, double compile,
+                double gc) {
             @Override
             public String toString() {
                 return String.format(Locale.ROOT, "process %.2f s = scorer %.2f s (stream thread %.2f s) + bench client "
-                        + "%.2f s + broker %.2f s + JIT, GC %.2f s", process, scorer, streamThreads, client, others,
-                        process - scorer - client - others);
+                        + "%.2f s + broker %.2f s + JIT, GC %.2f s (compiling %.1f s, collecting %.2f s)", process, scorer,
+                        streamThreads, client, others, process - scorer - client - others, compile, gc);
             }
         }
     }
