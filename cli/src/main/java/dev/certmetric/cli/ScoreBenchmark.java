@@ -45,15 +45,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Measures the scorer end to end on synthetic Gaussian classes: answers/s and latency percentiles
- * in process (the {@link Scorer} alone), through Kafka (request topic to answer topic, producer send
- * to consumer receive, exactly-once commits included) and through HTTP ({@code POST /score}, closed
- * loop). Used by {@code certmetric bench-score}.
+ * in process (the {@link Scorer} alone), through Kafka (request topic to answer topic under each
+ * processing guarantee: paced, from send to receive, and saturated, a backlog answered, with the CPU
+ * it took by thread) and through HTTP ({@code POST /score}, closed loop). Used by {@code certmetric bench-score}.
  */
 public final class ScoreBenchmark {
     /**
-     * One measurement; {@code cpuSeconds} is the measuring thread's CPU time where the work runs on it
-     * (in process), 0 otherwise: on a shared machine answers per CPU-second is the figure that does not
-     * depend on the other load.
+     * One measurement; {@code cpuSeconds} is the CPU time of the threads that answered where it is known (in
+     * process the measuring thread, saturated Kafka the scorer's threads), 0 otherwise: on a shared machine
+     * answers per CPU-second is the figure that does not depend on the other load.
      */
     public record Measurement(String transport, int requests, double answersPerSecond, double p50Ms, double p99Ms,
             double cpuSeconds) {
@@ -271,6 +271,10 @@ public final class ScoreBenchmark {
         }
     }
 
+    /**
+     * The load generator's producer: uncompressed (small JSON requests), batches large enough that a backlog is
+     * written several times faster than a scorer answers it; it also writes the (up to tens of MB) snapshot.
+     */
     private static KafkaProducer<byte[], byte[]> producer(String servers) {
         Properties p = KafkaClientProperties.producer(servers);
         p.put(ProducerConfig.CLIENT_ID_CONFIG, BENCH_CLIENT);
@@ -283,6 +287,7 @@ public final class ScoreBenchmark {
 
     /** Client id of bench-score's producer (its network thread carries it), for the CPU accounting. */
     private static final String BENCH_CLIENT = "bench-client";
+
     static Measurement inProcess(MetricSnapshot snapshot, byte[][] bodies) {
         return inProcess(ServingModel.of(snapshot), bodies, "in-process", null);
     }
