@@ -40,8 +40,8 @@ public final class BenchScoreCommand implements Callable<Integer> {
     int requests;
 
     @Option(names = "--kafka-requests", defaultValue = "50000",
-            description = "Requests per Kafka run, sent at once: enough that start-up and the last commit do not "
-                    + "dominate (default: ${DEFAULT-VALUE}).")
+            description = "Requests of each saturated Kafka run, a backlog written before the scorer starts: enough "
+                    + "that the first and the last commit do not dominate (default: ${DEFAULT-VALUE}).")
     int kafkaRequests;
 
     @Option(names = "--http-clients", defaultValue = "2", description = "Concurrent HTTP clients (default: ${DEFAULT-VALUE}).")
