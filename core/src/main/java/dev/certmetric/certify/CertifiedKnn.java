@@ -125,10 +125,11 @@ public final class CertifiedKnn {
                 double y = x[e] / scale;
                 norm2 += y * y;
             }
-            double alpha = (x[k] > 0 ? -scale : scale) * Math.sqrt(norm2); // the sign that avoids cancellation
+            double unit = x[k] > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2); // the sign that avoids cancellation
+            double alpha = scale * unit;
             double vnorm2 = 0;
             for (int e = k; e < p; e++) {
-                v[e] = e == k ? x[e] - alpha : x[e];
+                v[e] = e == k ? x[e] / scale - unit : x[e] / scale; // the reflection does not depend on v's scale
                 vnorm2 += v[e] * v[e];
             }
             for (int j = k; j < q; j++) {
