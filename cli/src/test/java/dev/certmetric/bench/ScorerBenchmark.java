@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One scorer answer in process, on the synthetic model of {@code bench-score} (10 Gaussian classes,
- * 50 exemplars each unless {@code perClass} says otherwise): {@code answer} is the whole request to
+ * {@code perClass} exemplars each): {@code answer} is the whole request to
  * answer path (JSON in, k-NN, radius, JSON out), {@code score} the preprocessed arithmetic alone.
  * Answers/s per core = 1e6 / (us per operation).
  */
@@ -35,7 +35,8 @@ public class ScorerBenchmark {
     @Param({"16:16", "784:64"})
     String shape;
 
-    @Param({"50"})
+    /** 50: 500 exemplars (the in-process targets); 260: 2,600, as many as the letter demo's snapshot. */
+    @Param({"50", "260"})
     int perClass;
 
     private ServingModel model;

@@ -3,6 +3,7 @@ package dev.certmetric.certify;
 import dev.certmetric.knn.KnnClassifier;
 import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
+import dev.certmetric.metric.RowBlocks;
 
 import java.util.Arrays;
 
@@ -20,7 +21,14 @@ import java.util.Arrays;
  * j nearer than l can give rho &gt; 0, and with sigma &gt;= ||L||_2 every l at distance d_l has r(l) &gt;=
  * (d_l^2 - d_cs^2) / (2 sigma (d_l + d_cs)) (d_cs: the s-th nearest class-c distance), so once s
  * near other-class references fix a bound T, only the other-class references with that lower bound
- * under T are visited. References are held flat (row-major) for one pass of O(n q) per query.
+ * under T are visited. L x_i are held flat in column blocks ({@link RowBlocks}) for one vectorised pass of O(n q)
+ * per query.
+ *
+ * <p>Pair norms cost O(q), not O(p): with the thin QR factorisation L^T = Q R (Q p x q with orthonormal columns,
+ * R q x q), ||M v|| = ||L^T (L v)|| = ||R (L v)||, so w_i = R L x_i (q numbers) gives ||M (x_l - x_j)|| =
+ * ||w_l - w_j||. Householder QR is backward stable (the computed R is exact for L^T perturbed by O(p eps ||L||)),
+ * so this norm errs by no more than one computed from M x_i, whose rounding is O(p eps ||L|| ||L x||) as well;
+ * at p = 784, q = 64 it is 12 times fewer operations per pair, and the radius was mostly pair norms.
  */
 public final class CertifiedKnn {
     /** Relative slack on the pruning bound so rounding can never skip a reference that counts. */
@@ -31,10 +39,10 @@ public final class CertifiedKnn {
     private final int n;
     private final int p;
     private final int q;
-    /** L x_i, row-major n x q. */
-    private final double[] lx;
-    /** M x_i, row-major n x p. */
-    private final double[] mx;
+    /** L x_i, n x q. */
+    private final RowBlocks lx;
+    /** w_i = R L x_i (L^T = Q R), row-major n x q: ||M (x_l - x_j)|| = ||w_l - w_j||. */
+    private final double[] wx;
     private final int[] classes;
     /** An upper bound on the spectral norm of L, so ||M v|| <= sigma ||L v||. */
     private final double sigma;
@@ -59,20 +67,22 @@ public final class CertifiedKnn {
         this.n = refs.length;
         this.p = metric.dimension();
         this.q = metric.rank();
-        this.lx = new double[n * q];
-        this.mx = new double[n * p];
+        double[] lxRows = new double[n * q];
+        this.wx = new double[n * q];
         this.classes = new int[n];
+        double[] r = triangularFactor(metric.l(), q, p);
         double[] scratch = new double[q];
-        double[] row = new double[p];
+        double[] w = new double[q];
         for (int i = 0; i < n; i++) {
             metric.transform(refs[i], scratch);
             requireFinite(scratch, "L x", i);
-            System.arraycopy(scratch, 0, lx, i * q, q);
-            metric.applyM(refs[i], scratch, row);
-            requireFinite(row, "M x", i);
-            System.arraycopy(row, 0, mx, i * p, p);
+            System.arraycopy(scratch, 0, lxRows, i * q, q);
+            LinearAlgebra.multiply(r, q, q, scratch, w);
+            requireFinite(w, "R L x", i);
+            System.arraycopy(w, 0, wx, i * q, q);
             classes[i] = knn.classOf(i);
         }
+        this.lx = new RowBlocks(lxRows, n, q);
         this.sigma = spectralNormBound(metric.l(), q, p);
     }
 
@@ -84,6 +94,59 @@ public final class CertifiedKnn {
                         + "): the metric overflows");
             }
         }
+    }
+
+    /**
+     * R of the thin QR factorisation L^T = Q R by Householder reflections (row-major q x q, upper triangular; a
+     * zero column of what remains gives a zero row), from L row-major q x p: column a of L^T is row a of L.
+     * O(p q^2) once per model.
+     */
+    static double[] triangularFactor(double[] l, int q, int p) {
+        double[][] cols = new double[q][];
+        for (int a = 0; a < q; a++) {
+            cols[a] = java.util.Arrays.copyOfRange(l, a * p, (a + 1) * p);
+        }
+        double[] r = new double[q * q];
+        double[] v = new double[p];
+        for (int k = 0; k < q && k < p; k++) {
+            double[] x = cols[k];
+            double scale = 0;
+            for (int e = k; e < p; e++) {
+                scale = Math.max(scale, Math.abs(x[e]));
+            }
+            if (scale == 0) {
+                for (int j = k + 1; j < q; j++) {
+                    r[k * q + j] = cols[j][k]; // nothing to reflect: R[k][k] = 0, the row as it stands
+                }
+                continue;
+            }
+            double norm2 = 0;
+            for (int e = k; e < p; e++) {
+                double y = x[e] / scale;
+                norm2 += y * y;
+            }
+            double unit = x[k] > 0 ? -Math.sqrt(norm2) : Math.sqrt(norm2); // the sign that avoids cancellation
+            double alpha = scale * unit;
+            double vnorm2 = 0;
+            for (int e = k; e < p; e++) {
+                v[e] = e == k ? x[e] / scale - unit : x[e] / scale; // the reflection does not depend on v's scale
+                vnorm2 += v[e] * v[e];
+            }
+            for (int j = k; j < q; j++) {
+                double[] c = cols[j];
+                double dot = 0;
+                for (int e = k; e < p; e++) {
+                    dot += v[e] * c[e];
+                }
+                double tau = 2 * dot / vnorm2;
+                for (int e = k; e < p; e++) {
+                    c[e] -= tau * v[e];
+                }
+                r[k * q + j] = c[k];
+            }
+            r[k * q + k] = alpha;
+        }
+        return r;
     }
 
     /**
@@ -150,22 +213,37 @@ public final class CertifiedKnn {
         return radius(squaredDistances(x), classes, knn.k(), c, this::pairNorm, sigma);
     }
 
-    /** d2(x, x_i) for every reference: one pass over the flat L x_i. */
+    /** d2(x, x_i) for every reference: one pass over the L x_i. */
     private double[] squaredDistances(double[] x) {
         double[] d2 = new double[n];
-        LinearAlgebra.squaredDistances(metric.transform(x), lx, 0, n, d2);
+        lx.squaredDistances(metric.transform(x), d2);
         return d2;
     }
 
+    /** ||w_l - w_j|| in four partial sums: one running sum is bound by the add latency. */
     private double pairNorm(int l, int j) {
-        double norm2 = 0;
-        int bl = l * p;
-        int bj = j * p;
-        for (int e = 0; e < p; e++) {
-            double diff = mx[bl + e] - mx[bj + e];
-            norm2 += diff * diff;
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int bl = l * q;
+        int bj = j * q;
+        int e = 0;
+        for (; e + 4 <= q; e += 4) {
+            double d0 = wx[bl + e] - wx[bj + e];
+            double d1 = wx[bl + e + 1] - wx[bj + e + 1];
+            double d2 = wx[bl + e + 2] - wx[bj + e + 2];
+            double d3 = wx[bl + e + 3] - wx[bj + e + 3];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
         }
-        return Math.sqrt(norm2);
+        for (; e < q; e++) {
+            double d = wx[bl + e] - wx[bj + e];
+            s0 += d * d;
+        }
+        return Math.sqrt((s0 + s1) + (s2 + s3));
     }
 
     /**

@@ -68,6 +68,47 @@ class CertifiedKnnBruteForceTest {
         assertTrue(positive > 20, "too few positive radii to compare: " + positive);
     }
 
+    /**
+     * The pair norms come from R of L^T = Q R: ||R L v|| = ||M v|| for any v, also when L has a zero row, repeated
+     * rows (rank below q) or rows of very different scales.
+     */
+    @ParameterizedTest(name = "q = {0}, p = {1}, shape {2}")
+    @CsvSource({"1, 1, plain", "3, 5, plain", "12, 20, plain", "8, 8, plain", "64, 784, plain", "6, 9, zero-row",
+            "6, 9, repeated-rows", "6, 9, scales"})
+    void triangularFactorGivesTheNormsOfMv(int q, int p, String shape) {
+        Random rnd = new Random(q * 31L + p);
+        double[] l = gaussian(rnd, q * p, 1);
+        switch (shape) {
+            case "zero-row" -> java.util.Arrays.fill(l, 2 * p, 3 * p, 0);
+            case "repeated-rows" -> {
+                System.arraycopy(l, 0, l, p, p);
+                System.arraycopy(l, 0, l, 4 * p, p);
+            }
+            case "scales" -> {
+                for (int i = 0; i < l.length; i++) {
+                    l[i] *= Math.pow(10, (i / p) - 3);
+                }
+            }
+            default -> { }
+        }
+        MahalanobisMetric metric = MahalanobisMetric.of(q, p, l);
+        double[] r = CertifiedKnn.triangularFactor(l, q, p);
+        for (int a = 1; a < q; a++) {
+            for (int b = 0; b < a; b++) {
+                assertEquals(0, r[a * q + b], "R is upper triangular");
+            }
+        }
+        for (int trial = 0; trial < 20; trial++) {
+            double[] v = gaussian(rnd, p, 1);
+            double[] mv = new double[p];
+            metric.applyM(v, new double[q], mv);
+            double[] rlv = new double[q];
+            dev.certmetric.metric.LinearAlgebra.multiply(r, q, q, metric.transform(v), rlv);
+            double expected = Math.sqrt(dot(mv, mv));
+            assertEquals(expected, Math.sqrt(dot(rlv, rlv)), 1e-12 * Math.max(1e-300, expected) + 1e-13, shape);
+        }
+    }
+
     @Test
     void spectralNormBoundIsAnUpperBoundWithinQToTheOneSixteenth() {
         Random rnd = new Random(5);

@@ -48,9 +48,8 @@ import java.util.function.Supplier;
 public final class ScorerHttp implements AutoCloseable {
     private static final JsonFactory JSON_FACTORY = new JsonFactory();
     private static final String JSON = "application/json";
-    /** Threads Jetty leases for itself: one acceptor and one selector. */
+    /** The acceptor thread Jetty leases for itself (idle under keep-alive). */
     private static final int ACCEPTORS = 1;
-    private static final int SELECTORS = 1;
 
     private final Server server;
     private final ServerConnector connector;
@@ -67,7 +66,10 @@ public final class ScorerHttp implements AutoCloseable {
      */
     public static ScorerHttp start(String host, int port, ScorerLimits limits, PrometheusMeterRegistry meters,
             ModelRegistry registry, Scorer scorer, Supplier<KafkaStreams.State> streams) throws IOException {
-        int threads = limits.effectiveHttpThreads() + ACCEPTORS + SELECTORS;
+        // One selector per core: with a non-blocking handler (Routes) each selector reads, answers and writes its
+        // connections' requests itself, so a core serves requests without a thread hand-off or wake-up per request.
+        int selectors = Runtime.getRuntime().availableProcessors();
+        int threads = limits.effectiveHttpThreads() + ACCEPTORS + selectors;
         QueuedThreadPool pool = new QueuedThreadPool(threads, Math.min(threads, 4));
         pool.setName("certmetric-http");
         pool.setDaemon(true);
@@ -76,7 +78,7 @@ public final class ScorerHttp implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendDateHeader(false);
-        ServerConnector connector = new ServerConnector(server, ACCEPTORS, SELECTORS, new HttpConnectionFactory(http));
+        ServerConnector connector = new ServerConnector(server, ACCEPTORS, selectors, new HttpConnectionFactory(http));
         connector.setHost(host);
         connector.setPort(port);
         connector.setIdleTimeout(limits.httpIdleTimeoutMs());
@@ -112,7 +114,12 @@ public final class ScorerHttp implements AutoCloseable {
         }
     }
 
-    private static final class Routes extends Handler.Abstract {
+    /**
+     * Non-blocking (it never waits: bodies are read and answers written asynchronously, and the answer is
+     * computation), so Jetty runs it on the selector that read the request instead of handing every request to a
+     * pool thread: on two cores that hand-off (a wake-up and a context switch) cost more than a p = 16 answer.
+     */
+    private static final class Routes extends Handler.Abstract.NonBlocking {
         private final ScorerLimits limits;
         private final PrometheusMeterRegistry meters;
         private final ModelRegistry registry;
@@ -164,8 +171,8 @@ public final class ScorerHttp implements AutoCloseable {
                 return;
             }
             // Read without holding a thread. A body that came with the headers (the usual small request) is
-            // scored here, on the handler's pool thread; one completed later by a read callback, possibly on
-            // the selector, is scored on the pool: a hand-off per request costs more than a p = 16 answer.
+            // scored here, on the selector that read it; one completed later by a read callback is scored on the
+            // pool: a hand-off per request costs more than a p = 16 answer.
             java.util.concurrent.CompletableFuture<byte[]> read = Content.Source.asByteArrayAsync(request, max);
             java.util.function.BiConsumer<byte[], Throwable> reply = (body, failure) -> {
                 if (failure != null) {
