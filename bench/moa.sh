@@ -12,6 +12,8 @@
 #   MOA_EVENTS=50000     events of each generated stream
 #   MOA_STREAMS="..."    which streams (default: all, see STREAMS below)
 #   MOA_VERSION=2023.04.0
+#   MOA_REUSE=1          keep MOA's results (and the generated streams) from an earlier run in target/moa and
+#                        re-run certmetric only, e.g. after a change to the learner
 set -euo pipefail
 cd "$(dirname "$0")/.."
 EVENTS=${MOA_EVENTS:-50000}
@@ -85,7 +87,9 @@ calc() { awk "BEGIN { print $1 }"; }
 rows=()
 for s in $STREAMS; do
   arff="$OUT/$s.arff"
-  if [[ " $GENERATED " == *" $s "* ]]; then
+  if [ "${MOA_REUSE:-0}" = 1 ] && [ -s "$arff" ]; then
+    : # the same file as before, so that the kept MOA results replayed it
+  elif [[ " $GENERATED " == *" $s "* ]]; then
     moa "WriteStreamToARFFFile -s ($(generator "$s")) -f $PWD/$arff -m $EVENTS" >"$OUT/$s.moa.log" 2>&1
   else
     csv="core/src/main/resources/datasets/$s.csv"
@@ -103,11 +107,16 @@ for s in $STREAMS; do
       knn) spec="lazy.kNN -k 3 -w 1000" ;;
       samknn) spec="lazy.SAMkNN -k 5" ;;
     esac
-    t0=$(now)
-    moa "EvaluatePrequential -l ($spec) -s (ArffFileStream -f $PWD/$arff) -e BasicClassificationPerformanceEvaluator \
+    if [ "${MOA_REUSE:-0}" = 1 ] && [ -s "$OUT/$s.$learner.csv" ] && [ -s "$OUT/$s.$learner.wall" ]; then
+      declare "${learner}_wall=$(cat "$OUT/$s.$learner.wall")"
+    else
+      t0=$(now)
+      moa "EvaluatePrequential -l ($spec) -s (ArffFileStream -f $PWD/$arff) -e BasicClassificationPerformanceEvaluator \
 -f 1000000000 -d $PWD/$OUT/$s.$learner.csv" >"$OUT/$s.$learner.log" 2>&1
-    t1=$(now)
-    declare "${learner}_wall=$(calc "$t1 - $t0")"
+      t1=$(now)
+      calc "$t1 - $t0" > "$OUT/$s.$learner.wall"
+      declare "${learner}_wall=$(cat "$OUT/$s.$learner.wall")"
+    fi
     declare "${learner}_acc=$(column "$OUT/$s.$learner.csv" 'classifications correct (percent)')"
     declare "${learner}_cpu=$(column "$OUT/$s.$learner.csv" 'evaluation time (cpu seconds)')"
   done

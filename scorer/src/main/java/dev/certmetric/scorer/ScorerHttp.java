@@ -167,7 +167,7 @@ public final class ScorerHttp implements AutoCloseable {
         private void score(Request request, Response response, Callback callback) {
             int max = limits.maxRequestBytes();
             if (request.getLength() > max) {
-                send(response, callback, 413, JSON, tooLarge(max));
+                refuse(request, response, callback, max);
                 return;
             }
             // Read without holding a thread. A body that came with the headers (the usual small request) is
@@ -179,7 +179,7 @@ public final class ScorerHttp implements AutoCloseable {
                     if (failure instanceof IOException) {
                         callback.failed(failure); // the client went away or stalled past the idle timeout
                     } else {
-                        send(response, callback, 413, JSON, tooLarge(max)); // a chunked body over the bound
+                        refuse(request, response, callback, max); // a chunked body over the bound
                     }
                     return;
                 }
@@ -194,6 +194,38 @@ public final class ScorerHttp implements AutoCloseable {
                 read.whenComplete(reply);
             } else {
                 read.whenCompleteAsync(reply, pool);
+            }
+        }
+
+        /**
+         * 413 once the rest of the body is read and dropped (up to {@link #drainLimit}): a server that answers and
+         * closes with a body still arriving makes the client's TCP stack see a reset, which can destroy the 413
+         * before the client reads it. Beyond the limit the connection is closed as before.
+         */
+        private static void refuse(Request request, Response response, Callback callback, int max) {
+            drain(request, drainLimit(max), () -> send(response, callback, 413, JSON, tooLarge(max)));
+        }
+
+        static long drainLimit(int max) {
+            return Math.max(4L * max, 1 << 20);
+        }
+
+        private static void drain(Content.Source source, long budget, Runnable done) {
+            long left = budget;
+            while (true) {
+                Content.Chunk chunk = source.read();
+                if (chunk == null) {
+                    long remaining = left;
+                    source.demand(() -> drain(source, remaining, done));
+                    return;
+                }
+                left -= chunk.remaining();
+                boolean end = chunk.isLast() || Content.Chunk.isFailure(chunk);
+                chunk.release();
+                if (end || left < 0) {
+                    done.run();
+                    return;
+                }
             }
         }
 
