@@ -57,16 +57,17 @@ class TripletWindowFastPathTest {
             double[] query = grid(rnd, q);
             int label = rnd.nextInt(classes + 1); // sometimes a class the window has not seen
             int k = 1 + rnd.nextInt(4);
+            int n = k + rnd.nextInt(13); // the vote's list, up to 16
             int m = 1 + rnd.nextInt(6);
             int slot = w.nextSlot(label);
             double[][] dist = w.distances(query);
-            int[] all = new int[k];
+            int[] all = new int[n];
             int[] same = new int[k];
             int[] other = new int[m];
             int[] found = new int[3];
-            w.selectAll(dist, label, slot, k, k, m, all, new double[k], same, new double[k], other, new double[m], found);
+            w.selectAll(dist, label, slot, n, k, m, all, new double[n], same, new double[k], other, new double[m], found);
 
-            int[] expectAll = nearest(w, query, k, c -> true, -1);
+            int[] expectAll = nearest(w, query, n, c -> true, -1);
             int[] expectOther = nearest(w, query, m, c -> c != label, -1);
             // The anchor then takes `slot` of its class (evicting what was there) and is excluded itself.
             int self = w.add(label, adds, new double[1], new double[1], query);
