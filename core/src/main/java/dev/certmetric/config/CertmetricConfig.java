@@ -158,7 +158,9 @@ public final class CertmetricConfig implements Serializable {
                     + "the window on segment and letter; at the window (100) the scorer lost 8 of 693 held-out rows "
                     + "on segment and 292 of 6,000 on letter against Euclidean 3-NN (BENCHMARKS.md sections 4d, "
                     + "4g). Costs grow linearly with the exemplars: the snapshot's size (p numbers each) and the "
-                    + "publisher's margin and calibration statistics, which measure at most 512 exemplars against all."));
+                    + "publisher's margin and calibration statistics, which measure at most 512 exemplars against all. "
+                    + "Fewer are published where their features would take more than half of snapshots.max-bytes "
+                    + "(about 10.7 bytes a feature), never fewer than the window's."));
     public static final ConfigKey<String> SIGNING_KEY = DEF.define(ConfigKey.optionalPath("snapshots.signing-key",
             "Ed25519 private key file (`certmetric keygen` writes one) the learner signs every snapshot with, in "
                     + "record headers; empty = snapshots are not signed."));

@@ -41,7 +41,8 @@ import java.util.TreeMap;
  *       candidates of a race saw the same ones);</li>
  *   <li>events summed over all lineages; updates and prequential accuracy (total correct / total
  *       tested) over the winner's learners;</li>
- *   <li>exemplars: per class, up to {@code exemplarsPerClass} distinct rows, preprocessed with the merged
+ *   <li>exemplars: per class, up to {@code exemplarsPerClass} distinct rows (fewer if their features would take
+ *       more than {@code maxExemplarBytes} in the snapshot, but never fewer than the window), preprocessed with the merged
  *       statistics: the windows' entries pooled, most recent first by event time, then the lineages' exemplar
  *       memories merged into one uniform sample of the class's events since the last drift (within the
  *       window's time bound, if it has one);</li>
@@ -60,7 +61,7 @@ public final class ModelMerger {
     }
 
     public static MetricSnapshot merge(List<WorkerModel> lineages, String modelName, long version, Instant createdAt,
-                                       int exemplarsPerClass, Map<String, String> extra) {
+                                       int exemplarsPerClass, long maxExemplarBytes, Map<String, String> extra) {
         if (lineages.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge");
         }
@@ -161,7 +162,11 @@ public final class ModelMerger {
         ExemplarReservoir memory = ExemplarReservoir.merge(memories, MEMORY_MERGE_SEED);
         // The window's time bound holds for the memory too: only events as recent as the window's may serve.
         long oldest = settings.windowMillis() > 0 ? newest - settings.windowMillis() : Long.MIN_VALUE;
-        int perClass = Math.min(exemplarsPerClass, Math.max(settings.windowPerClass(), memory.capacity()));
+        // Base64 takes 32/3 bytes a feature: at most as many per class as fit maxExemplarBytes, never fewer than the
+        // window (what snapshots carried before the memory).
+        long fit = maxExemplarBytes / (32L * p * classes.size()) * 3;
+        int perClass = (int) Math.min(exemplarsPerClass,
+                Math.max(settings.windowPerClass(), Math.min(memory.capacity(), fit)));
         List<Exemplar> exemplars = new ArrayList<>();
         List<double[]> pool = new ArrayList<>();
         List<Integer> poolClass = new ArrayList<>();

@@ -36,7 +36,7 @@ class ModelMergerTest {
         }
         MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, SettingsRace.of(a), 0.5),
                 new WorkerModel(2, SettingsRace.of(b), 0.25)), "m", 3,
-                Instant.parse("2026-01-01T00:00:00Z"), 20, Map.of());
+                Instant.parse("2026-01-01T00:00:00Z"), 20, Long.MAX_VALUE, Map.of());
         assertEquals(iris.rows(), s.trainingStats().eventsSeen());
         assertEquals(a.updates() + b.updates(), s.trainingStats().updates());
         Standardizer expected = all.current();
@@ -55,7 +55,7 @@ class ModelMergerTest {
         for (int i = 0; i < wine.rows(); i++) {
             a.testThenTrain(wine.row(i), wine.label(i), i);
         }
-        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50, Long.MAX_VALUE,
                 Map.of());
         assertEquals(a.publishedMetric(), s.metric());
         assertEquals(a.publishedMetric().equals(a.metric()) ? "learned" : "euclidean",
@@ -78,7 +78,7 @@ class ModelMergerTest {
             }
         }
         MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, a, Double.NaN), new WorkerModel(2, b, Double.NaN)),
-                "m", 1, Instant.now(), 50, Map.of());
+                "m", 1, Instant.now(), 50, Long.MAX_VALUE, Map.of());
         RaceStandings race = s.race().orElseThrow();
         assertEquals(4, race.candidates().size());
         // The winner: the best combined (event-weighted) score among the candidates alive in some worker.
@@ -120,7 +120,7 @@ class ModelMergerTest {
                 a.testThenTrain(wine.row(i), wine.label(i), t++);
             }
         }
-        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50, Long.MAX_VALUE,
                 Map.of());
         java.util.Set<java.util.List<Double>> distinct = new java.util.HashSet<>();
         for (var e : s.exemplars()) {
@@ -150,13 +150,20 @@ class ModelMergerTest {
             m.remember(vehicle.row(i), vehicle.label(i), i);
             rows.add(java.util.Arrays.stream(vehicle.row(i)).boxed().toList());
         }
-        MetricSnapshot withMemory = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 1000, Map.of());
+        MetricSnapshot withMemory = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 1000, Long.MAX_VALUE, Map.of());
         assertEquals(rows.size(), withMemory.exemplars().size());
         assertEquals("1000", withMemory.hyperparameters().extra().get("exemplars-per-class"));
-        MetricSnapshot capped = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 150, Map.of());
+        MetricSnapshot capped = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 150, Long.MAX_VALUE, Map.of());
         assertEquals(4 * 150, capped.exemplars().size());
+        assertEquals(150, capped.hyperparameters().windowPerClass());
+        // 150 exemplars a class of 18 features take 4 x 150 x 18 x 32 / 3 bytes of base64; at least the window fits.
+        MetricSnapshot byBytes = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 1000, 4 * 150 * 18 * 32 / 3,
+                Map.of());
+        assertEquals(4 * 150, byBytes.exemplars().size());
+        assertEquals(4 * 100, ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 1000, 1000, Map.of())
+                .exemplars().size());
         MetricSnapshot windowOnly = ModelMerger.merge(List.of(new WorkerModel(1, lineages[0].race(), Double.NaN),
-                new WorkerModel(2, lineages[1].race(), Double.NaN)), "m", 1, Instant.now(), 1000, Map.of());
+                new WorkerModel(2, lineages[1].race(), Double.NaN)), "m", 1, Instant.now(), 1000, Long.MAX_VALUE, Map.of());
         assertEquals(4 * 100, windowOnly.exemplars().size());
         // Each class lists the window's entries first, as without memory.
         for (String c : vehicle.classes()) {
@@ -188,7 +195,7 @@ class ModelMergerTest {
             }
         }
         assertEquals(n, m.memory().size());
-        MetricSnapshot s = ModelMerger.merge(List.of(m), "m", 1, Instant.now(), 1000, Map.of());
+        MetricSnapshot s = ModelMerger.merge(List.of(m), "m", 1, Instant.now(), 1000, Long.MAX_VALUE, Map.of());
         assertEquals(recent.size(), s.exemplars().size());
     }
 }
