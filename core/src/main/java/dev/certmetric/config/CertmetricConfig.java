@@ -39,7 +39,7 @@ public final class CertmetricConfig implements Serializable {
     public static final String RESOURCE = "certmetric.yaml";
     /**
      * Default of {@code snapshots.max-bytes}: 64 MiB. A p = 784 snapshot with hundreds of exemplars is
-     * about 9 MB of JSON, far above Kafka's 1 MB record defaults.
+     * about 5 MB, far above Kafka's 1 MB record defaults.
      */
     public static final int DEFAULT_SNAPSHOT_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -168,7 +168,7 @@ public final class CertmetricConfig implements Serializable {
             DEFAULT_SNAPSHOT_MAX_BYTES, 1024 * 1024, 1024 * 1024 * 1024, "Largest snapshot record in bytes: the "
                     + "snapshot topic's max.message.bytes (when certmetric creates it), the snapshot producer's "
                     + "max.request.size (records are also zstd-compressed) and the snapshot consumers' fetch sizes. "
-                    + "A p=784 snapshot with 500 exemplars is about 9 MB of JSON; Kafka's defaults allow 1 MB. An "
+                    + "A p=784 snapshot with 500 exemplars is about 5 MB; Kafka's defaults allow 1 MB. An "
                     + "existing topic keeps its own max.message.bytes."));
     public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS = DEF.define(ConfigKey.longInteger(
             "checkpoint.interval-ms", 1000, 100, 3_600_000, "Flink checkpoint interval in ms. Snapshots become "

@@ -70,7 +70,10 @@ public final class WorkerModel {
         return memory;
     }
 
-    /** Offers an event the race has just learned to the memory, restarted by a drift the leader detected. */
+    /**
+     * Offers an event the race has just learned to the memory, restarted by a drift the leader detected (or by a
+     * new race leader with another drift count: the memory follows the learner whose window is published).
+     */
     public void remember(double[] raw, String label, long timestamp) {
         memory.add(label, timestamp, raw, learner().counters().drifts());
     }
