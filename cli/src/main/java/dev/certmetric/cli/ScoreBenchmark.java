@@ -184,7 +184,7 @@ public final class ScoreBenchmark {
         String snapshotTopic = "bench-snapshots-" + suffix;
         try (KafkaProducer<byte[], byte[]> producer = producer(servers)) {
             if (broker != null) {
-                // a p=784 snapshot with 500 exemplars is ~9 MB of JSON: above the 1 MB defaults
+                // a p=784 snapshot with 500 exemplars is ~5 MB: above the 1 MB defaults
                 try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
                         java.util.Map.of("bootstrap.servers", servers))) {
                     admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(snapshotTopic, 1, (short) 1)

@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ArchitectureTest {
     /** Packages of the math core: plain Java, shared by every adapter. */
     private static final String[] CORE = {"dev.certmetric.certify..", "dev.certmetric.config..", "dev.certmetric.data..",
-        "dev.certmetric.eval..", "dev.certmetric.events..", "dev.certmetric.knn..", "dev.certmetric.metric..",
-        "dev.certmetric.objective..", "dev.certmetric.preprocess..", "dev.certmetric.report..",
+        "dev.certmetric.eval..", "dev.certmetric.events..", "dev.certmetric.knn..", "dev.certmetric.memory..",
+        "dev.certmetric.metric..", "dev.certmetric.objective..", "dev.certmetric.preprocess..", "dev.certmetric.report..",
         "dev.certmetric.snapshot..", "dev.certmetric.train..", "dev.certmetric.triplets.."};
 
     private static JavaClasses classes;

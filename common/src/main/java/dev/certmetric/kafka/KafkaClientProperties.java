@@ -34,7 +34,7 @@ public final class KafkaClientProperties {
         return p;
     }
 
-    // ---- snapshot records: a p=784 snapshot with hundreds of exemplars is ~9 MB of JSON, far above
+    // ---- snapshot records: a p=784 snapshot with hundreds of exemplars is ~5 MB, far above
     // Kafka's 1 MB defaults (topic max.message.bytes, producer max.request.size, consumer fetch sizes).
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.certmetric.drift.DriftDetectors;
+import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.RaceSettings;
 
@@ -38,7 +39,7 @@ public final class CertmetricConfig implements Serializable {
     public static final String RESOURCE = "certmetric.yaml";
     /**
      * Default of {@code snapshots.max-bytes}: 64 MiB. A p = 784 snapshot with hundreds of exemplars is
-     * about 9 MB of JSON, far above Kafka's 1 MB record defaults.
+     * about 5 MB, far above Kafka's 1 MB record defaults.
      */
     public static final int DEFAULT_SNAPSHOT_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -148,14 +149,24 @@ public final class CertmetricConfig implements Serializable {
             "... or after this many ms if anything was learned since the last one; 0 = only by update count. "
                     + "Besides, every checkpoint publishes one if anything was learned since the last, so the last "
                     + "committed snapshot always holds every event behind the committed offsets."));
+    /**
+     * Default of {@code snapshots.exemplars-per-class}: every training row of a class of letter (about 540) or
+     * segment (230) fits, so the scorer answers as well as 3-NN over all of them (BENCHMARKS.md section 4g).
+     */
+    public static final int DEFAULT_EXEMPLARS_PER_CLASS = 1000;
     public static final ConfigKey<Integer> EXEMPLARS_PER_CLASS = DEF.define(ConfigKey.integer(
-            "snapshots.exemplars-per-class", D.windowPerClass(), 1, 100_000, "Exemplars per class carried by each "
-                    + "snapshot (the most recent window entries, preprocessed), capped at learner.window.per-class. The "
-                    + "default is the default window, so that the scorer answers from the learner's whole memory and a "
-                    + "job seeded from a snapshot starts with its whole window (half of it cost 13 of 693 held-out rows "
-                    + "on segment and 359 of 6,000 on letter, BENCHMARKS.md section 4d). The publisher's margin and "
-                    + "calibration statistics measure at most 512 exemplars against all: their cost grows linearly "
-                    + "with the exemplars beyond that."));
+            "snapshots.exemplars-per-class", DEFAULT_EXEMPLARS_PER_CLASS, 1, ExemplarReservoir.MAX_CAPACITY,
+            "Exemplars per class carried by each snapshot, preprocessed, distinct: the window's entries, newest "
+                    + "first, then a uniform sample of the class's events since the last drift. Above "
+                    + "learner.window.per-class, every worker keeps that sample (reservoir sampling, this many events "
+                    + "per class, O(p) per event, in its checkpointed state) for snapshots only: training reads the "
+                    + "window alone. The default holds every training row of the demo's sets, whose classes exceed "
+                    + "the window on segment and letter; at the window (100) the scorer lost 8 of 693 held-out rows "
+                    + "on segment and 292 of 6,000 on letter against Euclidean 3-NN (BENCHMARKS.md sections 4d, "
+                    + "4g). Costs grow linearly with the exemplars: the snapshot's size (p numbers each) and the "
+                    + "publisher's margin and calibration statistics, which measure at most 512 exemplars against all. "
+                    + "Fewer are published where their features would take more than half of snapshots.max-bytes "
+                    + "(about 10.7 bytes a feature), never fewer than the window's."));
     public static final ConfigKey<String> SIGNING_KEY = DEF.define(ConfigKey.optionalPath("snapshots.signing-key",
             "Ed25519 private key file (`certmetric keygen` writes one) the learner signs every snapshot with, in "
                     + "record headers; empty = snapshots are not signed."));
@@ -163,7 +174,7 @@ public final class CertmetricConfig implements Serializable {
             DEFAULT_SNAPSHOT_MAX_BYTES, 1024 * 1024, 1024 * 1024 * 1024, "Largest snapshot record in bytes: the "
                     + "snapshot topic's max.message.bytes (when certmetric creates it), the snapshot producer's "
                     + "max.request.size (records are also zstd-compressed) and the snapshot consumers' fetch sizes. "
-                    + "A p=784 snapshot with 500 exemplars is about 9 MB of JSON; Kafka's defaults allow 1 MB. An "
+                    + "A p=784 snapshot with 500 exemplars is about 5 MB; Kafka's defaults allow 1 MB. An "
                     + "existing topic keeps its own max.message.bytes."));
     public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS = DEF.define(ConfigKey.longInteger(
             "checkpoint.interval-ms", 1000, 100, 3_600_000, "Flink checkpoint interval in ms. Snapshots become "
@@ -538,6 +549,11 @@ public final class CertmetricConfig implements Serializable {
 
     public int exemplarsPerClass() {
         return get(EXEMPLARS_PER_CLASS);
+    }
+
+    /** Events per class a worker's exemplar memory keeps: the exemplars beyond the window's, else none. */
+    public int exemplarMemoryPerClass() {
+        return exemplarsPerClass() > windowPerClass() ? exemplarsPerClass() : 0;
     }
 
     /**

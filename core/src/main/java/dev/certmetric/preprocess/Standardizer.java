@@ -132,6 +132,21 @@ public final class Standardizer {
         return out;
     }
 
+    /**
+     * A raw row that this transform maps back to the preprocessed row {@code x}: mean + std * x (exactly x up to
+     * rounding when x has unit norm, as every preprocessed row has; the raw scale it lost does not matter).
+     */
+    public double[] invert(double[] x) {
+        if (x.length != mean.length) {
+            throw new IllegalArgumentException("expected " + mean.length + " features, got " + x.length);
+        }
+        double[] raw = new double[x.length];
+        for (int f = 0; f < x.length; f++) {
+            raw[f] = mean[f] + x[f] / scale[f];
+        }
+        return raw;
+    }
+
     public double[][] applyAll(double[][] rows) {
         double[][] out = new double[rows.length][];
         for (int i = 0; i < rows.length; i++) {

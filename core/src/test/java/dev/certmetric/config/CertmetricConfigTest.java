@@ -77,11 +77,18 @@ class CertmetricConfigTest {
         assertEquals(1, c.parallelism());
     }
 
-    /** The scorer answers from the learner's whole memory by default: a snapshot of half the window lost held-out rows. */
+    /**
+     * By default snapshots carry more exemplars than the window holds, from a memory kept for them: the window
+     * alone lost held-out rows on sets whose classes exceed it. At or below the window no memory is kept.
+     */
     @Test
-    void snapshotsCarryTheWholeDefaultWindow() {
+    void snapshotsCarryAMemoryLargerThanTheDefaultWindow() {
         CertmetricConfig c = CertmetricConfig.load(null, Map.of());
-        assertEquals(c.learnerSettings().windowPerClass(), c.exemplarsPerClass());
+        assertEquals(1000, c.exemplarsPerClass());
+        assertTrue(c.exemplarsPerClass() > 5 * c.learnerSettings().windowPerClass());
+        assertEquals(c.exemplarsPerClass(), c.exemplarMemoryPerClass());
+        assertEquals(0, CertmetricConfig.load(null, Map.of("snapshots.exemplars-per-class", "100"))
+                .exemplarMemoryPerClass());
     }
 
     @Test

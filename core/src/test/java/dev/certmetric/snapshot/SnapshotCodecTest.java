@@ -25,14 +25,27 @@ class SnapshotCodecTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static byte[] golden() throws IOException {
-        try (InputStream in = SnapshotCodecTest.class.getResourceAsStream("/snapshot/example.json")) {
+        return resource("/snapshot/example.json");
+    }
+
+    /** The golden example with its exemplars in the array form, as written before the compact one. */
+    private static byte[] goldenArray() throws IOException {
+        return resource("/snapshot/example-array.json");
+    }
+
+    private static byte[] resource(String name) throws IOException {
+        try (InputStream in = SnapshotCodecTest.class.getResourceAsStream(name)) {
             return in.readAllBytes();
         }
     }
 
     /** Re-wraps an edited body with a correct checksum, so only the edit is under test. */
     private static byte[] withBody(Consumer<ObjectNode> edit) throws Exception {
-        ObjectNode body = (ObjectNode) JSON.readTree(SnapshotCodec.encode(SnapshotFixtures.example())).get("body");
+        return edited(SnapshotCodec.encode(SnapshotFixtures.example()), edit);
+    }
+
+    private static byte[] edited(byte[] snapshot, Consumer<ObjectNode> edit) throws Exception {
+        ObjectNode body = (ObjectNode) JSON.readTree(snapshot).get("body");
         edit.accept(body);
         return wrap(JSON.writeValueAsBytes(body));
     }
@@ -151,11 +164,54 @@ class SnapshotCodecTest {
         assertEquals("invalid snapshot: body.L[5] is not a finite double: Infinity",
                 rejection(wrap(body.replace("1.0E-5", "1.0E400").getBytes(StandardCharsets.UTF_8))));
         assertEquals("invalid snapshot: exemplar label 'virginica' is not one of the classes [setosa, versicolor]",
-                rejection(withBody(b -> ((ObjectNode) b.withArray("exemplars").get(0)).put("label", "virginica"))));
+                rejection(edited(goldenArray(), b -> ((ObjectNode) b.withArray("exemplars").get(0))
+                        .put("label", "virginica"))));
         assertEquals("invalid snapshot: exemplar of class 'setosa' has 2 features, expected p=3",
-                rejection(withBody(b -> ((ObjectNode) b.withArray("exemplars").get(0)).withArray("features").remove(0))));
+                rejection(edited(goldenArray(), b -> ((ObjectNode) b.withArray("exemplars").get(0))
+                        .withArray("features").remove(0))));
         assertTrue(rejection(withBody(b -> ((ObjectNode) b.get("trainingStats")).put("prequentialAccuracy", 1.5)))
                 .startsWith("invalid snapshot: prequentialAccuracy"));
+    }
+
+    @Test
+    void exemplarsWrittenAsAnArrayAreStillRead() throws Exception {
+        assertEquals(SnapshotFixtures.example(), SnapshotCodec.decode(goldenArray()));
+        for (long seed = 0; seed < 5; seed++) {
+            MetricSnapshot s = SnapshotFixtures.random(seed, 3, 7);
+            byte[] array = edited(SnapshotCodec.encode(s), b -> {
+                com.fasterxml.jackson.databind.node.ArrayNode list = JSON.createArrayNode();
+                for (Exemplar e : s.exemplars()) {
+                    ObjectNode o = list.addObject().put("label", e.label());
+                    Arrays.stream(e.features()).forEach(o.putArray("features")::add);
+                }
+                b.set("exemplars", list);
+            });
+            assertEquals(s, SnapshotCodec.decode(array));
+        }
+    }
+
+    @Test
+    void rejectsBadCompactExemplars() throws Exception {
+        assertEquals("invalid snapshot: body.exemplars.encoding 'base64-float32-le' is not supported (supported: "
+                + "base64-float64-le)", rejection(withBody(b -> ((ObjectNode) b.get("exemplars"))
+                .put("encoding", "base64-float32-le"))));
+        assertEquals("invalid snapshot: body.exemplars.classIndices[1] must be an index into body.classes",
+                rejection(withBody(b -> ((ObjectNode) b.get("exemplars")).withArray("classIndices").set(1, 2))));
+        assertEquals("invalid snapshot: body.exemplars.features holds 45 bytes, expected 2 exemplars x p=3 x 8",
+                rejection(withBody(b -> {
+                    ObjectNode ex = (ObjectNode) b.get("exemplars");
+                    String f = ex.get("features").textValue();
+                    ex.put("features", f.substring(0, f.length() - 4));
+                })));
+        assertTrue(rejection(withBody(b -> ((ObjectNode) b.get("exemplars")).put("features", "not base64!")))
+                .startsWith("invalid snapshot: body.exemplars.features is not base64"));
+        java.nio.ByteBuffer nan = java.nio.ByteBuffer.allocate(48).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        nan.putDouble(0.6).putDouble(Double.NaN);
+        assertEquals("invalid snapshot: body.exemplars.features of exemplar 0, feature 1 = NaN is not finite within "
+                + "the bound |x| <= 1000000.0", rejection(withBody(b -> ((ObjectNode) b.get("exemplars"))
+                .put("features", java.util.Base64.getEncoder().encodeToString(nan.array())))));
+        assertEquals("invalid snapshot: missing field body.exemplars.classIndices",
+                rejection(withBody(b -> ((ObjectNode) b.get("exemplars")).remove("classIndices"))));
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.objective.ObjectiveValue;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.train.RaceSettings;
@@ -26,7 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * every {@code ceil(snapshots.every-updates / parallelism)} gradient steps, on a processing-time
  * tick and before every checkpoint barrier (if it learned something since), and at end of input.
  *
- * <p>The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
+ * <p>Every event also goes to the lineage's exemplar memory ({@link WorkerModel#remember}), which only
+ * snapshots read. The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
  * wrapping {@code SettingsRaceCodec}); a partial batch is flushed before every checkpoint, so a
  * restored worker holds exactly the events before the checkpoint and the source replays the rest.
  * A worker started without state continues from the last committed snapshot ({@link SnapshotSeed})
@@ -58,6 +60,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         models = new ArrayList<>();
         if (context.isRestored()) {
             for (WorkerModel m : state.get()) {
+                m.memory().resize(config.exemplarMemoryPerClass()); // the configuration may have changed
                 models.add(m);
             }
         } else if (!config.fromScratch()) {
@@ -95,8 +98,9 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     /** Tests then trains on one event. */
     protected void learn(TrainingEvent e) {
         if (active == null) {
-            active = new WorkerModel(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
-                    new SettingsRace(settings, e.features.length), Double.NaN);
+            long lineage = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+            active = new WorkerModel(lineage, new SettingsRace(settings, e.features.length), Double.NaN,
+                    new ExemplarReservoir(config.exemplarMemoryPerClass(), e.features.length, lineage));
             models.add(0, active);
         }
         if (e.features.length != active.learner().dimension()) {
@@ -108,6 +112,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
             return;
         }
         StreamingLearner.Outcome o = active.race().testThenTrain(e.features, e.label, e.timestamp);
+        active.remember(e.features, e.label, e.timestamp);
         StreamingLearner learner = active.learner();
         dirty = true;
         metrics.event();

@@ -3,6 +3,7 @@ package dev.certmetric.learner;
 import dev.certmetric.config.CertmetricConfig;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -11,25 +12,35 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Runs the learner job on an in-process Flink MiniCluster (one per job): for the CLI's
  * {@code learn} and {@code demo} and for tests. {@link #close()} cancels a running job and is
- * idempotent; once the job ends its MiniCluster is gone.
+ * idempotent; once the job ends its MiniCluster is gone. Checkpoints go to a temporary directory that
+ * {@link #close()} removes, unless the Flink configuration names one.
  */
 public final class LocalLearner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalLearner.class);
     private final JobClient client;
     private final CertmetricConfig config;
+    /** The checkpoint directory this instance created (null: the caller's configuration names one). */
+    private final Path checkpoints;
     private volatile boolean closed;
 
-    private LocalLearner(JobClient client, CertmetricConfig config) {
+    private LocalLearner(JobClient client, CertmetricConfig config, Path checkpoints) {
         this.client = client;
         this.config = config;
+        this.checkpoints = checkpoints;
     }
 
     /**
@@ -49,6 +60,15 @@ public final class LocalLearner implements AutoCloseable {
             throws Exception {
         Configuration conf = LearnerJob.localConfiguration(config);
         conf.addAll(flink);
+        Path checkpoints = null;
+        if (!conf.contains(CheckpointingOptions.CHECKPOINTS_DIRECTORY)) {
+            // The MiniCluster's default storage, the JobManager's memory, refuses an operator's state above 5 MB,
+            // which a worker's exemplar memory passes (10 classes x 1,000 events x 64 features): a job failed at
+            // every checkpoint. Its checkpoints go to a directory of its own, removed on close.
+            checkpoints = Files.createTempDirectory("certmetric-checkpoints");
+            conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
+        }
         conf.set(TaskManagerOptions.NUM_TASK_SLOTS, config.parallelism());
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
@@ -63,7 +83,7 @@ public final class LocalLearner implements AutoCloseable {
         LearnerJob.build(env, config, range);
         JobClient client = env.executeAsync(LearnerJob.jobName(config));
         LOG.info("started {} as job {}", LearnerJob.jobName(config), client.getJobID());
-        return new LocalLearner(client, config);
+        return new LocalLearner(client, config, checkpoints);
     }
 
     public JobClient client() {
@@ -106,6 +126,13 @@ public final class LocalLearner implements AutoCloseable {
             }
         } catch (Exception e) {
             LOG.debug("cancelling {}: {}", LearnerJob.jobName(config), e.toString());
+        }
+        if (checkpoints != null) {
+            try (Stream<Path> files = Files.walk(checkpoints)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            } catch (IOException | UncheckedIOException e) {
+                LOG.debug("removing {}: {}", checkpoints, e.toString());
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.eval.ExemplarStatistics;
+import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
@@ -42,8 +43,11 @@ import java.util.TreeMap;
  *       candidates of a race saw the same ones);</li>
  *   <li>events summed over all lineages; updates and prequential accuracy (total correct / total
  *       tested) over the winner's learners;</li>
- *   <li>exemplars: the windows pooled, the most recent {@code exemplarsPerClass} per class by event
- *       time, preprocessed with the merged statistics;</li>
+ *   <li>exemplars: per class, up to {@code exemplarsPerClass} distinct rows (fewer if their features would take
+ *       more than {@code maxExemplarBytes} in the snapshot, but never fewer than the window), preprocessed with the merged
+ *       statistics: the windows' entries pooled, most recent first by event time, then the lineages' exemplar
+ *       memories merged into one uniform sample of the class's events since the last drift (within the
+ *       window's time bound, if it has one);</li>
  *   <li>margin quantiles and anomaly calibration computed on those exemplars under the published
  *       metric: for each exemplar its nearest same-class target and other-class impostor give a
  *       margin; its nearest other exemplar gives a nearest-neighbour distance.</li>
@@ -52,12 +56,14 @@ import java.util.TreeMap;
 public final class ModelMerger {
     /** Quantiles in the anomaly calibration (percentiles). */
     public static final int CALIBRATION_POINTS = 101;
+    /** The merged memory's draws are the same for the same lineages, so unchanged lineages publish unchanged exemplars. */
+    private static final long MEMORY_MERGE_SEED = 0x6d656d6f7279L;
 
     private ModelMerger() {
     }
 
     public static MetricSnapshot merge(List<WorkerModel> lineages, String modelName, long version, Instant createdAt,
-                                       int exemplarsPerClass, Map<String, String> extra) {
+                                       int exemplarsPerClass, long maxExemplarBytes, Map<String, String> extra) {
         if (lineages.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge");
         }
@@ -141,18 +147,29 @@ public final class ModelMerger {
         }
         Standardizer preprocessing = stats.current();
 
-        // Pool the windows: most recent per class first.
+        // Per class: the pooled windows' entries, newest first, then the merged memory's, distinct, up to perClass.
         Map<String, List<TripletWindow.Entry>> byClass = new LinkedHashMap<>();
         for (String c : classes) {
             byClass.put(c, new ArrayList<>());
         }
+        long newest = Long.MIN_VALUE;
+        List<ExemplarReservoir> memories = new ArrayList<>();
         for (WorkerModel w : sorted) {
             List<String> labels = w.learner().labels();
             for (TripletWindow.Entry e : w.learner().window().entries()) {
                 byClass.get(labels.get(e.label())).add(e);
+                newest = Math.max(newest, e.timestamp());
             }
+            memories.add(w.memory());
         }
-        int perClass = Math.min(exemplarsPerClass, settings.windowPerClass());
+        ExemplarReservoir memory = ExemplarReservoir.merge(memories, MEMORY_MERGE_SEED);
+        // The window's time bound holds for the memory too: only events as recent as the window's may serve.
+        long oldest = settings.windowMillis() > 0 ? newest - settings.windowMillis() : Long.MIN_VALUE;
+        // Base64 takes 32/3 bytes a feature: at most as many per class as fit maxExemplarBytes, never fewer than the
+        // window (what snapshots carried before the memory).
+        long fit = maxExemplarBytes / (32L * p * classes.size()) * 3;
+        int perClass = (int) Math.min(exemplarsPerClass,
+                Math.max(settings.windowPerClass(), Math.min(memory.capacity(), fit)));
         List<Exemplar> exemplars = new ArrayList<>();
         List<double[]> pool = new ArrayList<>();
         List<Integer> poolClass = new ArrayList<>();
@@ -160,11 +177,20 @@ public final class ModelMerger {
             List<TripletWindow.Entry> entries = byClass.get(classes.get(c));
             java.util.Collections.reverse(entries); // newest first among equal timestamps (the sort is stable)
             entries.sort(Comparator.comparingLong(TripletWindow.Entry::timestamp).reversed());
+            List<double[]> rows = new ArrayList<>(entries.size());
+            for (TripletWindow.Entry e : entries) {
+                rows.add(e.raw());
+            }
+            for (ExemplarReservoir.Entry e : memory.entries(classes.get(c))) {
+                if (e.timestamp() >= oldest) {
+                    rows.add(e.raw());
+                }
+            }
             // Exact repeats (a replayed stream) add no information to k-NN and would put zero
             // nearest-neighbour distances into the anomaly calibration.
             java.util.Set<java.nio.DoubleBuffer> seen = new java.util.HashSet<>();
-            for (int i = 0; i < entries.size() && seen.size() < perClass; i++) {
-                double[] raw = entries.get(i).raw();
+            for (int i = 0; i < rows.size() && seen.size() < perClass; i++) {
+                double[] raw = rows.get(i);
                 if (!seen.add(java.nio.DoubleBuffer.wrap(raw))) {
                     continue;
                 }
@@ -192,6 +218,7 @@ public final class ModelMerger {
 
         Map<String, String> allExtra = new TreeMap<>(extra);
         allExtra.put("window.millis", String.valueOf(settings.windowMillis()));
+        allExtra.put("window.per-class", String.valueOf(settings.windowPerClass()));
         allExtra.put("certify-every", String.valueOf(settings.certifyEvery()));
         allExtra.put("lineages", String.valueOf(sorted.size()));
         allExtra.put("exemplars-per-class", String.valueOf(perClass));
@@ -200,7 +227,8 @@ public final class ModelMerger {
         allExtra.put(Hyperparameters.METRIC,
                 euclidean ? Hyperparameters.EUCLIDEAN_METRIC : Hyperparameters.LEARNED_METRIC);
         Hyperparameters hyper = new Hyperparameters(voteK, settings.impostors(), settings.mu(), settings.lambda(),
-                settings.tau(), metric.rank(), settings.stepRule(), settings.learningRate(), settings.windowPerClass(),
+                settings.tau(), metric.rank(), settings.stepRule(), settings.learningRate(),
+                Math.max(settings.windowPerClass(), perClass),
                 settings.batchSize(), new TreeMap<>(allExtra));
         return MetricSnapshot.builder()
                 .modelName(modelName)

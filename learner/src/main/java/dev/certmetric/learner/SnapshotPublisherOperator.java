@@ -158,7 +158,8 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         long next = version + 1;
         Instant now = Instant.now();
         MetricSnapshot snapshot = ModelMerger.merge(new ArrayList<>(lineages.values()), config.modelName(), next, now,
-                config.exemplarsPerClass(), Map.of("parallelism", String.valueOf(config.parallelism())));
+                config.exemplarsPerClass(), config.snapshotMaxBytes() / 2,
+                Map.of("parallelism", String.valueOf(config.parallelism())));
         byte[] bytes = SnapshotCodec.encode(snapshot);
         output.collect(new StreamRecord<>(new SnapshotRecord(config.modelName(), next, bytes, now.toEpochMilli())));
         version = next;

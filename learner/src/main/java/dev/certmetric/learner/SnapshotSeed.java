@@ -1,6 +1,9 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
+import dev.certmetric.memory.ExemplarReservoir;
+import dev.certmetric.preprocess.Standardizer;
+import dev.certmetric.snapshot.Exemplar;
 import dev.certmetric.snapshot.Hyperparameters;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.TrainingStats;
@@ -8,6 +11,10 @@ import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,7 +27,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * version, which worker 0 trains and which the publisher holds from the start (so a snapshot merged
  * before worker 0 has reported still counts the seed's events). The other workers start from the
  * same metric, preprocessing and exemplars with zero counts, and their preprocessing statistics
- * weigh as one event: merged, the seed's statistics keep their full weight once, not P times.
+ * weigh as one event: merged, the seed's statistics keep their full weight once, not P times. Likewise
+ * only the seed lineage's exemplar memory starts with the snapshot's exemplars.
+ *
+ * <p>A snapshot lists each class's window entries first (newest first), then its memory's; the window
+ * starts with the first learner.window.per-class of them, the memory with all of them as if they were
+ * the only events seen so far, so it leans towards the events after the restart until it turns over.
  */
 final class SnapshotSeed {
     private SnapshotSeed() {
@@ -33,7 +45,13 @@ final class SnapshotSeed {
 
     /** The seed lineage, with the snapshot's counts. */
     static WorkerModel withCounts(MetricSnapshot snapshot, CertmetricConfig config) {
-        return new WorkerModel(lineage(snapshot), SettingsRace.of(learner(snapshot, config)), Double.NaN);
+        long lineage = lineage(snapshot);
+        ExemplarReservoir memory = new ExemplarReservoir(config.exemplarMemoryPerClass(), snapshot.p(), lineage);
+        Standardizer pre = snapshot.preprocessing();
+        for (Exemplar e : snapshot.exemplars()) {
+            memory.add(e.label(), snapshot.createdAt().toEpochMilli(), pre.invert(e.features()), 0);
+        }
+        return new WorkerModel(lineage, SettingsRace.of(learner(snapshot, config)), Double.NaN, memory);
     }
 
     /** A further worker's lineage: the snapshot's model, none of its counts. */
@@ -41,8 +59,9 @@ final class SnapshotSeed {
         TrainingStats t = snapshot.trainingStats();
         MetricSnapshot uncounted = snapshot.toBuilder().trainingStats(new TrainingStats(0, 0, 0, t.meanLoss(),
                 t.marginP10(), t.marginP50(), t.marginP90(), t.anomalyCalibration())).build();
-        return new WorkerModel(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
-                SettingsRace.of(learner(uncounted, config)), Double.NaN);
+        long lineage = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+        return new WorkerModel(lineage, SettingsRace.of(learner(uncounted, config)), Double.NaN,
+                new ExemplarReservoir(config.exemplarMemoryPerClass(), snapshot.p(), lineage));
     }
 
     /**
@@ -52,11 +71,25 @@ final class SnapshotSeed {
      */
     private static StreamingLearner learner(MetricSnapshot snapshot, CertmetricConfig config) {
         try {
-            return StreamingLearner.seededFrom(snapshot, settingsOf(snapshot, config));
+            LearnerSettings settings = settingsOf(snapshot, config);
+            return StreamingLearner.seededFrom(windowPart(snapshot, settings.windowPerClass()), settings);
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException("cannot continue from snapshot v" + snapshot.version() + " of "
                     + config.modelName() + ": " + e.getMessage() + " (--from-scratch)", e);
         }
+    }
+
+    /** The snapshot with the first {@code perClass} exemplars of each class: its window's. */
+    private static MetricSnapshot windowPart(MetricSnapshot snapshot, int perClass) {
+        Map<String, Integer> counts = new HashMap<>();
+        List<Exemplar> window = new ArrayList<>();
+        for (Exemplar e : snapshot.exemplars()) {
+            if (counts.merge(e.label(), 1, Integer::sum) <= perClass) {
+                window.add(e);
+            }
+        }
+        return window.size() == snapshot.exemplars().size() ? snapshot
+                : snapshot.toBuilder().exemplars(window).build();
     }
 
     private static LearnerSettings settingsOf(MetricSnapshot snapshot, CertmetricConfig config) {

@@ -1,8 +1,10 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.data.CsvDataset;
+import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
+import dev.certmetric.snapshot.Exemplar;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import dev.certmetric.snapshot.RaceStandings;
@@ -34,7 +36,7 @@ class ModelMergerTest {
         }
         MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, SettingsRace.of(a), 0.5),
                 new WorkerModel(2, SettingsRace.of(b), 0.25)), "m", 3,
-                Instant.parse("2026-01-01T00:00:00Z"), 20, Map.of());
+                Instant.parse("2026-01-01T00:00:00Z"), 20, Long.MAX_VALUE, Map.of());
         assertEquals(iris.rows(), s.trainingStats().eventsSeen());
         assertEquals(a.updates() + b.updates(), s.trainingStats().updates());
         Standardizer expected = all.current();
@@ -53,7 +55,7 @@ class ModelMergerTest {
         for (int i = 0; i < wine.rows(); i++) {
             a.testThenTrain(wine.row(i), wine.label(i), i);
         }
-        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50, Long.MAX_VALUE,
                 Map.of());
         assertEquals(a.publishedMetric(), s.metric());
         assertEquals(a.publishedMetric().equals(a.metric()) ? "learned" : "euclidean",
@@ -76,7 +78,7 @@ class ModelMergerTest {
             }
         }
         MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, a, Double.NaN), new WorkerModel(2, b, Double.NaN)),
-                "m", 1, Instant.now(), 50, Map.of());
+                "m", 1, Instant.now(), 50, Long.MAX_VALUE, Map.of());
         RaceStandings race = s.race().orElseThrow();
         assertEquals(4, race.candidates().size());
         // The winner: the best combined (event-weighted) score among the candidates alive in some worker.
@@ -118,7 +120,7 @@ class ModelMergerTest {
                 a.testThenTrain(wine.row(i), wine.label(i), t++);
             }
         }
-        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50,
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(7, SettingsRace.of(a), Double.NaN)), "m", 1, Instant.now(), 50, Long.MAX_VALUE,
                 Map.of());
         java.util.Set<java.util.List<Double>> distinct = new java.util.HashSet<>();
         for (var e : s.exemplars()) {
@@ -126,5 +128,74 @@ class ModelMergerTest {
         }
         assertEquals(s.exemplars().size(), distinct.size(), "no exemplar twice");
         assertTrue(s.trainingStats().anomalyCalibration()[1] > 0, "calibration is not dominated by zero distances");
+    }
+
+    /**
+     * Vehicle's classes (about 210 rows each) exceed the window (100): the window alone gives at most 100 exemplars a
+     * class; with the lineages' memories merged, every distinct training row of the stream is an exemplar.
+     */
+    @Test
+    void exemplarsBeyondTheWindowComeFromTheLineagesMemories() {
+        CsvDataset vehicle = CsvDataset.readResource("vehicle");
+        int p = vehicle.featureCount();
+        WorkerModel[] lineages = new WorkerModel[2];
+        for (int w = 0; w < 2; w++) {
+            lineages[w] = new WorkerModel(w + 1, SettingsRace.of(new StreamingLearner(LearnerSettings.DEFAULT, p)),
+                    Double.NaN, new ExemplarReservoir(1000, p, w));
+        }
+        java.util.Set<java.util.List<Double>> rows = new java.util.HashSet<>();
+        for (int i = 0; i < vehicle.rows(); i++) {
+            WorkerModel m = lineages[i % 2];
+            m.race().testThenTrain(vehicle.row(i), vehicle.label(i), i);
+            m.remember(vehicle.row(i), vehicle.label(i), i);
+            rows.add(java.util.Arrays.stream(vehicle.row(i)).boxed().toList());
+        }
+        MetricSnapshot withMemory = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 1000, Long.MAX_VALUE, Map.of());
+        assertEquals(rows.size(), withMemory.exemplars().size());
+        assertEquals("1000", withMemory.hyperparameters().extra().get("exemplars-per-class"));
+        MetricSnapshot capped = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 150, Long.MAX_VALUE, Map.of());
+        assertEquals(4 * 150, capped.exemplars().size());
+        assertEquals(150, capped.hyperparameters().windowPerClass());
+        // 150 exemplars a class of 18 features take 4 x 150 x 18 x 32 / 3 bytes of base64; at least the window fits.
+        MetricSnapshot byBytes = ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 1000, 4 * 150 * 18 * 32 / 3,
+                Map.of());
+        assertEquals(4 * 150, byBytes.exemplars().size());
+        assertEquals(4 * 100, ModelMerger.merge(List.of(lineages), "m", 1, Instant.now(), 1000, 1000, Map.of())
+                .exemplars().size());
+        MetricSnapshot windowOnly = ModelMerger.merge(List.of(new WorkerModel(1, lineages[0].race(), Double.NaN),
+                new WorkerModel(2, lineages[1].race(), Double.NaN)), "m", 1, Instant.now(), 1000, Long.MAX_VALUE, Map.of());
+        assertEquals(4 * 100, windowOnly.exemplars().size());
+        // Each class lists the window's entries first, as without memory.
+        for (String c : vehicle.classes()) {
+            List<Exemplar> window = windowOnly.exemplars().stream().filter(e -> e.label().equals(c)).toList();
+            List<Exemplar> all = withMemory.exemplars().stream().filter(e -> e.label().equals(c)).toList();
+            assertEquals(window, all.subList(0, window.size()), c);
+        }
+    }
+
+    /** With a time-bounded window, the memory serves only events as recent as the window's. */
+    @Test
+    void theWindowsTimeBoundHoldsForTheMemory() {
+        CsvDataset vehicle = CsvDataset.readResource("vehicle");
+        int p = vehicle.featureCount();
+        LearnerSettings d = LearnerSettings.DEFAULT;
+        long millis = 200;
+        LearnerSettings bounded = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(),
+                d.windowPerClass(), millis, d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius());
+        WorkerModel m = new WorkerModel(1, SettingsRace.of(new StreamingLearner(bounded, p)), Double.NaN,
+                new ExemplarReservoir(1000, p, 1));
+        java.util.Set<java.util.List<Double>> recent = new java.util.HashSet<>();
+        int n = vehicle.rows();
+        for (int i = 0; i < n; i++) {
+            m.race().testThenTrain(vehicle.row(i), vehicle.label(i), i);
+            m.remember(vehicle.row(i), vehicle.label(i), i);
+            if (i >= n - 1 - millis) {
+                recent.add(java.util.Arrays.stream(vehicle.row(i)).boxed().toList());
+            }
+        }
+        assertEquals(n, m.memory().size());
+        MetricSnapshot s = ModelMerger.merge(List.of(m), "m", 1, Instant.now(), 1000, Long.MAX_VALUE, Map.of());
+        assertEquals(recent.size(), s.exemplars().size());
     }
 }

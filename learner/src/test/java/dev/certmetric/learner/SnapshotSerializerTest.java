@@ -62,7 +62,7 @@ class SnapshotSerializerTest {
             learner.testThenTrain(wine.row(i), wine.label(i), i);
         }
         byte[] value = SnapshotCodec.encode(ModelMerger.merge(List.of(new WorkerModel(0, SettingsRace.of(learner),
-                Double.NaN)), "m", 4, Instant.now(), 5, Map.of()));
+                Double.NaN)), "m", 4, Instant.now(), 5, Long.MAX_VALUE, Map.of()));
         SnapshotRecord record = new SnapshotRecord("m", 4, value, 1_000L);
         ModelSyncDeserializer sync = new ModelSyncDeserializer("m", dir.resolve("ours/k.key"));
         sync.open(null);

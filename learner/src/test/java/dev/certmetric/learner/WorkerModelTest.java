@@ -1,6 +1,7 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.data.CsvDataset;
+import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.LearnerStateCodec;
 import dev.certmetric.train.RaceSettings;
@@ -48,5 +49,40 @@ class WorkerModelTest {
         assertTrue(old.race().decided());
         assertArrayEquals(LearnerStateCodec.toBytes(plain), LearnerStateCodec.toBytes(old.learner()));
         assertEquals(plain.prequentialAccuracy(), old.race().standings().get(0).accuracy());
+    }
+
+    @Test
+    void theMemoryRoundTripsExactlyAndStateWrittenBeforeItIsReadWithAnEmptyOne() throws Exception {
+        CsvDataset wine = CsvDataset.readResource("wine");
+        int p = wine.featureCount();
+        WorkerModel kept = new WorkerModel(5, SettingsRace.of(new StreamingLearner(LearnerSettings.DEFAULT, p)),
+                Double.NaN, new ExemplarReservoir(20, p, 5));
+        for (int i = 0; i < 100; i++) {
+            kept.race().testThenTrain(wine.row(i), wine.label(i), i);
+            kept.remember(wine.row(i), wine.label(i), i);
+        }
+        WorkerModel restored = WorkerModel.fromBytes(WorkerModel.toBytes(kept));
+        assertArrayEquals(WorkerModel.toBytes(kept), WorkerModel.toBytes(restored));
+        for (int i = 100; i < wine.rows(); i++) {
+            for (WorkerModel m : new WorkerModel[] {kept, restored}) {
+                m.race().testThenTrain(wine.row(i), wine.label(i), i);
+                m.remember(wine.row(i), wine.label(i), i);
+            }
+        }
+        assertArrayEquals(WorkerModel.toBytes(kept), WorkerModel.toBytes(restored), "continues as the uninterrupted");
+        assertEquals(60, restored.memory().size());
+
+        // Format 2: the lineage around a race, no memory.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeInt(0x434d574d);
+            out.writeInt(2);
+            out.writeLong(7);
+            out.writeDouble(0.25);
+            SettingsRaceCodec.write(kept.race(), out);
+        }
+        WorkerModel old = WorkerModel.fromBytes(bytes.toByteArray());
+        assertEquals(0, old.memory().capacity());
+        assertArrayEquals(SettingsRaceCodec.toBytes(kept.race()), SettingsRaceCodec.toBytes(old.race()));
     }
 }
