@@ -361,58 +361,43 @@ public final class TripletWindow {
     public void selectAll(double[][] dist, int label, int skipSlot, int n, int k, int m, int[] all, double[] allD,
                           int[] same, double[] sameD, int[] other, double[] otherD, int[] found) {
         // Unfilled places hold +infinity, so one comparison with the largest place of the lists an entry can
-        // join rejects most entries with a branch that is rarely taken. The n nearest (the vote's list, up to 15)
-        // are kept as a max-heap by (distance, index), whose root is the place to beat: an entry costs log n there
-        // instead of a shift through a sorted list; sorted at the end.
+        // join rejects most entries with a branch that is rarely taken.
+        Arrays.fill(allD, 0, n, Double.POSITIVE_INFINITY);
         Arrays.fill(sameD, 0, k, Double.POSITIVE_INFINITY);
         Arrays.fill(otherD, 0, m, Double.POSITIVE_INFINITY);
         int nAll = 0;
-        double allWorst = Double.POSITIVE_INFINITY;
         int nSame = 0;
         int nOther = 0;
         for (int c = 0; c < count.length; c++) {
             int[] ranges = occupied(c);
             boolean own = c == label;
             double[] dc = dist[c];
-            double limit = Math.max(allWorst, own ? sameD[k - 1] : otherD[m - 1]);
+            double limit = Math.max(allD[n - 1], own ? sameD[k - 1] : otherD[m - 1]);
             for (int g = 0; g < ranges.length; g += 2) {
                 for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
                     double d = dc[s];
                     if (d >= limit) {
                         continue;
                     }
-                    if (d < allWorst) {
-                        if (nAll < n) {
-                            siftUp(all, allD, nAll++, index, d);
-                        } else {
-                            siftDown(all, allD, n, index, d);
-                        }
-                        if (nAll == n) {
-                            allWorst = allD[0];
-                        }
+                    if (d < allD[n - 1]) {
+                        insert(all, allD, n, index, d);
+                        nAll = Math.min(nAll + 1, n);
                     }
                     if (own) {
                         if (s != skipSlot && d > 0 && d < sameD[k - 1]) {
                             insert(same, sameD, k, index, d);
                             nSame = Math.min(nSame + 1, k);
                         }
-                        limit = Math.max(allWorst, sameD[k - 1]);
+                        limit = Math.max(allD[n - 1], sameD[k - 1]);
                     } else {
                         if (d < otherD[m - 1]) {
                             insert(other, otherD, m, index, d);
                             nOther = Math.min(nOther + 1, m);
                         }
-                        limit = Math.max(allWorst, otherD[m - 1]);
+                        limit = Math.max(allD[n - 1], otherD[m - 1]);
                     }
                 }
             }
-        }
-        for (int end = nAll - 1; end > 0; end--) { // heap sort: the largest to the back, nearest first
-            int index = all[end];
-            double d = allD[end];
-            all[end] = all[0];
-            allD[end] = allD[0];
-            siftDown(all, allD, end, index, d);
         }
         found[0] = nAll;
         found[1] = nSame;
@@ -505,48 +490,6 @@ public final class TripletWindow {
     }
 
     /** Inserts (index, d), nearer than the last place, into the sorted list of {@code count} places. */
-    /** Whether (d, index) comes after (e, other) in the nearest-first order: ties go to the earlier index. */
-    private static boolean after(double d, int index, double e, int other) {
-        return d > e || (d == e && index > other);
-    }
-
-    /** Adds (index, d) as place {@code at} of a max-heap of at + 1 places. */
-    private static void siftUp(int[] heap, double[] heapD, int at, int index, double d) {
-        while (at > 0) {
-            int parent = (at - 1) >>> 1;
-            if (!after(d, index, heapD[parent], heap[parent])) {
-                break;
-            }
-            heap[at] = heap[parent];
-            heapD[at] = heapD[parent];
-            at = parent;
-        }
-        heap[at] = index;
-        heapD[at] = d;
-    }
-
-    /** Replaces the root of a max-heap of {@code size} places by (index, d). */
-    private static void siftDown(int[] heap, double[] heapD, int size, int index, double d) {
-        int at = 0;
-        while (true) {
-            int child = 2 * at + 1;
-            if (child >= size) {
-                break;
-            }
-            if (child + 1 < size && after(heapD[child + 1], heap[child + 1], heapD[child], heap[child])) {
-                child++;
-            }
-            if (!after(heapD[child], heap[child], d, index)) {
-                break;
-            }
-            heap[at] = heap[child];
-            heapD[at] = heapD[child];
-            at = child;
-        }
-        heap[at] = index;
-        heapD[at] = d;
-    }
-
     private static void insert(int[] best, double[] bestD, int count, int index, double d) {
         int i = count - 1;
         while (i > 0 && bestD[i - 1] > d) {
