@@ -206,7 +206,7 @@ public final class ScorerHttp implements AutoCloseable {
             drain(request, drainLimit(max), () -> send(response, callback, 413, JSON, tooLarge(max)));
         }
 
-        static long drainLimit(int max) {
+        private static long drainLimit(int max) {
             return Math.max(4L * max, 1 << 20);
         }
 

@@ -46,21 +46,14 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(180)
 class ScorerCatalogueKafkaTest extends ScorerOnBroker {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private String snapshots;
-    private String requests;
-    private String scores;
     private String references;
 
-    /** Snapshot, request and score topics; the references topic is left for the scorer to create. */
-    private void topics(String test) {
-        String suffix = test + "-" + UUID.randomUUID().toString().substring(0, 8);
-        snapshots = "snapshots-" + suffix;
-        requests = "requests-" + suffix;
-        scores = "scores-" + suffix;
+    /** The base's topics; the references topic is left for the scorer to create. */
+    @Override
+    String topics(String test) {
+        String suffix = super.topics(test);
         references = "references-" + suffix;
-        broker.createTopic(snapshots, 1, true);
-        broker.createTopic(requests, 1, false);
-        broker.createTopic(scores, 1, false);
+        return suffix;
     }
 
     private ScorerService start(String appId, int httpPort) {

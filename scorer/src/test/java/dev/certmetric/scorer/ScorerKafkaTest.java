@@ -44,20 +44,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 @Timeout(120)
 class ScorerKafkaTest extends ScorerOnBroker {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private String snapshots;
-    private String requests;
-    private String scores;
-
-    private void topics(String test) {
-        String suffix = test + "-" + UUID.randomUUID().toString().substring(0, 8);
-        snapshots = "snapshots-" + suffix;
-        requests = "requests-" + suffix;
-        scores = "scores-" + suffix;
-        broker.createTopic(snapshots, 1, true);
-        broker.createTopic(requests, 1, false);
-        broker.createTopic(scores, 1, false);
-    }
-
     private ScorerSettings settings(String appId, int httpPort) {
         return ScorerSettings.defaults(broker.bootstrapServers())
                 .withTopics(snapshots, requests, scores)
