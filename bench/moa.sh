@@ -10,8 +10,10 @@
 # dependency of any certmetric module. Reads nothing outside the repository but MOA's jars.
 #
 #   MOA_EVENTS=50000     events of each generated stream
-#   MOA_STREAMS="..."    which streams (default: all, see STREAMS below)
+#   MOA_STREAMS="..."    which streams (default: all, see STREAMS below); also any set that
+#                        bench/debian-sets.sh writes (satellite, shuttle, dna, soybean, ...), run that first
 #   MOA_VERSION=2023.04.0
+#   CERTMETRIC_JAR=F     the CLI jar to run (default: cli/target/certmetric.jar), e.g. to compare two builds
 #   MOA_REUSE=1          keep MOA's results (and the generated streams) from an earlier run in target/moa and
 #                        re-run certmetric only, e.g. after a change to the learner
 set -euo pipefail
@@ -25,7 +27,8 @@ OUT=target/moa
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
-[ -f cli/target/certmetric.jar ] || mvn -q -B package -DskipTests
+JAR=${CERTMETRIC_JAR:-cli/target/certmetric.jar}
+[ -f "$JAR" ] || mvn -q -B package -DskipTests
 
 # ssj (a MOA dependency) pulls dsol from a repository outside Central; prequential evaluation never uses it.
 cat > "$WORK/pom.xml" <<EOF
@@ -94,11 +97,13 @@ for s in $STREAMS; do
   else
     csv="core/src/main/resources/datasets/$s.csv"
     [ -f "$csv" ] || csv="bench/datasets/$s.csv"
+    [ -f "$csv" ] || csv="target/debian-sets/$s.csv"
+    [ -f "$csv" ] || { echo "no data set named $s (the larger ones come from bench/debian-sets.sh)" >&2; exit 2; }
     java "$WORK/CsvToArff.java" "$csv" "$arff" "$s"
   fi
 
   t0=$(now)
-  java -jar cli/target/certmetric.jar prequential --data "$arff" --json "$OUT/$s.json" >"$OUT/$s.out" 2>"$OUT/$s.log"
+  java -jar "$JAR" prequential --data "$arff" --json "$OUT/$s.json" >"$OUT/$s.out" 2>"$OUT/$s.log"
   t1=$(now)
   cm_wall=$(calc "$t1 - $t0")
 
