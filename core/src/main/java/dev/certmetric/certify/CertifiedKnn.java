@@ -21,7 +21,7 @@ import java.util.Arrays;
  * j nearer than l can give rho &gt; 0, and with sigma &gt;= ||L||_2 every l at distance d_l has r(l) &gt;=
  * (d_l^2 - d_cs^2) / (2 sigma (d_l + d_cs)) (d_cs: the s-th nearest class-c distance), so once s
  * near other-class references fix a bound T, only the other-class references with that lower bound
- * under T are visited. L x_i are held flat in column blocks ({@link RowBlocks}) for one vectorised pass of O(n q)
+ * under T are visited. L x_i are held in column blocks ({@link RowBlocks}) for one vectorised pass of O(n q)
  * per query.
  *
  * <p>Pair norms cost O(q), not O(p): with the thin QR factorisation L^T = Q R (Q p x q with orthonormal columns,

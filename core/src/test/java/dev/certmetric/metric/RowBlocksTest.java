@@ -35,5 +35,6 @@ class RowBlocksTest {
     @Property(tries = 5)
     void refusesAShapeThatDoesNotMatch(@ForAll @IntRange(min = 1, max = 9) int n) {
         assertThrows(IllegalArgumentException.class, () -> new RowBlocks(new double[n * 3 + 1], n, 3));
+        assertThrows(IllegalArgumentException.class, () -> new RowBlocks(new double[0], n, 0));
     }
 }
