@@ -76,6 +76,7 @@ public final class PrequentialCommand implements Callable<Integer> {
                 r.accuracy(), r.kappa(), r.events(), r.eventsPerSecond(), cpuSeconds);
         out.printf(Locale.ROOT, "certified accuracy %s (estimated on the %d events certified, learner.certify-every = %d)%n",
                 cert, r.certifiedSample(), r.settings().certifyEvery());
+        out.println(r.chosen().describe(r.features()));
         out.flush();
         if (json != null) {
             PrequentialJson.write(r, json);

@@ -87,7 +87,12 @@ public final class Prequential {
         double[] certifiedAccuracy = curve.get(curve.size() - 1).certified();
         return new PrequentialResult(data.name(), n, data.featureCount(), classes.size(), (double) correct / n,
                 kappa(correct, n, trueCount, predictedCount), certifiedAccuracy, certifiedSample, n / seconds,
-                learner.leader().settings(), curve);
+                learner.leader().settings(), chosen(learner.leader()), curve);
+    }
+
+    private static PrequentialResult.Chosen chosen(StreamingLearner learner) {
+        return new PrequentialResult.Chosen(learner.voteK(), learner.rank(),
+                StreamingLearner.prefersEuclidean(List.of(learner)), learner.counters().drifts());
     }
 
     /**

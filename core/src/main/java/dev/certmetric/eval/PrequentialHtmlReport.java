@@ -38,6 +38,7 @@ public final class PrequentialHtmlReport {
                         + "radius the learner computed (learner.certify-every = %d).",
                 r.events(), r.features(), r.classes(), r.accuracy(), r.kappa(), r.eventsPerSecond(), r.certifiedSample(),
                 r.settings().certifyEvery()))).append("</p>\n");
+        html.append("<p>").append(SvgCharts.esc(r.chosen().describe(r.features()))).append("</p>\n");
 
         SvgCharts.Axis events = SvgCharts.Axis.nice("events", 0, r.events());
         Map<String, SortedMap<Double, Double>> accuracy = new LinkedHashMap<>();

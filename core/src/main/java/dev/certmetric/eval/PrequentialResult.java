@@ -3,6 +3,7 @@ package dev.certmetric.eval;
 import dev.certmetric.train.LearnerSettings;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The outcome of a {@link Prequential} run.
@@ -14,10 +15,12 @@ import java.util.List;
  *     computed, the fraction predicted correctly with radius >= r (NaN if none was)
  * @param certifiedSample how many events had their certified radius computed
  * @param settings the settings of the learner that made the predictions
+ * @param chosen what that learner chose on the stream, as of its end
  * @param curve one point every 1% of the events
  */
 public record PrequentialResult(String dataset, long events, int features, int classes, double accuracy, double kappa,
-        double[] certified, long certifiedSample, double eventsPerSecond, LearnerSettings settings, List<Point> curve) {
+        double[] certified, long certifiedSample, double eventsPerSecond, LearnerSettings settings, Chosen chosen,
+        List<Point> curve) {
 
     public PrequentialResult {
         certified = certified.clone();
@@ -27,6 +30,20 @@ public record PrequentialResult(String dataset, long events, int features, int c
     @Override
     public double[] certified() {
         return certified.clone();
+    }
+
+    /**
+     * What the learner settled on: the k of its vote (learner.k, or its k race's leader), the rank of L (learner.rank,
+     * or the automatic one), whether its Euclidean guard serves the identity rather than the learned metric, and
+     * how many drifts its detector signalled.
+     */
+    public record Chosen(int k, int rank, boolean euclidean, long drifts) {
+        /** One line for people, e.g. "Chosen on the stream: k = 7, rank 32 of 180, the learned metric, 2 drifts." */
+        public String describe(int features) {
+            return String.format(Locale.ROOT, "Chosen on the stream: k = %d, rank %d of %d, %s, %d drift%s.", k, rank,
+                    features, euclidean ? "the Euclidean metric (the guard prefers it)" : "the learned metric", drifts,
+                    drifts == 1 ? "" : "s");
+        }
     }
 
     /**
