@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # HTTP throughput of the scorer under wrk: starts the demo pipeline (embedded broker, Flink learner,
-# scorer) on letter (bench/datasets/letter.csv: 26 classes; the default snapshots.exemplars-per-class,
-# 100, gives up to 2,600 in the snapshot; without the file, the bundled vehicle set), keeps the scorer's HTTP endpoint up
+# scorer) on letter (bench/datasets/letter.csv: 26 classes, about 770 rows each, all of which the default
+# snapshots.exemplars-per-class, 1000, can carry; without the file, the bundled vehicle set), keeps the scorer's HTTP endpoint up
 # (`demo --keep-alive`), runs wrk (2 threads, 16 keep-alive connections, 15 s) with
 # bench/wrk-score.lua POSTing valid /score requests of varying features, prints wrk's output and
 # writes it, with machine, date and load average, between the wrk markers of BENCHMARKS.md
 # section 4 (after an unmeasured 5 s warm-up run). The demo process is stopped at the end.
 #   DURATION=15s THREADS=2 CONNECTIONS=16   wrk's settings
 #   JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/score.jfr,settings=profile"   to profile the server
+#   EXEMPLARS_PER_CLASS=50                  snapshots.exemplars-per-class of the demo (default: the configured
+#                                           default); 50 gives letter the 1,300 exemplars of the scorer's targets
 #   NO_WRITE=1                              print only, leave BENCHMARKS.md alone
 #   JAR=path/to/certmetric.jar              another build (before/after comparisons); default cli/target/certmetric.jar
 set -euo pipefail
@@ -33,6 +35,9 @@ trap cleanup EXIT
 
 if [ -f bench/datasets/letter.csv ]; then data=(--data bench/datasets/letter.csv); else data=(--dataset vehicle); fi
 printf 'metrics:\n  port: 0\n' > "$work/certmetric.yaml"
+if [ -n "${EXEMPLARS_PER_CLASS:-}" ]; then
+  printf 'snapshots:\n  exemplars-per-class: %s\n' "$EXEMPLARS_PER_CLASS" >> "$work/certmetric.yaml"
+fi
 touch "$work/demo.log"
 # shellcheck disable=SC2086
 java ${JAVA_OPTS:-} -jar "$jar" demo "${data[@]}" --events 20000 --config "$work/certmetric.yaml" \
