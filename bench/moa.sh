@@ -10,8 +10,8 @@
 # dependency of any certmetric module. Reads nothing outside the repository but MOA's jars.
 #
 #   MOA_EVENTS=50000     events of each generated stream
-#   MOA_STREAMS="..."    which streams (default: all, see STREAMS below); also any set that
-#                        bench/debian-sets.sh writes (satellite, shuttle, dna, soybean, ...), run that first
+#   MOA_STREAMS="..."    which streams (default: all, see STREAMS below, with satellite, shuttle, dna and
+#                        soybean once bench/debian-sets.sh has written them); also any other set it writes
 #   MOA_VERSION=2023.04.0
 #   CERTMETRIC_JAR=F     the CLI jar to run (default: cli/target/certmetric.jar), e.g. to compare two builds
 #   MOA_REUSE=1          keep MOA's results (and the generated streams) from an earlier run in target/moa and
@@ -22,7 +22,9 @@ EVENTS=${MOA_EVENTS:-50000}
 MOA_VERSION=${MOA_VERSION:-2023.04.0}
 GENERATED="rbf-drift hyperplane-drift led-drift waveform"
 REAL="iris wine wdbc breast-cancer ionosphere vehicle heart-scale glass zoo segment digits letter"
-STREAMS=${MOA_STREAMS:-"$GENERATED $REAL"}
+# The larger real sets, when bench/debian-sets.sh has written them.
+DEBIAN=$(for s in satellite shuttle dna soybean; do if [ -f "target/debian-sets/$s.csv" ]; then printf '%s ' "$s"; fi; done)
+STREAMS=${MOA_STREAMS:-"$GENERATED $REAL $DEBIAN"}
 OUT=target/moa
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
