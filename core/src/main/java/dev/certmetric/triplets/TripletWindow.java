@@ -361,14 +361,20 @@ public final class TripletWindow {
     public void selectAll(double[][] dist, int label, int skipSlot, int n, int k, int m, int[] all, double[] allD,
                           int[] same, double[] sameD, int[] other, double[] otherD, int[] found) {
         // Unfilled places hold +infinity, so one comparison with the largest place of the lists an entry can
-        // join rejects most entries with a branch that is rarely taken.
+        // join rejects most entries with a branch that is rarely taken. The anchor's own class goes first: its
+        // entries are mostly the nearest, so the lists fill with near entries early and far classes are rejected
+        // at that one comparison. Places are ordered by (distance, index), which is the visiting order's result
+        // whatever the order.
         Arrays.fill(allD, 0, n, Double.POSITIVE_INFINITY);
         Arrays.fill(sameD, 0, k, Double.POSITIVE_INFINITY);
         Arrays.fill(otherD, 0, m, Double.POSITIVE_INFINITY);
         int nAll = 0;
         int nSame = 0;
         int nOther = 0;
-        for (int c = 0; c < count.length; c++) {
+        int classes = count.length;
+        boolean ownFirst = label >= 0 && label < classes;
+        for (int t = 0; t < classes; t++) {
+            int c = !ownFirst ? t : t == 0 ? label : t <= label ? t - 1 : t;
             int[] ranges = occupied(c);
             boolean own = c == label;
             double[] dc = dist[c];
@@ -376,21 +382,21 @@ public final class TripletWindow {
             for (int g = 0; g < ranges.length; g += 2) {
                 for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
                     double d = dc[s];
-                    if (d >= limit) {
+                    if (d > limit || d == Double.POSITIVE_INFINITY) {
                         continue;
                     }
-                    if (d < allD[n - 1]) {
+                    if (before(d, index, allD[n - 1], all[n - 1])) {
                         insert(all, allD, n, index, d);
                         nAll = Math.min(nAll + 1, n);
                     }
                     if (own) {
-                        if (s != skipSlot && d > 0 && d < sameD[k - 1]) {
+                        if (s != skipSlot && d > 0 && before(d, index, sameD[k - 1], same[k - 1])) {
                             insert(same, sameD, k, index, d);
                             nSame = Math.min(nSame + 1, k);
                         }
                         limit = Math.max(allD[n - 1], sameD[k - 1]);
                     } else {
-                        if (d < otherD[m - 1]) {
+                        if (before(d, index, otherD[m - 1], other[m - 1])) {
                             insert(other, otherD, m, index, d);
                             nOther = Math.min(nOther + 1, m);
                         }
@@ -402,6 +408,11 @@ public final class TripletWindow {
         found[0] = nAll;
         found[1] = nSame;
         found[2] = nOther;
+    }
+
+    /** Whether (d, index) comes before the place (placeD, placeIndex); an unfilled place (+infinity) comes last. */
+    private static boolean before(double d, int index, double placeD, int placeIndex) {
+        return d < placeD || (d == placeD && index < placeIndex);
     }
 
     /**
@@ -489,10 +500,10 @@ public final class TripletWindow {
         return values[rank];
     }
 
-    /** Inserts (index, d), nearer than the last place, into the sorted list of {@code count} places. */
+    /** Inserts (index, d), before the last place, into the list of {@code count} places sorted by (d, index). */
     private static void insert(int[] best, double[] bestD, int count, int index, double d) {
         int i = count - 1;
-        while (i > 0 && bestD[i - 1] > d) {
+        while (i > 0 && (bestD[i - 1] > d || (bestD[i - 1] == d && best[i - 1] > index))) {
             bestD[i] = bestD[i - 1];
             best[i] = best[i - 1];
             i--;
