@@ -219,11 +219,7 @@ public final class StreamingLearner {
                 DriftDetectors.create(settings.driftDetector(), settings.driftThreshold()));
         long timestamp = snapshot.createdAt().toEpochMilli();
         for (Exemplar e : snapshot.exemplars()) {
-            double[] x = e.features();
-            double[] raw = new double[p];
-            for (int f = 0; f < p; f++) {
-                raw[f] = mean[f] + std[f] * x[f];
-            }
+            double[] raw = pre.invert(e.features());
             Integer code = learner.codes.get(e.label());
             if (code == null) {
                 throw new IllegalArgumentException("exemplar label '" + e.label() + "' is not among the snapshot's classes");
