@@ -19,6 +19,8 @@ import java.util.List;
  */
 public final class ExemplarStatistics {
     public static final int MAX_ANCHORS = 512;
+    /** Quantiles in an anomaly calibration (percentiles). */
+    public static final int CALIBRATION_POINTS = 101;
 
     private final double[] margins;
     private final double[] nearestDistances;
@@ -88,6 +90,14 @@ public final class ExemplarStatistics {
     /** Margins of the measured points that have a target and an impostor (copy). */
     public double[] margins() {
         return margins.clone();
+    }
+
+    /**
+     * The anomaly calibration: {@link #CALIBRATION_POINTS} {@link Quantiles#evenly} of the nearest-neighbour
+     * distances, or none with fewer than two.
+     */
+    public double[] calibration() {
+        return nearestDistances.length < 2 ? new double[0] : Quantiles.evenly(nearestDistances, CALIBRATION_POINTS);
     }
 
     /** Nearest-neighbour distances (Mahalanobis, not squared) of the measured points (copy). */

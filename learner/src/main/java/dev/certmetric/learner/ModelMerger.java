@@ -1,6 +1,7 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.eval.ExemplarStatistics;
+import dev.certmetric.eval.Quantiles;
 import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.preprocess.OnlineStandardizer;
@@ -54,8 +55,6 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class ModelMerger {
-    /** Quantiles in the anomaly calibration (percentiles). */
-    public static final int CALIBRATION_POINTS = 101;
     /** The merged memory's draws are the same for the same lineages, so unchanged lineages publish unchanged exemplars. */
     private static final long MEMORY_MERGE_SEED = 0x6d656d6f7279L;
 
@@ -203,16 +202,11 @@ public final class ModelMerger {
         ExemplarStatistics quality = ExemplarStatistics.of(metric, pool,
                 poolClass.stream().mapToInt(Integer::intValue).toArray());
         double[] margins = quality.margins();
-        double[] nn = quality.nearestDistances();
         Arrays.sort(margins);
-        Arrays.sort(nn);
-        double p10 = margins.length == 0 ? 0 : quantile(margins, 0.1);
-        double p50 = margins.length == 0 ? 0 : quantile(margins, 0.5);
-        double p90 = margins.length == 0 ? 0 : quantile(margins, 0.9);
-        double[] calibration = new double[nn.length >= 2 ? CALIBRATION_POINTS : 0];
-        for (int i = 0; i < calibration.length; i++) {
-            calibration[i] = quantile(nn, i / (double) (CALIBRATION_POINTS - 1));
-        }
+        double p10 = margins.length == 0 ? 0 : Quantiles.of(margins, 0.1);
+        double p50 = margins.length == 0 ? 0 : Quantiles.of(margins, 0.5);
+        double p90 = margins.length == 0 ? 0 : Quantiles.of(margins, 0.9);
+        double[] calibration = quality.calibration();
         double accuracy = tested == 0 ? 0 : (double) correct / tested;
         double meanLoss = lossWeight > 0 ? Math.max(0, lossSum / lossWeight) : 0;
 
@@ -252,14 +246,5 @@ public final class ModelMerger {
                     s.accuracy(), s.certifiedAccuracy(), s.score(raced.certifiedWeight()), s.eliminatedAt()));
         }
         return new RaceStandings(raced.certifiedWeight(), raced.certifiedRadius(), winner, candidates);
-    }
-
-    /** Linear-interpolation quantile of a sorted, non-empty array. */
-    static double quantile(double[] sorted, double f) {
-        double pos = f * (sorted.length - 1);
-        int lo = (int) Math.floor(pos);
-        int hi = Math.min(sorted.length - 1, lo + 1);
-        double v = sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-        return Math.max(sorted[lo], Math.min(sorted[hi], v));
     }
 }

@@ -1,6 +1,7 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.data.CsvDataset;
+import dev.certmetric.eval.ExemplarStatistics;
 import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.preprocess.OnlineStandardizer;
 import dev.certmetric.preprocess.Standardizer;
@@ -61,7 +62,7 @@ class ModelMergerTest {
         assertEquals(a.publishedMetric().equals(a.metric()) ? "learned" : "euclidean",
                 s.hyperparameters().extra().get("metric"));
         assertEquals(a.prequentialAccuracy(), s.trainingStats().prequentialAccuracy(), 1e-12);
-        assertEquals(ModelMerger.CALIBRATION_POINTS, s.trainingStats().anomalyCalibration().length);
+        assertEquals(ExemplarStatistics.CALIBRATION_POINTS, s.trainingStats().anomalyCalibration().length);
         assertTrue(s.race().isEmpty(), "a learner that did not race publishes no race section");
     }
 

@@ -24,9 +24,6 @@ import java.util.Arrays;
  * leave-one-out nearest-exemplar distances of at most 512 of them, summarised as 101 percentiles.
  */
 public final class AnomalyCalibration {
-    /** Number of quantiles produced by {@link #fromExemplars} (percentiles). */
-    public static final int QUANTILES = 101;
-
     private final double[] quantiles;
     private final boolean fromSnapshot;
 
@@ -52,7 +49,7 @@ public final class AnomalyCalibration {
      * The nearest-neighbour distances of the given (preprocessed) points under the metric that
      * {@link ExemplarStatistics} measures (every point's when there are at most
      * {@link ExemplarStatistics#MAX_ANCHORS}, else as many evenly spaced ones', each against all the others), as
-     * {@link #QUANTILES} quantiles: the calibration a learner publishes, computed alike. Needs at least 2 points.
+     * {@link ExemplarStatistics#calibration}: the calibration a learner publishes, computed alike. Needs at least 2 points.
      * O(min(n, 512) n q + n q p).
      */
     public static AnomalyCalibration fromExemplars(MahalanobisMetric metric, double[][] points) {
@@ -60,28 +57,8 @@ public final class AnomalyCalibration {
             throw new IllegalArgumentException("need at least 2 points to calibrate, got " + points.length);
         }
         // One class: the nearest neighbour is all that is wanted, and without another class no margin is computed.
-        double[] nearest = ExemplarStatistics.of(metric, Arrays.asList(points), new int[points.length]).nearestDistances();
-        return new AnomalyCalibration(quantiles(nearest, QUANTILES), false);
-    }
-
-    /** m quantiles (linear interpolation between order statistics), entry i the i/(m-1) quantile. */
-    public static double[] quantiles(double[] values, int m) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        double[] out = new double[m];
-        int n = sorted.length;
-        for (int i = 0; i < m; i++) {
-            double pos = (double) i / (m - 1) * (n - 1);
-            int lo = (int) Math.floor(pos);
-            int hi = Math.min(lo + 1, n - 1);
-            double frac = pos - lo;
-            out[i] = sorted[lo] + frac * (sorted[hi] - sorted[lo]);
-        }
-        // guard against rounding making the sequence decrease by an ulp
-        for (int i = 1; i < m; i++) {
-            out[i] = Math.max(out[i], out[i - 1]);
-        }
-        return out;
+        return new AnomalyCalibration(
+                ExemplarStatistics.of(metric, Arrays.asList(points), new int[points.length]).calibration(), false);
     }
 
     /** The anomaly score of a nearest-exemplar distance, in [0, 1]. */

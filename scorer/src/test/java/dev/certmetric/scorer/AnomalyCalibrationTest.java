@@ -1,6 +1,7 @@
 package dev.certmetric.scorer;
 
 import dev.certmetric.eval.ExemplarStatistics;
+import dev.certmetric.eval.Quantiles;
 import dev.certmetric.metric.MahalanobisMetric;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class AnomalyCalibrationTest {
             }
             nearest[a] = Math.sqrt(best);
         }
-        return AnomalyCalibration.quantiles(nearest, AnomalyCalibration.QUANTILES);
+        return Quantiles.evenly(nearest, ExemplarStatistics.CALIBRATION_POINTS);
     }
 
     @Test
@@ -51,7 +52,7 @@ class AnomalyCalibrationTest {
         }
         AnomalyCalibration c = AnomalyCalibration.fromExemplars(METRIC, pool);
         assertFalse(c.fromSnapshot());
-        assertEquals(AnomalyCalibration.QUANTILES, c.quantiles().length);
+        assertEquals(ExemplarStatistics.CALIBRATION_POINTS, c.quantiles().length);
         assertArrayEquals(expected(pool, all), c.quantiles(), 1e-12);
     }
 
