@@ -2,7 +2,6 @@ package dev.certmetric.scorer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.certmetric.embedded.WithEmbeddedKafka;
 import dev.certmetric.kafka.KafkaClientProperties;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
@@ -17,7 +16,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -44,28 +42,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /** Issue 10, rows 4, 5 and 7, on the real embedded broker: inputs that used to stop or fool the scorer. */
 @Timeout(180)
-class ScorerAttackTest extends WithEmbeddedKafka {
+class ScorerAttackTest extends ScorerOnBroker {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private String snapshots;
-    private String requests;
-    private String scores;
-
-    @AfterEach
-    void closeAll() throws Exception {
-        for (int i = closeables.size() - 1; i >= 0; i--) {
-            closeables.get(i).close();
-        }
-    }
 
     private ScorerService start(String test, int httpPort) {
-        String suffix = test + "-" + UUID.randomUUID().toString().substring(0, 8);
-        snapshots = "snapshots-" + suffix;
-        requests = "requests-" + suffix;
-        scores = "scores-" + suffix;
-        broker.createTopic(snapshots, 1, true);
-        broker.createTopic(requests, 1, false);
-        broker.createTopic(scores, 1, false);
+        String suffix = topics(test);
         ScorerSettings settings = ScorerSettings.defaults(broker.bootstrapServers())
                 .withTopics(snapshots, requests, scores).withModelName("iris").withApplicationId("app-" + suffix)
                 .withHttp("127.0.0.1", httpPort).withProcessing("exactly_once_v2", 50);
