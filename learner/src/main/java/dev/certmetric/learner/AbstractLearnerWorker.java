@@ -1,7 +1,6 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
-import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.objective.ObjectiveValue;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.train.RaceSettings;
@@ -98,9 +97,8 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     /** Tests then trains on one event. */
     protected void learn(TrainingEvent e) {
         if (active == null) {
-            long lineage = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
-            active = new WorkerModel(lineage, new SettingsRace(settings, e.features.length), Double.NaN,
-                    new ExemplarReservoir(config.exemplarMemoryPerClass(), e.features.length, lineage));
+            active = WorkerModel.start(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
+                    new SettingsRace(settings, e.features.length), config.exemplarMemoryPerClass());
             models.add(0, active);
         }
         if (e.features.length != active.learner().dimension()) {

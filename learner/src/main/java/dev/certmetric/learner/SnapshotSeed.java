@@ -1,7 +1,6 @@
 package dev.certmetric.learner;
 
 import dev.certmetric.config.CertmetricConfig;
-import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.snapshot.Exemplar;
 import dev.certmetric.snapshot.Hyperparameters;
@@ -45,13 +44,13 @@ final class SnapshotSeed {
 
     /** The seed lineage, with the snapshot's counts. */
     static WorkerModel withCounts(MetricSnapshot snapshot, CertmetricConfig config) {
-        long lineage = lineage(snapshot);
-        ExemplarReservoir memory = new ExemplarReservoir(config.exemplarMemoryPerClass(), snapshot.p(), lineage);
+        WorkerModel seed = WorkerModel.start(lineage(snapshot), SettingsRace.of(learner(snapshot, config)),
+                config.exemplarMemoryPerClass());
         Standardizer pre = snapshot.preprocessing();
         for (Exemplar e : snapshot.exemplars()) {
-            memory.add(e.label(), snapshot.createdAt().toEpochMilli(), pre.invert(e.features()), 0);
+            seed.memory().add(e.label(), snapshot.createdAt().toEpochMilli(), pre.invert(e.features()), 0);
         }
-        return new WorkerModel(lineage, SettingsRace.of(learner(snapshot, config)), Double.NaN, memory);
+        return seed;
     }
 
     /** A further worker's lineage: the snapshot's model, none of its counts. */
@@ -59,9 +58,8 @@ final class SnapshotSeed {
         TrainingStats t = snapshot.trainingStats();
         MetricSnapshot uncounted = snapshot.toBuilder().trainingStats(new TrainingStats(0, 0, 0, t.meanLoss(),
                 t.marginP10(), t.marginP50(), t.marginP90(), t.anomalyCalibration())).build();
-        long lineage = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
-        return new WorkerModel(lineage, SettingsRace.of(learner(uncounted, config)), Double.NaN,
-                new ExemplarReservoir(config.exemplarMemoryPerClass(), snapshot.p(), lineage));
+        return WorkerModel.start(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
+                SettingsRace.of(learner(uncounted, config)), config.exemplarMemoryPerClass());
     }
 
     /**

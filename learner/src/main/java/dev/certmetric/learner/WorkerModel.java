@@ -36,6 +36,12 @@ public final class WorkerModel {
     private double lossEma;
     private final ExemplarReservoir memory;
 
+    /** A new lineage, before its first event: no loss yet, and an empty memory of {@code memoryPerClass} a class. */
+    static WorkerModel start(long lineage, SettingsRace race, int memoryPerClass) {
+        return new WorkerModel(lineage, race, Double.NaN,
+                new ExemplarReservoir(memoryPerClass, race.leader().dimension(), lineage));
+    }
+
     /** A lineage without exemplar memory (snapshots carry its window alone). */
     public WorkerModel(long lineage, SettingsRace race, double lossEma) {
         this(lineage, race, lossEma, new ExemplarReservoir(0, race.leader().dimension(), lineage));
