@@ -200,10 +200,15 @@ public final class ScorerHttp implements AutoCloseable {
         /**
          * 413 once the rest of the body is read and dropped (up to {@link #drainLimit}): a server that answers and
          * closes with a body still arriving makes the client's TCP stack see a reset, which can destroy the 413
-         * before the client reads it. Beyond the limit the connection is closed as before.
+         * before the client reads it. Beyond the limit the connection is closed as before. The 413 says
+         * {@code Connection: close} either way: a chunked body refused while being read may leave unread bytes that
+         * end the connection, and a client that reused it for its next request got no answer to that one.
          */
         private static void refuse(Request request, Response response, Callback callback, int max) {
-            drain(request, drainLimit(max), () -> send(response, callback, 413, JSON, tooLarge(max)));
+            drain(request, drainLimit(max), () -> {
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                send(response, callback, 413, JSON, tooLarge(max));
+            });
         }
 
         private static long drainLimit(int max) {
