@@ -87,6 +87,15 @@ public final class CertmetricConfig implements Serializable {
             D.windowPerClass(), 2, 100_000, "Most recent events kept per class (more than learner.k)."));
     public static final ConfigKey<Long> WINDOW_MILLIS = DEF.define(ConfigKey.longInteger("learner.window.millis",
             D.windowMillis(), 0, Long.MAX_VALUE, "Event-time bound of the window in ms; 0 = no time bound."));
+    public static final ConfigKey<Integer> MEMORY_PER_CLASS = DEF.define(ConfigKey.integer("learner.memory.per-class",
+            D.memoryPerClass(), 1, 100_000, "Most recent events per class that the k-NN vote reads (its memory; the "
+                    + "window, which feeds the gradient, is shallower). The vote races three depths, a tenth, three "
+                    + "tenths and all of this, together with its k: a shallow memory follows a drifting stream, a deep "
+                    + "one wins on a stationary one (README, \"The vote's memory\")."));
+    public static final ConfigKey<Integer> MEMORY_BUDGET = DEF.define(ConfigKey.integer("learner.memory.budget",
+            D.memoryBudget(), 1, 10_000_000, "Most events the vote's memory keeps over all classes: with c classes "
+                    + "each keeps min(learner.memory.per-class, this / c). An event's vote costs one distance pass "
+                    + "over the memory, so this bounds it whatever the number of classes."));
     public static final ConfigKey<Integer> BATCH_SIZE = DEF.define(ConfigKey.integer("learner.batch-size",
             D.batchSize(), 1, 10_000, "Anchors per gradient step."));
     public static final ConfigKey<String> STEP_RULE = DEF.define(ConfigKey.choice("learner.step-rule", D.stepRule(),
@@ -475,7 +484,7 @@ public final class CertmetricConfig implements Serializable {
             return new LearnerSettings(get(K), get(IMPOSTORS), get(MU), get(LAMBDA), get(TAU), get(RANK),
                     get(WINDOW_PER_CLASS), get(WINDOW_MILLIS), get(BATCH_SIZE), get(STEP_RULE), get(LEARNING_RATE),
                     get(CERTIFY_EVERY), get(AVERAGE_STEPS), get(DRIFT_DETECTOR), get(DRIFT_THRESHOLD),
-                    get(GUARD_RADIUS), get(K_RACE));
+                    get(GUARD_RADIUS), get(K_RACE), get(MEMORY_PER_CLASS), get(MEMORY_BUDGET));
         } catch (IllegalArgumentException e) {
             throw new BadInputException("learner." + e.getMessage(), e);
         }

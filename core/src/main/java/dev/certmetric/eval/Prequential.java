@@ -91,7 +91,7 @@ public final class Prequential {
     }
 
     private static PrequentialResult.Chosen chosen(StreamingLearner learner) {
-        return new PrequentialResult.Chosen(learner.voteK(), learner.rank(),
+        return new PrequentialResult.Chosen(learner.voteK(), learner.voteDepth(), learner.rank(),
                 StreamingLearner.prefersEuclidean(List.of(learner)), learner.counters().drifts());
     }
 

@@ -31,14 +31,19 @@ import dev.certmetric.objective.LmnnPlObjective;
  *     while it scores higher on the stream in certified accuracy up to R (preprocessed units); 0 = no guard
  * @param kRace race the k of the k-NN vote on the stream ({@link VoteRace}): the leader predicts, is certified
  *     and is published for scoring; false = always k
+ * @param memoryPerClass the deepest tier of the vote's memory: most recent events per class that the k-NN vote
+ *     reads; the vote races the tiers of {@link #memoryTiers()}
+ * @param memoryBudget most events the vote's memory keeps over all classes: with c classes, each keeps
+ *     {@code min(memoryPerClass, memoryBudget / c)}, so that the vote's cost does not grow with the classes
  */
 public record LearnerSettings(int k, int impostors, double mu, double lambda, double tau, int rank,
                               int windowPerClass, long windowMillis, int batchSize, String stepRule,
                               double learningRate, int certifyEvery, int averageSteps, String driftDetector,
-                              double driftThreshold, double guardRadius, boolean kRace) {
+                              double driftThreshold, double guardRadius, boolean kRace, int memoryPerClass,
+                              int memoryBudget) {
     public static final LearnerSettings DEFAULT =
             new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD, 0.1,
-                    true);
+                    true, 1000, 5000);
 
     public LearnerSettings {
         require(k >= 1 && k <= 50, "k", k, "[1, 50]");
@@ -60,6 +65,22 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
                 String.join(" | ", DriftDetectors.NAMES));
         require(driftThreshold > 0 && driftThreshold <= 1e6, "drift.threshold", driftThreshold, "(0, 1e6]");
         require(guardRadius >= 0 && guardRadius <= 10, "guard.radius", guardRadius, "[0, 10] (0 = no guard)");
+        require(memoryPerClass >= 1 && memoryPerClass <= 100_000, "memory.per-class", memoryPerClass, "[1, 100000]");
+        require(memoryBudget >= 1 && memoryBudget <= 10_000_000, "memory.budget", memoryBudget, "[1, 10000000]");
+    }
+
+    /**
+     * The depths per class of the vote's memory tiers, ascending: a tenth, three tenths and all of
+     * {@code memoryPerClass} (at least 1). A shallow tier follows a drifting stream, a deep one has more
+     * neighbours on a stationary one; the stream decides ({@link VoteRace}).
+     */
+    public int[] memoryTiers() {
+        return new int[] {Math.max(1, memoryPerClass / 10), Math.max(1, 3 * memoryPerClass / 10), memoryPerClass};
+    }
+
+    /** Events per class the vote's memory keeps with this many classes. */
+    public int memoryDepth(int classes) {
+        return Math.max(1, Math.min(memoryPerClass, memoryBudget / Math.max(1, classes)));
     }
 
     private static void require(boolean ok, String key, Object value, String range) {
@@ -93,18 +114,24 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
     public LearnerSettings withObjective(double mu, double lambda, double tau) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
-                kRace);
+                kRace, memoryPerClass, memoryBudget);
     }
 
     public LearnerSettings withCertifyEvery(int every) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, learningRate, every, averageSteps, driftDetector, driftThreshold, guardRadius,
-                kRace);
+                kRace, memoryPerClass, memoryBudget);
     }
 
     public LearnerSettings withLearningRate(double rate) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
-                kRace);
+                kRace, memoryPerClass, memoryBudget);
+    }
+
+    public LearnerSettings withMemory(int perClass, int budget) {
+        return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
+                stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
+                kRace, perClass, budget);
     }
 }

@@ -16,12 +16,18 @@ import java.util.List;
 /**
  * Binary codec of a {@link StreamingLearner}'s whole state (settings, L, step-rule moments,
  * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector, the Euclidean guard's scores,
- * the L and statistics its window cache was built with, the window's raw events, and the k race), for
- * checkpoints. A pending partial batch is flushed first, so nothing learned is left out.
+ * the L and statistics its window cache was built with, the window's raw events, the vote's race, and the vote's
+ * memory with the L and statistics it is projected under), for checkpoints. A pending partial batch is flushed
+ * first, so nothing learned is left out.
  */
 public final class LearnerStateCodec {
     private static final int MAGIC = 0x434d4c53; // "CMLS"
-    private static final int FORMAT = 5;
+    private static final int FORMAT = 6;
+    /**
+     * The format before the vote's memory, when the vote read the window: read with the window's events as the
+     * memory, projected under the window's L, and the race of the vote restarted (its candidates have changed).
+     */
+    private static final int FORMAT_WITHOUT_MEMORY = 5;
     /** The format before the k race: read as a learner with learner.k-race false, as it ran. */
     private static final int FORMAT_WITHOUT_K_RACE = 4;
 
@@ -50,6 +56,8 @@ public final class LearnerStateCodec {
         out.writeDouble(s.driftThreshold());
         out.writeDouble(s.guardRadius());
         out.writeBoolean(s.kRace());
+        out.writeInt(s.memoryPerClass());
+        out.writeInt(s.memoryBudget());
 
         out.writeInt(learner.dimension());
         writeArray(out, learner.parameters());
@@ -95,6 +103,19 @@ public final class LearnerStateCodec {
             writeArray(out, e.raw());
         }
         writeArray(out, learner.voteState());
+        writeArray(out, learner.memoryL());
+        OnlineStandardizer memoryStats = learner.memoryStatistics();
+        out.writeLong(memoryStats.count());
+        writeArray(out, memoryStats.meanView());
+        writeArray(out, memoryStats.m2View());
+        out.writeLong(learner.memoryProjectedAt());
+        List<TripletWindow.Entry> memory = learner.memory().entries();
+        out.writeInt(memory.size());
+        for (TripletWindow.Entry e : memory) {
+            out.writeInt(e.label());
+            out.writeLong(e.timestamp());
+            writeArray(out, e.raw());
+        }
     }
 
     public static StreamingLearner read(DataInput in) throws IOException {
@@ -102,15 +123,18 @@ public final class LearnerStateCodec {
             throw new IOException("not a certmetric learner state");
         }
         int format = in.readInt();
-        if (format != FORMAT && format != FORMAT_WITHOUT_K_RACE) {
+        if (format < FORMAT_WITHOUT_K_RACE || format > FORMAT) {
             throw new IOException("learner state format " + format + " is not supported (supported: "
-                    + FORMAT_WITHOUT_K_RACE + ", " + FORMAT + ")");
+                    + FORMAT_WITHOUT_K_RACE + " to " + FORMAT + ")");
         }
+        boolean kRace = format >= FORMAT_WITHOUT_MEMORY;
         boolean current = format == FORMAT;
+        LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings s = new LearnerSettings(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readUTF(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble(), in.readDouble(),
-                current && in.readBoolean());
+                kRace && in.readBoolean(), current ? in.readInt() : d.memoryPerClass(),
+                current ? in.readInt() : d.memoryBudget());
         int p = in.readInt();
         double[] l = readArray(in);
         long steps = in.readLong();
@@ -137,13 +161,34 @@ public final class LearnerStateCodec {
         learner.restoreCache(cacheL, OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in)),
                 in.readInt());
         int entries = in.readInt();
+        List<TripletWindow.Entry> window = new ArrayList<>(entries);
         for (int i = 0; i < entries; i++) {
-            learner.restoreWindowEntry(in.readInt(), in.readLong(), readArray(in));
+            TripletWindow.Entry e = new TripletWindow.Entry(in.readInt(), in.readLong(), readArray(in), null, null);
+            learner.restoreWindowEntry(e.label(), e.timestamp(), e.raw());
+            window.add(e);
         }
-        if (current) {
-            learner.restoreVote(readArray(in));
+        if (kRace) {
+            double[] vote = readArray(in);
+            if (current) {
+                learner.restoreVote(vote);
+            }
         }
         learner.rebuildWindowCache();
+        if (current) {
+            double[] memoryL = readArray(in);
+            OnlineStandardizer memoryStats = OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in));
+            long projectedAt = in.readLong();
+            int memoryEntries = in.readInt();
+            for (int i = 0; i < memoryEntries; i++) {
+                learner.restoreMemoryEntry(in.readInt(), in.readLong(), readArray(in));
+            }
+            learner.restoreMemory(memoryL, memoryStats, projectedAt);
+        } else {
+            for (TripletWindow.Entry e : window) {
+                learner.restoreMemoryEntry(e.label(), e.timestamp(), e.raw());
+            }
+            learner.restoreMemory(cacheL, learner.frozenStatistics(), learner.counters().events());
+        }
         return learner;
     }
 

@@ -89,9 +89,6 @@ public final class StreamingLearner {
     // Per-event scratch, reused: the event, the selections (window indices) and their points.
     private final double[] x;
     private final double[] lx;
-    private int[] neighbours;
-    private double[] neighbourD;
-    private int[] neighbourLabels;
     private int[] targets;
     private double[] targetD;
     private int[] impostors;
@@ -102,8 +99,37 @@ public final class StreamingLearner {
     private double[][] impostorX;
     private double[][] impostorLx;
     private double[][] impostorMx;
-    private final int[] found = new int[3];
+    private final int[] found = new int[2];
     private final VoteRace vote;
+    /**
+     * The vote's memory: each class's newest events, deeper than the window, read in the nested tiers that the vote
+     * races ({@link LearnerSettings#memoryTiers}). Its entries are projected under the published (averaged) L and
+     * the statistics of its last {@link #reprojectMemory}, which runs rarely, so that an event costs one distance
+     * pass over it and not its re-projection; the vote, its certificate and what snapshots publish then use one
+     * metric.
+     */
+    private TripletWindow memory;
+    private final int[] tiers;
+    private final double[] memoryL;
+    private final double[][] memoryRows;
+    private final double[][] memoryColumns;
+    private OnlineStandardizer memoryStatistics;
+    private Standardizer memoryStandardizer;
+    private long memoryProjectedAt;
+    private double memorySigma = Double.NaN;
+    private final double[] mx;
+    private final double[] mlx;
+    private final int[] tierFound;
+    private int[][] tierBest;
+    private double[][] tierD;
+    private int[][] tierLabels;
+    /**
+     * Events between two projections of the memory: from {@value #REPROJECT_MIN} early on, while L moves fast, to
+     * {@value #REPROJECT_MAX}, an eighth of the events seen in between. A projection costs O(memory p q), so this
+     * keeps it below O(p q) an event once the memory is full.
+     */
+    static final int REPROJECT_MIN = 32;
+    static final int REPROJECT_MAX = 1000;
     private final int[] guardLearned = new int[GUARD_NEIGHBOURS];
     private final int[] guardEuclidean = new int[GUARD_NEIGHBOURS];
     private final double[] guardD = new double[GUARD_NEIGHBOURS];
@@ -175,7 +201,19 @@ public final class StreamingLearner {
         }
         this.drift = drift;
         this.guard = settings.guardRadius() > 0 ? new EuclideanGuard(settings.guardRadius()) : null;
-        this.vote = new VoteRace(settings.k(), settings.kRace());
+        this.tiers = settings.memoryTiers();
+        this.vote = new VoteRace(settings.k(), settings.kRace(), tiers.length);
+        this.tierFound = new int[tiers.length];
+        this.memoryL = (this.average != null ? this.average : l).clone();
+        this.memoryRows = new double[q][p];
+        this.memoryColumns = new double[p][q];
+        this.memoryStatistics = statistics.copy();
+        this.memoryProjectedAt = events;
+        this.mx = new double[p];
+        this.mlx = new double[q];
+        this.memory = new TripletWindow(settings.memoryDepth(Math.max(1, labels.size())), settings.windowMillis(), p,
+                q);
+        projectMemory();
     }
 
     /**
@@ -225,8 +263,10 @@ public final class StreamingLearner {
                 throw new IllegalArgumentException("exemplar label '" + e.label() + "' is not among the snapshot's classes");
             }
             learner.restoreWindowEntry(code, timestamp, raw);
+            learner.restoreMemoryEntry(code, timestamp, raw);
         }
         learner.rebuildWindowCache();
+        learner.projectMemory();
         if (euclidean && learner.guard != null) {
             learner.guard = EuclideanGuard.favouringEuclidean(settings.guardRadius());
         }
@@ -242,36 +282,42 @@ public final class StreamingLearner {
             throw new IllegalArgumentException("expected " + p + " features, got " + raw.length);
         }
         window.evictExpired(timestamp);
+        memory.evictExpired(timestamp);
         int code = codes.computeIfAbsent(label, name -> {
             labels.add(name);
             return labels.size() - 1;
         });
+        if (memory.perClass() != settings.memoryDepth(labels.size())) {
+            resizeMemory(settings.memoryDepth(labels.size()));
+        }
         standardizer.apply(raw, x);
         LinearAlgebra.multiplyColumns(frozenColumns, x, lx);
         events++;
 
-        // One distance pass over the window serves the test k-NN, the targets and the impostors: the
-        // window is the same for all three but for the anchor itself, which takes the slot of the entry
-        // its class evicts (skipped below).
         int k = settings.k();
         int v = settings.impostors();
         int voteK = vote.k();
-        double[][] dist = window.distances(lx);
         ensureBuffers(vote.maxK(), k, v);
 
-        // Test.
+        // Test: one distance pass over the memory gives every tier's nearest neighbours.
         String predicted = null;
         boolean hit = false;
         double radius = Double.NaN;
-        int slot = window.nextSlot(code);
-        window.selectAll(dist, code, slot, vote.maxK(), k, v, neighbours, neighbourD, targets, targetD, impostors,
-                impostorD, found);
-        int n = found[0];
+        if (events - memoryProjectedAt >= Math.max(REPROJECT_MIN, Math.min(REPROJECT_MAX, events / 8))) {
+            reprojectMemory();
+        }
+        memoryStandardizer.apply(raw, mx);
+        LinearAlgebra.multiplyColumns(memoryColumns, mx, mlx);
+        double[][] memoryD = memory.distances(mlx);
+        memory.selectTiers(memoryD, tiers, vote.maxK(), tierBest, tierD, tierFound);
+        int n = tierFound[tiers.length - 1];
         if (n > 0) {
-            for (int s = 0; s < n; s++) {
-                neighbourLabels[s] = window.label(neighbours[s]);
+            for (int t = 0; t < tiers.length; t++) {
+                for (int s = 0; s < tierFound[t]; s++) {
+                    tierLabels[t][s] = memory.label(tierBest[t][s]);
+                }
             }
-            int guess = vote.predict(neighbourLabels, neighbourD, n, labels.size(), code);
+            int guess = vote.predict(tierLabels, tierD, tierFound, labels.size(), code);
             predicted = labels.get(guess);
             hit = guess == code;
             tested++;
@@ -282,17 +328,19 @@ public final class StreamingLearner {
                 onDrift();
             }
             if (certifyEvery > 0 && events % certifyEvery == 0) {
-                radius = certify(dist, guess, voteK);
-            }
-            if (guard != null && EuclideanGuard.samples(events)) {
-                guardSample(dist, code, voteK);
+                radius = certify(memoryD, guess, voteK, tiers[vote.tier()]);
             }
         }
 
-        // Train: the anchor's targets (same class, not itself nor the entry it evicts) and impostors, gathered
-        // before the anchor's own entry overwrites the evicted slot.
-        int nt = found[1];
-        int ni = found[2];
+        // Train: the anchor's targets (same class, not itself nor the entry it evicts) and impostors from the
+        // window under the current L, gathered before the anchor's own entry overwrites the evicted slot.
+        double[][] dist = window.distances(lx);
+        if (n > 0 && guard != null && EuclideanGuard.samples(events)) {
+            guardSample(dist, code, voteK);
+        }
+        window.selectTriplets(dist, code, window.nextSlot(code), k, v, targets, targetD, impostors, impostorD, found);
+        int nt = found[0];
+        int ni = found[1];
         for (int t = 0; t < nt; t++) {
             gather(targets[t], targetX[t], targetLx[t], targetMx[t]);
         }
@@ -301,6 +349,7 @@ public final class StreamingLearner {
         }
         statistics.update(raw);
         int added = window.add(code, timestamp, raw, x, lx);
+        memory.add(code, timestamp, raw, mx, mlx);
         if (added < imageEpoch.length) {
             imageEpoch[added] = 0;
         }
@@ -348,10 +397,7 @@ public final class StreamingLearner {
     }
 
     private void ensureBuffers(int n, int k, int m) {
-        if (neighbours == null || neighbours.length != n || targets.length != k || impostors.length != m) {
-            neighbours = new int[n];
-            neighbourD = new double[n];
-            neighbourLabels = new int[n];
+        if (tierBest == null || tierBest[0].length != n || targets.length != k || impostors.length != m) {
             targets = new int[k];
             targetD = new double[k];
             impostors = new int[m];
@@ -362,6 +408,9 @@ public final class StreamingLearner {
             impostorX = new double[m][p];
             impostorLx = new double[m][q];
             impostorMx = new double[m][p];
+            tierBest = new int[tiers.length][n];
+            tierD = new double[tiers.length][n];
+            tierLabels = new int[tiers.length][n];
         }
     }
 
@@ -423,12 +472,40 @@ public final class StreamingLearner {
         epoch++;
     }
 
+    /** Keeps each class's newest entries in a memory of another depth. */
+    private void resizeMemory(int depth) {
+        TripletWindow resized = new TripletWindow(depth, settings.windowMillis(), p, q);
+        for (TripletWindow.Entry e : memory.entries()) {
+            resized.add(e.label(), e.timestamp(), e.raw(), e.x(), e.lx());
+        }
+        memory = resized;
+    }
+
+    /** Projects the memory under the published L and the current statistics. */
+    private void reprojectMemory() {
+        System.arraycopy(average != null ? average : l, 0, memoryL, 0, l.length);
+        memoryStatistics = statistics.copy();
+        memoryProjectedAt = events;
+        projectMemory();
+    }
+
+    /** Re-computes the memory's cached forms from memoryL and memoryStatistics. */
+    private void projectMemory() {
+        LinearAlgebra.rows(memoryL, q, p, memoryRows);
+        LinearAlgebra.columns(memoryL, q, p, memoryColumns);
+        memoryStandardizer = memoryStatistics.current();
+        memory.refresh(memoryStandardizer);
+        memory.transform(memoryL);
+        memorySigma = Double.NaN;
+    }
+
     private void onDrift() {
         drifts++;
         // Keep about the events since the estimated change, spread over the classes (at least k + 1 each).
         long age = drift.changeAge();
         long perClass = age == Long.MAX_VALUE ? settings.windowPerClass() : (age + labels.size() - 1) / labels.size();
         window.retainNewest((int) Math.max(settings.k() + 1, Math.min(perClass, settings.windowPerClass())));
+        memory.retainNewest((int) Math.max(settings.k() + 1, Math.min(perClass, memory.perClass())));
         restartAverage();
     }
 
@@ -440,14 +517,22 @@ public final class StreamingLearner {
     }
 
     /**
-     * The certified radius of the event against the window, from its distances under the cache's L (the
-     * selection's own pass, bit for bit the re-transformed ones) and the window's cached L x, with M x of a
-     * reference computed only when the radius search reaches it; the same number as
-     * {@code new CertifiedKnn(new KnnClassifier(metric(), ...))} on the window.
+     * The certified radius of the vote: the event against the memory tier that voted, from its distances under
+     * the memory's L (the selection's own pass) and the memory's cached L x, with M x of a reference computed only
+     * when the radius search reaches it; the same number as {@code new CertifiedKnn(new KnnClassifier(...))} with
+     * the memory's metric on that tier's entries.
      */
-    private double certify(double[][] dist, int label, int k) {
-        References refs = new References(window.indices(), dist, true);
-        return CertifiedKnn.radius(refs.d2, refs.classes, k, label, refs::norm, sigma());
+    private double certify(double[][] dist, int label, int k, int depth) {
+        References refs = new References(memory, memory.indices(depth), dist, this::memoryImage);
+        if (Double.isNaN(memorySigma)) {
+            memorySigma = CertifiedKnn.spectralNormBound(memoryL, q, p);
+        }
+        return CertifiedKnn.radius(refs.d2, refs.classes, k, label, refs::norm, memorySigma);
+    }
+
+    /** A memory entry's M x = L^T L x under the memory's L. */
+    private void memoryImage(int index, double[] out) {
+        LinearAlgebra.multiplyTransposed(memoryRows, memory.lx(index, imageScratch), out);
     }
 
     /** The cache's L's norm bound, computed when a certificate first needs it after a refresh. */
@@ -478,8 +563,8 @@ public final class StreamingLearner {
         if (near.length == 0) {
             return;
         }
-        References learnedRefs = new References(near, learnedD, true);
-        References euclideanRefs = new References(near, euclideanD, false);
+        References learnedRefs = new References(window, near, learnedD, this::image);
+        References euclideanRefs = new References(window, near, euclideanD, window::x);
         int classes = labels.size();
         int learned = KnnClassifier.fromSquaredDistances(learnedRefs.d2, learnedRefs.classes, k, classes).label();
         int euclidean = KnnClassifier.fromSquaredDistances(euclideanRefs.d2, euclideanRefs.classes, k, classes).label();
@@ -506,27 +591,31 @@ public final class StreamingLearner {
         return Arrays.copyOf(all, n);
     }
 
+    /** An entry's image M x under some metric: what the norm of a pair, |M (x_a - x_b)|, is taken of. */
+    private interface EntryImage {
+        void into(int index, double[] out);
+    }
+
     /**
-     * Window entries as a radius search sees them: the event's squared distances, classes, and the norm
-     * |M (x_a - x_b)| of a pair under the cache's L (or |x_a - x_b| under the identity), each entry's M x (or x)
-     * gathered when first asked for.
+     * Entries of a window or the memory as a radius search sees them: the event's squared distances, classes, and
+     * the norm |M (x_a - x_b)| of a pair, each entry's image gathered when first asked for.
      */
     private final class References {
         final double[] d2;
         final int[] classes;
         private final int[] indices;
-        private final boolean learned;
+        private final EntryImage images;
         private final double[][] image;
 
-        References(int[] indices, double[][] dist, boolean learned) {
+        References(TripletWindow from, int[] indices, double[][] dist, EntryImage images) {
             int n = indices.length;
             this.indices = indices;
-            this.learned = learned;
+            this.images = images;
             this.d2 = new double[n];
             this.classes = new int[n];
-            int perClass = window.perClass();
+            int perClass = from.perClass();
             for (int i = 0; i < n; i++) {
-                classes[i] = window.label(indices[i]);
+                classes[i] = from.label(indices[i]);
                 d2[i] = dist[classes[i]][indices[i] % perClass];
             }
             this.image = new double[n][];
@@ -539,11 +628,7 @@ public final class StreamingLearner {
         private double[] image(int i) {
             if (image[i] == null) {
                 double[] v = new double[p];
-                if (learned) {
-                    StreamingLearner.this.image(indices[i], v);
-                } else {
-                    window.x(indices[i], v);
-                }
+                images.into(indices[i], v);
                 image[i] = v;
             }
             return image[i];
@@ -754,5 +839,48 @@ public final class StreamingLearner {
 
     void rebuildWindowCache() {
         rebuildCache();
+    }
+
+    /** Re-adds a checkpointed memory entry; call {@link #restoreMemory} after the last one. */
+    void restoreMemoryEntry(int label, long timestamp, double[] raw) {
+        int depth = settings.memoryDepth(Math.max(labels.size(), label + 1));
+        if (memory.perClass() != depth) {
+            resizeMemory(depth);
+        }
+        memory.add(label, timestamp, raw, new double[p], new double[q]);
+    }
+
+    /** Restores the L and statistics the memory is projected under, and projects it. */
+    void restoreMemory(double[] memoryL, OnlineStandardizer memoryStatistics, long projectedAt) {
+        if (memoryL.length != this.memoryL.length) {
+            throw new IllegalArgumentException("memory L has " + memoryL.length + " entries, expected "
+                    + this.memoryL.length);
+        }
+        System.arraycopy(memoryL, 0, this.memoryL, 0, memoryL.length);
+        this.memoryStatistics = memoryStatistics;
+        this.memoryProjectedAt = projectedAt;
+        projectMemory();
+    }
+
+    double[] memoryL() {
+        return memoryL;
+    }
+
+    OnlineStandardizer memoryStatistics() {
+        return memoryStatistics;
+    }
+
+    long memoryProjectedAt() {
+        return memoryProjectedAt;
+    }
+
+    /** The vote's memory. */
+    public TripletWindow memory() {
+        return memory;
+    }
+
+    /** Events per class in the memory tier the vote reads now (the leader's tier, within the memory's depth). */
+    public int voteDepth() {
+        return Math.min(tiers[vote.tier()], memory.perClass());
     }
 }

@@ -5,9 +5,10 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * The k of the learner's k-NN vote, chosen on the stream. Every candidate k votes on every tested event from
- * the same neighbour list (nearest first), by the rule of {@code KnnClassifier.plurality} on its first k
- * neighbours; each keeps an exponentially decayed count of its hits (a horizon of about {@link #HORIZON}
+ * The k of the learner's k-NN vote and the depth of memory it votes on, chosen on the stream. The memory is read
+ * in nested tiers (each class's newest d entries, for a few depths d), each giving its own neighbour list; every
+ * candidate (tier, k) votes on every tested event, by the rule of {@code KnnClassifier.plurality} on the first k
+ * neighbours of its tier's list; each keeps an exponentially decayed count of its hits (a horizon of about {@link #HORIZON}
  * events, so that after a drift the leader can change); the leader's vote is the prediction, chosen before the
  * event's own outcome counts (test, then train). The configured k leads first; a challenger takes over once
  * it leads by {@link #SWITCH_MARGIN}.
@@ -26,19 +27,27 @@ final class VoteRace {
 
     /** Candidate k, ascending. */
     private final int[] ks;
+    private final int tiers;
     private final double[] hits;
     private int leader;
     private final int[] predictions;
     private int[] votes = new int[0];
     private double[] nearest = new double[0];
 
-    /** A race of the candidates and the configured k, or of the configured k alone. */
-    VoteRace(int configuredK, boolean race) {
+    /**
+     * A race of the candidates and the configured k, or of the configured k alone, on each of {@code tiers} tiers;
+     * the configured k on the shallowest tier leads first.
+     */
+    VoteRace(int configuredK, boolean race, int tiers) {
+        if (tiers < 1) {
+            throw new IllegalArgumentException("a vote needs at least one tier, got " + tiers);
+        }
         this.ks = IntStream.concat(race ? Arrays.stream(CANDIDATES) : IntStream.empty(), IntStream.of(configuredK))
                 .distinct().sorted().toArray();
+        this.tiers = tiers;
         this.leader = Arrays.binarySearch(ks, configuredK);
-        this.hits = new double[ks.length];
-        this.predictions = new int[ks.length];
+        this.hits = new double[tiers * ks.length];
+        this.predictions = new int[tiers * ks.length];
     }
 
     /** The largest candidate k: how many nearest neighbours a vote needs. */
@@ -48,7 +57,12 @@ final class VoteRace {
 
     /** The leader's k. */
     int k() {
-        return ks[leader];
+        return ks[leader % ks.length];
+    }
+
+    /** The leader's tier. */
+    int tier() {
+        return leader / ks.length;
     }
 
     /**
@@ -56,10 +70,19 @@ final class VoteRace {
      * candidates): the leaders' k when they agree, else the leader whose hits summed over all races are most.
      */
     static int merged(List<VoteRace> races) {
+        return races.get(0).ks[mergedLeader(races) % races.get(0).ks.length];
+    }
+
+    /** The tier that data-parallel lineages publish, chosen with the k of {@link #merged}. */
+    static int mergedTier(List<VoteRace> races) {
+        return mergedLeader(races) / races.get(0).ks.length;
+    }
+
+    private static int mergedLeader(List<VoteRace> races) {
         VoteRace first = races.get(0);
-        double[] sum = new double[first.ks.length];
+        double[] sum = new double[first.hits.length];
         for (VoteRace r : races) {
-            if (!Arrays.equals(r.ks, first.ks)) {
+            if (!Arrays.equals(r.ks, first.ks) || r.tiers != first.tiers) {
                 throw new IllegalArgumentException("races over different candidates: " + Arrays.toString(r.ks) + " vs "
                         + Arrays.toString(first.ks));
             }
@@ -73,7 +96,7 @@ final class VoteRace {
                 best = r.leader;
             }
         }
-        return first.ks[best];
+        return best;
     }
 
     /** The decayed hits of each candidate, then the leader's index: what a checkpoint keeps. */
@@ -85,24 +108,43 @@ final class VoteRace {
 
     void restore(double[] state) {
         int leaderAt = state.length - 1;
-        if (state.length != hits.length + 1 || state[leaderAt] < 0 || state[leaderAt] >= ks.length
+        if (state.length != hits.length + 1 || state[leaderAt] < 0 || state[leaderAt] >= hits.length
                 || state[leaderAt] != Math.rint(state[leaderAt])) {
             throw new IllegalArgumentException("k-race state of " + state.length + " values does not fit "
-                    + ks.length + " candidates");
+                    + ks.length + " candidates on " + tiers + " tiers");
         }
         System.arraycopy(state, 0, hits, 0, hits.length);
         leader = (int) state[leaderAt];
     }
 
     /**
-     * The leader's prediction from the n nearest neighbours' classes and distances (nearest first); then every
-     * candidate's vote is scored against {@code truth}.
+     * The leader's prediction from each tier's nearest neighbours' classes and distances (nearest first,
+     * {@code n[t]} of them); then every candidate's vote is scored against {@code truth}.
      */
-    int predict(int[] labels, double[] distances, int n, int classes, int truth) {
+    int predict(int[][] labels, double[][] distances, int[] n, int classes, int truth) {
         if (votes.length < classes) {
             votes = new int[classes];
             nearest = new double[classes];
         }
+        for (int t = 0; t < tiers; t++) {
+            vote(labels[t], distances[t], n[t], classes, t * ks.length);
+        }
+        int predicted = predictions[leader];
+        int best = leader;
+        for (int i = 0; i < hits.length; i++) {
+            hits[i] = DECAY * hits[i] + (predictions[i] == truth ? 1 : 0);
+            if (hits[i] > hits[best]) { // ascending: of tied challengers, the shallower tier and the smaller k
+                best = i;
+            }
+        }
+        if (hits[best] > hits[leader] + SWITCH_MARGIN) {
+            leader = best;
+        }
+        return predicted;
+    }
+
+    /** Every candidate k's plurality vote on one neighbour list, into predictions[offset ...]. */
+    private void vote(int[] labels, double[] distances, int n, int classes, int offset) {
         Arrays.fill(votes, 0, classes, 0);
         int winner = -1;
         int next = 0;
@@ -118,23 +160,11 @@ final class VoteRace {
                 winner = c;
             }
             while (next < ks.length && ks[next] == s + 1) {
-                predictions[next++] = winner;
+                predictions[offset + next++] = winner;
             }
         }
         for (; next < ks.length; next++) {
-            predictions[next] = winner; // fewer neighbours than k: the vote of all of them
+            predictions[offset + next] = winner; // fewer neighbours than k: the vote of all of them
         }
-        int predicted = predictions[leader];
-        int best = leader;
-        for (int i = 0; i < ks.length; i++) {
-            hits[i] = DECAY * hits[i] + (predictions[i] == truth ? 1 : 0);
-            if (hits[i] > hits[best]) { // ascending: of tied challengers, the smaller k
-                best = i;
-            }
-        }
-        if (hits[best] > hits[leader] + SWITCH_MARGIN) {
-            leader = best;
-        }
-        return predicted;
     }
 }

@@ -168,17 +168,26 @@ public final class TripletWindow {
 
     /** The indices of all entries, in slot order per class (the order ties are broken in). */
     public int[] indices() {
+        return indices(perClass);
+    }
+
+    /** The indices of each class's newest {@code depth} entries, in slot order per class. */
+    public int[] indices(int depth) {
         int[] out = new int[size];
         int n = 0;
         for (int c = 0; c < count.length; c++) {
             int[] ranges = occupied(c);
+            int skip = Math.max(0, count[c] - depth); // the oldest, which lead the ring from its tail
+            int oldest = tail(c);
             for (int g = 0; g < ranges.length; g += 2) {
                 for (int s = ranges[g]; s < ranges[g + 1]; s++) {
-                    out[n++] = c * perClass + s;
+                    if (Math.floorMod(s - oldest, perClass) >= skip) {
+                        out[n++] = c * perClass + s;
+                    }
                 }
             }
         }
-        return out;
+        return Arrays.copyOf(out, n);
     }
 
     /**
@@ -298,11 +307,17 @@ public final class TripletWindow {
         for (int c = 0; c < columns.size(); c++) {
             double[][] col = columns.get(c);
             double[] d = dist[c];
+            // Only the slots from the first to the last occupied one: a class that has not filled its ring (early
+            // on, after a drift, or in a deep vote memory) costs its entries, not its capacity.
+            int start = tail(c);
+            boolean wraps = count[c] > 0 && start >= head[c];
+            int from = wraps ? 0 : start;
+            int to = wraps ? perClass : head[c];
             // Four features per pass over the slots (fewer loads and stores of d), summed in feature order; the
             // first pass assigns, as 0 + a == a exactly for a square a.
             int r = 0;
             if (rows < 4) {
-                Arrays.fill(d, 0);
+                Arrays.fill(d, from, to, 0);
             } else {
                 double[] in0 = col[0];
                 double[] in1 = col[1];
@@ -312,7 +327,7 @@ public final class TripletWindow {
                 double v1 = v[1];
                 double v2 = v[2];
                 double v3 = v[3];
-                for (int s = 0; s < perClass; s++) {
+                for (int s = from; s < to; s++) {
                     double f0 = v0 - in0[s];
                     double f1 = v1 - in1[s];
                     double f2 = v2 - in2[s];
@@ -330,7 +345,7 @@ public final class TripletWindow {
                 double[] in1 = col[r + 1];
                 double[] in2 = col[r + 2];
                 double[] in3 = col[r + 3];
-                for (int s = 0; s < perClass; s++) {
+                for (int s = from; s < to; s++) {
                     double f0 = v0 - in0[s];
                     double f1 = v1 - in1[s];
                     double f2 = v2 - in2[s];
@@ -341,7 +356,7 @@ public final class TripletWindow {
             for (; r < rows; r++) {
                 double vr = v[r];
                 double[] in = col[r];
-                for (int s = 0; s < perClass; s++) {
+                for (int s = from; s < to; s++) {
                     double f = vr - in[s];
                     d[s] += f * f;
                 }
@@ -351,24 +366,20 @@ public final class TripletWindow {
     }
 
     /**
-     * The three selections of a test-then-train step in one pass over {@code dist}: the n nearest of
-     * all classes ({@code all}), the k nearest of class {@code label} but slot {@code skipSlot} and
-     * any at distance zero ({@code same}: the targets; a copy of the anchor, as a replayed event is,
-     * teaches nothing and would let the pull term vanish) and the m nearest of the other classes
-     * ({@code other}), as entry indices with their distances, nearest first. Ties go to the earlier class
-     * and slot. Their counts go to {@code found[0..2]}.
+     * The two selections of a training step in one pass over {@code dist}: the k nearest of class {@code label}
+     * but slot {@code skipSlot} and any at distance zero ({@code same}: the targets; a copy of the anchor, as a
+     * replayed event is, teaches nothing and would let the pull term vanish) and the m nearest of the other
+     * classes ({@code other}: the impostors), as entry indices with their distances, nearest first. Ties go to
+     * the earlier class and slot. Their counts go to {@code found[0..1]}.
      */
-    public void selectAll(double[][] dist, int label, int skipSlot, int n, int k, int m, int[] all, double[] allD,
-                          int[] same, double[] sameD, int[] other, double[] otherD, int[] found) {
-        // Unfilled places hold +infinity, so one comparison with the largest place of the lists an entry can
-        // join rejects most entries with a branch that is rarely taken. The anchor's own class goes first: its
-        // entries are mostly the nearest, so the lists fill with near entries early and far classes are rejected
-        // at that one comparison. Places are ordered by (distance, index), which is the visiting order's result
+    public void selectTriplets(double[][] dist, int label, int skipSlot, int k, int m, int[] same, double[] sameD,
+                               int[] other, double[] otherD, int[] found) {
+        // Unfilled places hold +infinity, so one comparison with the largest place of the list an entry can join
+        // rejects most entries with a branch that is rarely taken. The anchor's own class goes first: its entries
+        // are mostly the nearest. Places are ordered by (distance, index), which is the visiting order's result
         // whatever the order.
-        Arrays.fill(allD, 0, n, Double.POSITIVE_INFINITY);
         Arrays.fill(sameD, 0, k, Double.POSITIVE_INFINITY);
         Arrays.fill(otherD, 0, m, Double.POSITIVE_INFINITY);
-        int nAll = 0;
         int nSame = 0;
         int nOther = 0;
         int classes = count.length;
@@ -378,36 +389,83 @@ public final class TripletWindow {
             int[] ranges = occupied(c);
             boolean own = c == label;
             double[] dc = dist[c];
-            double limit = Math.max(allD[n - 1], own ? sameD[k - 1] : otherD[m - 1]);
+            double limit = own ? sameD[k - 1] : otherD[m - 1];
             for (int g = 0; g < ranges.length; g += 2) {
                 for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
                     double d = dc[s];
                     if (d > limit || d == Double.POSITIVE_INFINITY) {
                         continue;
                     }
-                    if (before(d, index, allD[n - 1], all[n - 1])) {
-                        insert(all, allD, n, index, d);
-                        nAll = Math.min(nAll + 1, n);
-                    }
                     if (own) {
                         if (s != skipSlot && d > 0 && before(d, index, sameD[k - 1], same[k - 1])) {
                             insert(same, sameD, k, index, d);
                             nSame = Math.min(nSame + 1, k);
                         }
-                        limit = Math.max(allD[n - 1], sameD[k - 1]);
+                        limit = sameD[k - 1];
                     } else {
                         if (before(d, index, otherD[m - 1], other[m - 1])) {
                             insert(other, otherD, m, index, d);
                             nOther = Math.min(nOther + 1, m);
                         }
-                        limit = Math.max(allD[n - 1], otherD[m - 1]);
+                        limit = otherD[m - 1];
                     }
                 }
             }
         }
-        found[0] = nAll;
-        found[1] = nSame;
-        found[2] = nOther;
+        found[0] = nSame;
+        found[1] = nOther;
+    }
+
+    /**
+     * The n nearest entries of every tier in one pass over {@code dist}, where tier t holds each class's newest
+     * {@code depths[t]} entries (depths ascending): into {@code best[t]} with distances in {@code bestD[t]}, nearest
+     * first and ordered by (distance, index) as {@link #selectAll} orders them, with their counts in
+     * {@code found[t]}. The tiers are nested, so a deeper tier's n-th place is never behind a shallower one's: an
+     * entry that misses one tier's list misses every deeper one too, and one comparison rejects most entries.
+     */
+    public void selectTiers(double[][] dist, int[] depths, int n, int[][] best, double[][] bestD, int[] found) {
+        int tiers = depths.length;
+        for (int t = 0; t < tiers; t++) {
+            Arrays.fill(bestD[t], 0, n, Double.POSITIVE_INFINITY);
+            found[t] = 0;
+        }
+        for (int c = 0; c < count.length; c++) {
+            double[] dc = dist[c];
+            // One band of ages per tier: the band's entries are in that tier and every deeper one. A band is at most
+            // two ascending runs of slots, which the loop walks without the ring's wrap-around test.
+            for (int first = 0, from = 0; first < tiers && from < count[c]; first++) {
+                int to = Math.min(depths[first], count[c]);
+                if (to <= from) {
+                    continue;
+                }
+                int start = Math.floorMod(head[c] - to, perClass); // the band's oldest slot
+                int end = start + (to - from);
+                limitedRun(dc, c, start, Math.min(end, perClass), first, depths.length, n, best, bestD, found);
+                if (end > perClass) {
+                    limitedRun(dc, c, 0, end - perClass, first, depths.length, n, best, bestD, found);
+                }
+                from = to;
+            }
+        }
+    }
+
+    /** Offers slots [from, to) of class c to tiers first, first + 1, ... of {@link #selectTiers}. */
+    private void limitedRun(double[] dc, int c, int from, int to, int first, int tiers, int n, int[][] best,
+                            double[][] bestD, int[] found) {
+        double[] firstD = bestD[first];
+        double limit = firstD[n - 1];
+        for (int s = from; s < to; s++) {
+            double d = dc[s];
+            if (d > limit) {
+                continue;
+            }
+            int index = c * perClass + s;
+            for (int t = first; t < tiers && before(d, index, bestD[t][n - 1], best[t][n - 1]); t++) {
+                insert(best[t], bestD[t], n, index, d);
+                found[t] = Math.min(found[t] + 1, n);
+            }
+            limit = firstD[n - 1];
+        }
     }
 
     /** Whether (d, index) comes before the place (placeD, placeIndex); an unfilled place (+infinity) comes last. */

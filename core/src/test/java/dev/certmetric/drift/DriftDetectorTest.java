@@ -67,8 +67,9 @@ class DriftDetectorTest {
 
     @Test
     void theLearnerForgetsTheOldConceptWhenItsErrorJumps() {
-        // Two classes in two clusters; half way the labels swap. With a window far longer than the time a
-        // detector needs, only the detector lets the learner drop the old concept early.
+        // Two classes in two clusters; half way the labels swap. With a window and a vote memory (shallowest tier
+        // 2,000 a class) far longer than the time a detector needs, only the detector lets the learner drop the old
+        // concept early.
         Random rnd = new Random(11);
         int p = 4;
         StreamingLearner withDrift = new StreamingLearner(settings(PageHinkley.NAME), p);
@@ -100,6 +101,6 @@ class DriftDetectorTest {
         LearnerSettings d = LearnerSettings.DEFAULT;
         return new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(), 2_000,
                 d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(), d.averageSteps(),
-                detector, d.driftThreshold(), d.guardRadius(), d.kRace());
+                detector, d.driftThreshold(), d.guardRadius(), d.kRace(), 20_000, 100_000);
     }
 }

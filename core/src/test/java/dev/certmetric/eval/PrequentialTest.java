@@ -75,7 +75,7 @@ class PrequentialTest {
         assertEquals(r.accuracy(), r.curve().get(99).runningAccuracy(), 1e-12);
         assertEquals(r.curve().stream().map(PrequentialResult.Point::events).toList(), reported);
         assertEquals(settings, r.settings());
-        assertEquals(new PrequentialResult.Chosen(learner.voteK(), learner.rank(),
+        assertEquals(new PrequentialResult.Chosen(learner.voteK(), learner.voteDepth(), learner.rank(),
                 StreamingLearner.prefersEuclidean(List.of(learner)), learner.counters().drifts()), r.chosen());
         assertEquals(1000, r.events());
         assertEquals(4, r.features());

@@ -28,11 +28,15 @@ class VoteRaceTest {
             d[s] = s == 0 ? rnd.nextInt(3) : d[s - 1] + rnd.nextInt(2); // nearest first, with ties
         }
         for (int k : VoteRace.CANDIDATES) {
-            VoteRace fixed = new VoteRace(k, false);
+            VoteRace fixed = new VoteRace(k, false, 1);
             int expected = KnnClassifier.plurality(Arrays.copyOf(labels, Math.min(k, n)), Arrays.copyOf(d, Math.min(k, n)),
                     classes);
-            assertEquals(expected, fixed.predict(labels, d, n, classes, 0), "k = " + k);
+            assertEquals(expected, oneTier(fixed, labels, d, n, classes, 0), "k = " + k);
         }
+    }
+
+    private static int oneTier(VoteRace race, int[] labels, double[] d, int n, int classes, int truth) {
+        return race.predict(new int[][] {labels}, new double[][] {d}, new int[] {n}, classes, truth);
     }
 
     @net.jqwik.api.Provide
@@ -42,7 +46,7 @@ class VoteRaceTest {
 
     @Test
     void theLeadPassesToABetterKOnlyPastTheMargin() {
-        VoteRace race = new VoteRace(3, true);
+        VoteRace race = new VoteRace(3, true, 1);
         assertEquals(3, race.k());
         // Neighbours: one of class 1 nearest, then class 0 everywhere after: k = 1 says 1, every k >= 3 says 0.
         int[] labels = new int[15];
@@ -51,43 +55,43 @@ class VoteRaceTest {
         Arrays.setAll(d, s -> s);
         // While the truth is 0, k = 3 is as good as every larger k and keeps the lead (ties keep the leader).
         for (int e = 0; e < 100; e++) {
-            assertEquals(0, race.predict(labels, d, 15, 2, 0));
+            assertEquals(0, oneTier(race, labels, d, 15, 2, 0));
         }
         assertEquals(3, race.k());
         // On a fresh race where only k = 1 is right, it takes the lead once its decayed hits exceed the margin:
         // after 6 events (5.985 hits), not after 5 (4.990).
-        VoteRace fresh = new VoteRace(3, true);
+        VoteRace fresh = new VoteRace(3, true, 1);
         for (int e = 0; e < 5; e++) {
-            assertEquals(0, fresh.predict(labels, d, 15, 2, 1), "k = 3 still predicts, event " + e);
+            assertEquals(0, oneTier(fresh, labels, d, 15, 2, 1), "k = 3 still predicts, event " + e);
         }
         assertEquals(3, fresh.k());
-        fresh.predict(labels, d, 15, 2, 1);
+        oneTier(fresh, labels, d, 15, 2, 1);
         assertEquals(1, fresh.k());
-        assertEquals(1, fresh.predict(labels, d, 15, 2, 1));
+        assertEquals(1, oneTier(fresh, labels, d, 15, 2, 1));
     }
 
     @Test
     void stateRoundTripsAndMergesByLeaders() {
-        VoteRace a = new VoteRace(3, true);
+        VoteRace a = new VoteRace(3, true, 1);
         int[] labels = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         double[] d = new double[15];
         Arrays.setAll(d, s -> s);
         for (int e = 0; e < 50; e++) {
-            a.predict(labels, d, 15, 2, 1);
+            oneTier(a, labels, d, 15, 2, 1);
         }
-        VoteRace copy = new VoteRace(3, true);
+        VoteRace copy = new VoteRace(3, true, 1);
         copy.restore(a.state());
         assertArrayEquals(a.state(), copy.state());
         assertEquals(1, copy.k());
-        VoteRace b = new VoteRace(3, true);
+        VoteRace b = new VoteRace(3, true, 1);
         for (int e = 0; e < 10; e++) {
-            b.predict(labels, d, 15, 2, 0);
+            oneTier(b, labels, d, 15, 2, 0);
         }
         assertEquals(3, b.k());
         // a's k = 1 has 50 hits summed against b's k = 3 with 10 (a scored none for k = 3).
         assertEquals(1, VoteRace.merged(List.of(a, b)));
         assertEquals(3, VoteRace.merged(List.of(b)));
-        assertThrows(IllegalArgumentException.class, () -> new VoteRace(3, false).restore(a.state()));
-        assertThrows(IllegalArgumentException.class, () -> VoteRace.merged(List.of(a, new VoteRace(3, false))));
+        assertThrows(IllegalArgumentException.class, () -> new VoteRace(3, false, 1).restore(a.state()));
+        assertThrows(IllegalArgumentException.class, () -> VoteRace.merged(List.of(a, new VoteRace(3, false, 1))));
     }
 }

@@ -57,26 +57,33 @@ class TripletWindowFastPathTest {
             double[] query = grid(rnd, q);
             int label = rnd.nextInt(classes + 1); // sometimes a class the window has not seen
             int k = 1 + rnd.nextInt(4);
-            int n = k + rnd.nextInt(13); // the vote's list, up to 16
+            int n = 1 + rnd.nextInt(16); // the vote's list
             int m = 1 + rnd.nextInt(6);
+            int[] depths = rnd.ints(1 + rnd.nextInt(3), 1, perClass + 2).sorted().toArray();
             int slot = w.nextSlot(label);
             double[][] dist = w.distances(query);
-            int[] all = new int[n];
+            int[][] tiers = new int[depths.length][n];
+            double[][] tierD = new double[depths.length][n];
+            int[] tierFound = new int[depths.length];
+            w.selectTiers(dist, depths, n, tiers, tierD, tierFound);
+            for (int t = 0; t < depths.length; t++) {
+                int depth = depths[t];
+                int[] expectTier = nearest(w, query, n, c -> true, -1, index -> age(w, index) < depth);
+                assertArrayEquals(expectTier, Arrays.copyOf(tiers[t], tierFound[t]), "tier of depth " + depth);
+            }
             int[] same = new int[k];
             int[] other = new int[m];
-            int[] found = new int[3];
-            w.selectAll(dist, label, slot, n, k, m, all, new double[n], same, new double[k], other, new double[m], found);
+            int[] found = new int[2];
+            w.selectTriplets(dist, label, slot, k, m, same, new double[k], other, new double[m], found);
 
-            int[] expectAll = nearest(w, query, n, c -> true, -1);
-            int[] expectOther = nearest(w, query, m, c -> c != label, -1);
+            int[] expectOther = nearest(w, query, m, c -> c != label, -1, index -> true);
             // The anchor then takes `slot` of its class (evicting what was there) and is excluded itself.
             int self = w.add(label, adds, new double[1], new double[1], query);
-            int[] expectSame = Arrays.stream(nearest(w, query, w.size(), c -> c == label, self))
+            int[] expectSame = Arrays.stream(nearest(w, query, w.size(), c -> c == label, self, index -> true))
                     .filter(e -> LinearAlgebra.squaredDistance(query, w.lx(e, new double[q])) > 0).limit(k).toArray();
 
-            assertArrayEquals(expectAll, Arrays.copyOf(all, found[0]), "all");
-            assertArrayEquals(expectSame, Arrays.copyOf(same, found[1]), "same");
-            assertArrayEquals(expectOther, Arrays.copyOf(other, found[2]), "other");
+            assertArrayEquals(expectSame, Arrays.copyOf(same, found[0]), "same");
+            assertArrayEquals(expectOther, Arrays.copyOf(other, found[1]), "other");
         }
     }
 
@@ -167,13 +174,14 @@ class TripletWindowFastPathTest {
     }
 
     /** The straightforward selection: nearest first among the accepted classes, ties to the earlier index. */
+    /** Brute force: the count nearest entries passing both filters, ties to the earlier index (indices() order). */
     private static int[] nearest(TripletWindow w, double[] lx, int count, java.util.function.IntPredicate labelFilter,
-                                 int self) {
+                                 int self, java.util.function.IntPredicate entryFilter) {
         int[] best = new int[count];
         double[] bestD = new double[count];
         int found = 0;
         for (int e : w.indices()) {
-            if (!labelFilter.test(w.label(e)) || e == self) {
+            if (!labelFilter.test(w.label(e)) || e == self || !entryFilter.test(e)) {
                 continue;
             }
             double d = LinearAlgebra.squaredDistance(lx, w.lx(e, new double[lx.length]));
@@ -192,5 +200,11 @@ class TripletWindowFastPathTest {
             best[s] = e;
         }
         return Arrays.copyOf(best, found);
+    }
+
+    /** How many entries of the entry's class are newer (the test adds one entry per time stamp). */
+    private static int age(TripletWindow w, int index) {
+        return (int) Arrays.stream(w.indices())
+                .filter(e -> w.label(e) == w.label(index) && w.timestamp(e) > w.timestamp(index)).count();
     }
 }

@@ -183,7 +183,7 @@ class ModelMergerTest {
         long millis = 200;
         LearnerSettings bounded = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(),
                 d.windowPerClass(), millis, d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
-                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace());
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget());
         WorkerModel m = new WorkerModel(1, SettingsRace.of(new StreamingLearner(bounded, p)), Double.NaN,
                 new ExemplarReservoir(1000, p, 1));
         java.util.Set<java.util.List<Double>> recent = new java.util.HashSet<>();
