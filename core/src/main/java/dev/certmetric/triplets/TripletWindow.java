@@ -419,53 +419,54 @@ public final class TripletWindow {
     /**
      * The n nearest entries of every tier in one pass over {@code dist}, where tier t holds each class's newest
      * {@code depths[t]} entries (depths ascending): into {@code best[t]} with distances in {@code bestD[t]}, nearest
-     * first and ordered by (distance, index) as {@link #selectAll} orders them, with their counts in
-     * {@code found[t]}. The tiers are nested, so a deeper tier's n-th place is never behind a shallower one's: an
-     * entry that misses one tier's list misses every deeper one too, and one comparison rejects most entries.
+     * first and ordered by (distance, index) as {@link #selectTriplets} orders them, with their counts in
+     * {@code found[t]}. Tier t's list is tier t - 1's joined by the band of ages the shallower tier lacks, so every
+     * entry is offered to one list only, and each list starts from the nearest entries of the tiers before it,
+     * which rejects most of its band at one comparison.
      */
     public void selectTiers(double[][] dist, int[] depths, int n, int[][] best, double[][] bestD, int[] found) {
-        int tiers = depths.length;
-        for (int t = 0; t < tiers; t++) {
-            Arrays.fill(bestD[t], 0, n, Double.POSITIVE_INFINITY);
-            found[t] = 0;
-        }
-        for (int c = 0; c < count.length; c++) {
-            double[] dc = dist[c];
-            // One band of ages per tier: the band's entries are in that tier and every deeper one. A band is at most
-            // two ascending runs of slots, which the loop walks without the ring's wrap-around test.
-            for (int first = 0, from = 0; first < tiers && from < count[c]; first++) {
-                int to = Math.min(depths[first], count[c]);
+        for (int t = 0; t < depths.length; t++) {
+            if (t == 0) {
+                Arrays.fill(bestD[0], 0, n, Double.POSITIVE_INFINITY);
+                found[0] = 0;
+            } else {
+                System.arraycopy(best[t - 1], 0, best[t], 0, n);
+                System.arraycopy(bestD[t - 1], 0, bestD[t], 0, n);
+                found[t] = found[t - 1];
+            }
+            int from = t == 0 ? 0 : depths[t - 1];
+            for (int c = 0; c < count.length; c++) {
+                int to = Math.min(depths[t], count[c]);
                 if (to <= from) {
                     continue;
                 }
-                int start = Math.floorMod(head[c] - to, perClass); // the band's oldest slot
+                // The band's ages [from, to) are at most two ascending runs of slots, from its oldest slot.
+                int start = Math.floorMod(head[c] - to, perClass);
                 int end = start + (to - from);
-                limitedRun(dc, c, start, Math.min(end, perClass), first, depths.length, n, best, bestD, found);
+                found[t] = offer(dist[c], c, start, Math.min(end, perClass), n, best[t], bestD[t], found[t]);
                 if (end > perClass) {
-                    limitedRun(dc, c, 0, end - perClass, first, depths.length, n, best, bestD, found);
+                    found[t] = offer(dist[c], c, 0, end - perClass, n, best[t], bestD[t], found[t]);
                 }
-                from = to;
             }
         }
     }
 
-    /** Offers slots [from, to) of class c to tiers first, first + 1, ... of {@link #selectTiers}. */
-    private void limitedRun(double[] dc, int c, int from, int to, int first, int tiers, int n, int[][] best,
-                            double[][] bestD, int[] found) {
-        double[] firstD = bestD[first];
-        double limit = firstD[n - 1];
+    /** Offers slots [from, to) of class c to a list of n places holding {@code found}; returns its new count. */
+    private int offer(double[] dc, int c, int from, int to, int n, int[] best, double[] bestD, int found) {
+        double limit = bestD[n - 1];
         for (int s = from; s < to; s++) {
             double d = dc[s];
             if (d > limit) {
                 continue;
             }
             int index = c * perClass + s;
-            for (int t = first; t < tiers && before(d, index, bestD[t][n - 1], best[t][n - 1]); t++) {
-                insert(best[t], bestD[t], n, index, d);
-                found[t] = Math.min(found[t] + 1, n);
+            if (before(d, index, limit, best[n - 1])) {
+                insert(best, bestD, n, index, d);
+                found = Math.min(found + 1, n);
+                limit = bestD[n - 1];
             }
-            limit = firstD[n - 1];
         }
+        return found;
     }
 
     /** Whether (d, index) comes before the place (placeD, placeIndex); an unfilled place (+infinity) comes last. */
