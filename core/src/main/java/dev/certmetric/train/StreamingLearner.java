@@ -481,9 +481,14 @@ public final class StreamingLearner {
         memory = resized;
     }
 
-    /** Projects the memory under the published L and the current statistics. */
+    /**
+     * Projects the memory under the published L and the current statistics: the identity while the guard prefers
+     * it and L is square (a low-rank L cannot hold it; the learned one is used then).
+     */
     private void reprojectMemory() {
-        System.arraycopy(average != null ? average : l, 0, memoryL, 0, l.length);
+        boolean euclidean = q == p && guard != null && guard.prefersEuclidean();
+        System.arraycopy(euclidean ? MahalanobisMetric.identity(q, p) : average != null ? average : l, 0, memoryL, 0,
+                l.length);
         memoryStatistics = statistics.copy();
         memoryProjectedAt = events;
         projectMemory();

@@ -9,7 +9,9 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.util.Random;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The learner's vote reads its memory tier by tier: what it predicts and certifies, and how the tiers race. */
@@ -72,6 +74,24 @@ class VoteMemoryTest {
         }
         assertTrue(checked >= 10, "checked " + checked);
         assertTrue(deeper > 0, "no check read more than the shallowest tier");
+    }
+
+    /** While the guard prefers the identity (and L is square), the memory is projected under it, as it is served. */
+    @Test
+    void theMemoryIsProjectedUnderTheIdentityWhileTheGuardServesIt() {
+        StreamingLearner learner = new StreamingLearner(LearnerSettings.DEFAULT, P);
+        Random rnd = new Random(5);
+        for (int e = 0; e < 200; e++) {
+            int label = rnd.nextInt(3);
+            learner.testThenTrain(event(rnd, label), "c" + label, e);
+        }
+        assertFalse(java.util.Arrays.equals(MahalanobisMetric.identity(P, P), learner.memoryL()));
+        learner.restoreGuard(new double[] {0, 1e6});
+        while (learner.memoryProjectedAt() <= 200) {
+            int label = rnd.nextInt(3);
+            learner.testThenTrain(event(rnd, label), "c" + label, learner.events());
+        }
+        assertArrayEquals(MahalanobisMetric.identity(P, P), learner.memoryL());
     }
 
     /** A deeper tier that votes right where the shallow one votes wrong takes the lead past the margin. */
