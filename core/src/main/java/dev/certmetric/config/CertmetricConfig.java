@@ -89,12 +89,13 @@ public final class CertmetricConfig implements Serializable {
             D.windowMillis(), 0, Long.MAX_VALUE, "Event-time bound of the window in ms; 0 = no time bound."));
     public static final ConfigKey<Integer> MEMORY_PER_CLASS = DEF.define(ConfigKey.integer("learner.memory.per-class",
             D.memoryPerClass(), 1, 100_000, "Most recent events per class that the k-NN vote reads (its memory; the "
-                    + "window, which feeds the gradient, is shallower). The vote races three depths, a tenth, three "
-                    + "tenths and all of this, together with its k: a shallow memory follows a drifting stream, a deep "
-                    + "one wins on a stationary one (README, \"The vote's memory\")."));
+                    + "window, which feeds the gradient, is shallower). The vote races four depths, a thirtieth, a "
+                    + "tenth, three tenths and all of this, together with its k: a shallow memory follows a drifting "
+                    + "stream, a deep one wins on a stationary one (README, \"The vote's memory\")."));
     public static final ConfigKey<Integer> MEMORY_BUDGET = DEF.define(ConfigKey.integer("learner.memory.budget",
-            D.memoryBudget(), 1, 10_000_000, "Most events the vote's memory keeps over all classes: with c classes "
-                    + "each keeps min(learner.memory.per-class, this / c). An event's vote costs one distance pass "
+            D.memoryBudget(), 1, 10_000_000, "Most events the vote's memory keeps over all classes. Every class keeps "
+                    + "its newest d events, d as large as this allows (classes with fewer events leave their share to "
+                    + "the others) and at most learner.memory.per-class. An event's vote costs one distance pass "
                     + "over the memory, so this bounds it whatever the number of classes."));
     public static final ConfigKey<Integer> BATCH_SIZE = DEF.define(ConfigKey.integer("learner.batch-size",
             D.batchSize(), 1, 10_000, "Anchors per gradient step."));

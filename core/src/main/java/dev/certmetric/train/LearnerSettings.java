@@ -33,8 +33,9 @@ import dev.certmetric.objective.LmnnPlObjective;
  *     and is published for scoring; false = always k
  * @param memoryPerClass the deepest tier of the vote's memory: most recent events per class that the k-NN vote
  *     reads; the vote races the tiers of {@link #memoryTiers()}
- * @param memoryBudget most events the vote's memory keeps over all classes: with c classes, each keeps
- *     {@code min(memoryPerClass, memoryBudget / c)}, so that the vote's cost does not grow with the classes
+ * @param memoryBudget most events the vote's memory keeps over all classes, so that the vote's cost does not grow
+ *     with the classes: every class keeps its newest d events, with d as large as the budget allows (classes with
+ *     fewer events leave their share to the others), and at most {@code memoryPerClass}
  */
 public record LearnerSettings(int k, int impostors, double mu, double lambda, double tau, int rank,
                               int windowPerClass, long windowMillis, int batchSize, String stepRule,
@@ -43,7 +44,7 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
                               int memoryBudget) {
     public static final LearnerSettings DEFAULT =
             new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD, 0.1,
-                    true, 1000, 5000);
+                    true, 3000, 5000);
 
     public LearnerSettings {
         require(k >= 1 && k <= 50, "k", k, "[1, 50]");
@@ -70,17 +71,13 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
     }
 
     /**
-     * The depths per class of the vote's memory tiers, ascending: a tenth, three tenths and all of
+     * The depths per class of the vote's memory tiers, ascending: a thirtieth, a tenth, three tenths and all of
      * {@code memoryPerClass} (at least 1). A shallow tier follows a drifting stream, a deep one has more
      * neighbours on a stationary one; the stream decides ({@link VoteRace}).
      */
     public int[] memoryTiers() {
-        return new int[] {Math.max(1, memoryPerClass / 10), Math.max(1, 3 * memoryPerClass / 10), memoryPerClass};
-    }
-
-    /** Events per class the vote's memory keeps with this many classes. */
-    public int memoryDepth(int classes) {
-        return Math.max(1, Math.min(memoryPerClass, memoryBudget / Math.max(1, classes)));
+        return new int[] {Math.max(1, memoryPerClass / 30), Math.max(1, memoryPerClass / 10),
+                Math.max(1, 3 * memoryPerClass / 10), memoryPerClass};
     }
 
     private static void require(boolean ok, String key, Object value, String range) {

@@ -109,6 +109,7 @@ public final class LearnerStateCodec {
         writeArray(out, memoryStats.meanView());
         writeArray(out, memoryStats.m2View());
         out.writeLong(learner.memoryProjectedAt());
+        out.writeInt(learner.memory().perClass());
         List<TripletWindow.Entry> memory = learner.memory().entries();
         out.writeInt(memory.size());
         for (TripletWindow.Entry e : memory) {
@@ -178,14 +179,15 @@ public final class LearnerStateCodec {
             double[] memoryL = readArray(in);
             OnlineStandardizer memoryStats = OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in));
             long projectedAt = in.readLong();
+            int depth = in.readInt();
             int memoryEntries = in.readInt();
             for (int i = 0; i < memoryEntries; i++) {
-                learner.restoreMemoryEntry(in.readInt(), in.readLong(), readArray(in));
+                learner.restoreMemoryEntry(depth, in.readInt(), in.readLong(), readArray(in));
             }
             learner.restoreMemory(memoryL, memoryStats, projectedAt);
         } else {
             for (TripletWindow.Entry e : window) {
-                learner.restoreMemoryEntry(e.label(), e.timestamp(), e.raw());
+                learner.restoreMemoryEntry(s.windowPerClass(), e.label(), e.timestamp(), e.raw());
             }
             learner.restoreMemory(cacheL, learner.frozenStatistics(), learner.counters().events());
         }

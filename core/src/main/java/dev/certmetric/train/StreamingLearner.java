@@ -130,6 +130,13 @@ public final class StreamingLearner {
      */
     static final int REPROJECT_MIN = 32;
     static final int REPROJECT_MAX = 1000;
+    /**
+     * A resize of the memory copies it, so it changes the depth by at least 1/{@value #RESIZE_SLACK}: shrinking to
+     * that much below the budget, growing by that much at least.
+     */
+    static final int RESIZE_SLACK = 16;
+    /** The memory's first depth per class; {@link #fitMemory} deepens it as classes fill. */
+    static final int INITIAL_MEMORY_DEPTH = 128;
     private final int[] guardLearned = new int[GUARD_NEIGHBOURS];
     private final int[] guardEuclidean = new int[GUARD_NEIGHBOURS];
     private final double[] guardD = new double[GUARD_NEIGHBOURS];
@@ -211,8 +218,8 @@ public final class StreamingLearner {
         this.memoryProjectedAt = events;
         this.mx = new double[p];
         this.mlx = new double[q];
-        this.memory = new TripletWindow(settings.memoryDepth(Math.max(1, labels.size())), settings.windowMillis(), p,
-                q);
+        this.memory = new TripletWindow(Math.min(INITIAL_MEMORY_DEPTH,
+                Math.min(settings.memoryPerClass(), settings.memoryBudget())), settings.windowMillis(), p, q);
         projectMemory();
     }
 
@@ -263,7 +270,8 @@ public final class StreamingLearner {
                 throw new IllegalArgumentException("exemplar label '" + e.label() + "' is not among the snapshot's classes");
             }
             learner.restoreWindowEntry(code, timestamp, raw);
-            learner.restoreMemoryEntry(code, timestamp, raw);
+            learner.memory.add(code, timestamp, raw, new double[p], new double[learner.q]);
+            learner.fitMemory(code);
         }
         learner.rebuildWindowCache();
         learner.projectMemory();
@@ -287,9 +295,7 @@ public final class StreamingLearner {
             labels.add(name);
             return labels.size() - 1;
         });
-        if (memory.perClass() != settings.memoryDepth(labels.size())) {
-            resizeMemory(settings.memoryDepth(labels.size()));
-        }
+
         standardizer.apply(raw, x);
         LinearAlgebra.multiplyColumns(frozenColumns, x, lx);
         events++;
@@ -350,6 +356,7 @@ public final class StreamingLearner {
         statistics.update(raw);
         int added = window.add(code, timestamp, raw, x, lx);
         memory.add(code, timestamp, raw, mx, mlx);
+        fitMemory(code);
         if (added < imageEpoch.length) {
             imageEpoch[added] = 0;
         }
@@ -470,6 +477,54 @@ public final class StreamingLearner {
         window.transform(frozen);
         gradient.reset(frozen);
         epoch++;
+    }
+
+    /**
+     * After an event of class {@code code} joined the memory: keeps the memory within its budget, and deepens it
+     * (at most doubling, so that rings are not allocated far ahead of their use) when that class is full and the
+     * budget has room. Classes with fewer events than the depth leave their share to the others, so an imbalanced
+     * stream's large classes get a deeper memory.
+     */
+    private void fitMemory(int code) {
+        int depth = memory.perClass();
+        int budget = settings.memoryBudget();
+        if (memory.size() > budget) {
+            // A little below the budget, so that the classes still filling do not trigger a copy on every event.
+            resizeMemory(waterLevel(budget - budget / RESIZE_SLACK));
+        } else if (memory.count(code) == depth && depth < settings.memoryPerClass()) {
+            int full = 0;
+            long others = 0;
+            for (int c = 0; c < memory.classes(); c++) {
+                if (memory.count(c) == depth) {
+                    full++;
+                } else {
+                    others += memory.count(c);
+                }
+            }
+            long level = (budget - others) / full;
+            int deeper = (int) Math.min(settings.memoryPerClass(), Math.min(2L * depth, level));
+            if (deeper > depth + depth / RESIZE_SLACK) {
+                resizeMemory(deeper);
+            }
+        }
+    }
+
+    /** The largest depth d with sum over classes of min(entries, d) within the budget (at least 1). */
+    private int waterLevel(int budget) {
+        int[] counts = new int[memory.classes()];
+        for (int c = 0; c < counts.length; c++) {
+            counts[c] = memory.count(c);
+        }
+        Arrays.sort(counts);
+        long remaining = budget;
+        for (int i = 0; i < counts.length; i++) {
+            long share = remaining / (counts.length - i);
+            if (counts[i] > share) {
+                return (int) Math.max(1, share);
+            }
+            remaining -= counts[i];
+        }
+        return Math.max(1, counts.length == 0 ? 1 : counts[counts.length - 1]);
     }
 
     /** Keeps each class's newest entries in a memory of another depth. */
@@ -846,9 +901,11 @@ public final class StreamingLearner {
         rebuildCache();
     }
 
-    /** Re-adds a checkpointed memory entry; call {@link #restoreMemory} after the last one. */
-    void restoreMemoryEntry(int label, long timestamp, double[] raw) {
-        int depth = settings.memoryDepth(Math.max(labels.size(), label + 1));
+    /**
+     * Re-adds a checkpointed memory entry (the memory first sized to the checkpoint's depth); call
+     * {@link #restoreMemory} after the last one.
+     */
+    void restoreMemoryEntry(int depth, int label, long timestamp, double[] raw) {
         if (memory.perClass() != depth) {
             resizeMemory(depth);
         }

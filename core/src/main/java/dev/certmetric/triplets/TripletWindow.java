@@ -77,6 +77,11 @@ public final class TripletWindow {
         return perClass;
     }
 
+    /** Entries of one class (0 for a class not seen yet). */
+    public int count(int label) {
+        return label < count.length ? count[label] : 0;
+    }
+
     /**
      * Adds an event (copying the arrays), evicting its class's oldest if the class is full; returns the
      * new entry's index.

@@ -94,6 +94,30 @@ class VoteMemoryTest {
         assertArrayEquals(MahalanobisMetric.identity(P, P), learner.memoryL());
     }
 
+    /**
+     * On an imbalanced stream the memory stays within its budget after every event, and the rare class's few
+     * events leave their share to the large classes, which get deeper than an even split.
+     */
+    @Test
+    void theBudgetHoldsAndRareClassesLeaveTheirShareToTheLargeOnes() {
+        int budget = 600;
+        StreamingLearner learner = new StreamingLearner(LearnerSettings.DEFAULT.withMemory(3000, budget), P);
+        Random rnd = new Random(8);
+        int rare = 0;
+        for (int e = 0; e < 6_000; e++) {
+            double u = rnd.nextDouble();
+            int label = u < 0.6 ? 0 : u < 0.99 ? 1 : 2;
+            rare += label == 2 ? 1 : 0;
+            learner.testThenTrain(event(rnd, label), "c" + label, e);
+            assertTrue(learner.memory().size() <= budget, "event " + e + ": " + learner.memory().size());
+        }
+        TripletWindow memory = learner.memory();
+        int rareCode = learner.labels().indexOf("c2");
+        assertEquals(rare, memory.count(rareCode), "the rare class keeps all its events");
+        assertTrue(memory.perClass() > (budget - rare) / 2 * 15 / 16, "depth " + memory.perClass());
+        assertTrue(memory.size() > budget * 15 / 16 - 1, "the budget is used: " + memory.size());
+    }
+
     /** A deeper tier that votes right where the shallow one votes wrong takes the lead past the margin. */
     @Test
     void aDeeperTierTakesTheLeadWhenItVotesBetter() {
