@@ -96,7 +96,9 @@ public final class CertmetricConfig implements Serializable {
             D.memoryBudget(), 1, 10_000_000, "Most events the vote's memory keeps over all classes. Every class keeps "
                     + "its newest d events, d as large as this allows (classes with fewer events leave their share to "
                     + "the others) and at most learner.memory.per-class. An event's vote costs one distance pass "
-                    + "over the memory, so this bounds it whatever the number of classes."));
+                    + "over the memory, so this bounds it whatever the number of classes. Heap: about this x (3p + 2q) "
+                    + "x 8 bytes per learner (p features, q the rank; 3.2 MB at p = q = 16, 97 MB at p = 784, q = 32), "
+                    + "and checkpoints carry its raw events (this x p x 8 bytes)."));
     public static final ConfigKey<Integer> BATCH_SIZE = DEF.define(ConfigKey.integer("learner.batch-size",
             D.batchSize(), 1, 10_000, "Anchors per gradient step."));
     public static final ConfigKey<String> STEP_RULE = DEF.define(ConfigKey.choice("learner.step-rule", D.stepRule(),
