@@ -110,6 +110,11 @@ public final class LearnerStateCodec {
         writeArray(out, memoryStats.m2View());
         out.writeLong(learner.memoryProjectedAt());
         out.writeInt(learner.memory().perClass());
+        long[] seen = learner.memorySeen();
+        out.writeInt(seen.length);
+        for (long n : seen) {
+            out.writeLong(n);
+        }
         List<TripletWindow.Entry> memory = learner.memory().entries();
         out.writeInt(memory.size());
         for (TripletWindow.Entry e : memory) {
@@ -180,16 +185,28 @@ public final class LearnerStateCodec {
             OnlineStandardizer memoryStats = OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in));
             long projectedAt = in.readLong();
             int depth = in.readInt();
+            int classes = in.readInt();
+            if (classes < 0 || classes > labelCount) {
+                throw new IOException("corrupt learner state: " + classes + " memory classes of " + labelCount);
+            }
+            long[] seen = new long[classes];
+            for (int c = 0; c < classes; c++) {
+                seen[c] = in.readLong();
+            }
             int memoryEntries = in.readInt();
             for (int i = 0; i < memoryEntries; i++) {
                 learner.restoreMemoryEntry(depth, in.readInt(), in.readLong(), readArray(in));
             }
-            learner.restoreMemory(memoryL, memoryStats, projectedAt);
+            learner.restoreMemory(memoryL, memoryStats, projectedAt, seen);
         } else {
             for (TripletWindow.Entry e : window) {
                 learner.restoreMemoryEntry(s.windowPerClass(), e.label(), e.timestamp(), e.raw());
             }
-            learner.restoreMemory(cacheL, learner.frozenStatistics(), learner.counters().events());
+            long[] seen = new long[labelCount];
+            for (TripletWindow.Entry e : window) {
+                seen[e.label()]++;
+            }
+            learner.restoreMemory(cacheL, learner.frozenStatistics(), learner.counters().events(), seen);
         }
         return learner;
     }

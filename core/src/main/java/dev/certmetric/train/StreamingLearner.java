@@ -116,6 +116,8 @@ public final class StreamingLearner {
     private OnlineStandardizer memoryStatistics;
     private Standardizer memoryStandardizer;
     private long memoryProjectedAt;
+    /** Events per class since the memory (re)started, which its depth is shared by ({@link #memoryTarget}). */
+    private long[] seen = new long[0];
     private double memorySigma = Double.NaN;
     private final double[] mx;
     private final double[] mlx;
@@ -130,10 +132,7 @@ public final class StreamingLearner {
      */
     static final int REPROJECT_MIN = 32;
     static final int REPROJECT_MAX = 1000;
-    /**
-     * A resize of the memory copies it, so it changes the depth by at least 1/{@value #RESIZE_SLACK}: shrinking to
-     * that much below the budget, growing by that much at least.
-     */
+    /** A resize of the memory copies it: the depth aims 1/{@value #RESIZE_SLACK} below the budget, and grows by at least that much. */
     static final int RESIZE_SLACK = 16;
     /** The memory's first depth per class; {@link #fitMemory} deepens it as classes fill. */
     static final int INITIAL_MEMORY_DEPTH = 128;
@@ -480,51 +479,45 @@ public final class StreamingLearner {
     }
 
     /**
-     * After an event of class {@code code} joined the memory: keeps the memory within its budget, and deepens it
-     * (at most doubling, so that rings are not allocated far ahead of their use) when that class is full and the
-     * budget has room. Classes with fewer events than the depth leave their share to the others, so an imbalanced
-     * stream's large classes get a deeper memory.
+     * Counts the event of class {@code code} that just joined the memory, and keeps the memory's depth at its
+     * target ({@link #memoryTarget}): shrinking when the memory holds more than the budget, deepening (at most
+     * doubling, so that rings are not allocated far ahead of their use) when this class is full below the target.
      */
     private void fitMemory(int code) {
+        if (seen.length <= code) {
+            seen = Arrays.copyOf(seen, code + 1);
+        }
+        seen[code]++;
         int depth = memory.perClass();
-        int budget = settings.memoryBudget();
-        if (memory.size() > budget) {
-            // A little below the budget, so that the classes still filling do not trigger a copy on every event.
-            resizeMemory(waterLevel(budget - budget / RESIZE_SLACK));
+        if (memory.size() > settings.memoryBudget()) {
+            resizeMemory(memoryTarget());
         } else if (memory.count(code) == depth && depth < settings.memoryPerClass()) {
-            int full = 0;
-            long others = 0;
-            for (int c = 0; c < memory.classes(); c++) {
-                if (memory.count(c) == depth) {
-                    full++;
-                } else {
-                    others += memory.count(c);
-                }
-            }
-            long level = (budget - others) / full;
-            int deeper = (int) Math.min(settings.memoryPerClass(), Math.min(2L * depth, level));
+            int deeper = (int) Math.min(2L * depth, memoryTarget());
             if (deeper > depth + depth / RESIZE_SLACK) {
                 resizeMemory(deeper);
             }
         }
     }
 
-    /** The largest depth d with sum over classes of min(entries, d) within the budget (at least 1). */
-    private int waterLevel(int budget) {
-        int[] counts = new int[memory.classes()];
-        for (int c = 0; c < counts.length; c++) {
-            counts[c] = memory.count(c);
-        }
+    /**
+     * The memory's target depth: the water level d at which every class's min(events seen, d) sum to the budget
+     * less a 1/{@value #RESIZE_SLACK} slack, at most learner.memory.per-class. Classes with fewer events than d
+     * leave their share to the others. Both growing and shrinking aim at it, so that the classes still filling do
+     * not make the depth swing (each resize copies the memory).
+     */
+    private int memoryTarget() {
+        long[] counts = Arrays.copyOf(seen, memory.classes());
         Arrays.sort(counts);
-        long remaining = budget;
+        int budget = settings.memoryBudget();
+        long remaining = budget - budget / RESIZE_SLACK;
         for (int i = 0; i < counts.length; i++) {
             long share = remaining / (counts.length - i);
             if (counts[i] > share) {
-                return (int) Math.max(1, share);
+                return (int) Math.max(1, Math.min(settings.memoryPerClass(), share));
             }
             remaining -= counts[i];
         }
-        return Math.max(1, counts.length == 0 ? 1 : counts[counts.length - 1]);
+        return settings.memoryPerClass();
     }
 
     /** Keeps each class's newest entries in a memory of another depth. */
@@ -566,6 +559,9 @@ public final class StreamingLearner {
         long perClass = age == Long.MAX_VALUE ? settings.windowPerClass() : (age + labels.size() - 1) / labels.size();
         window.retainNewest((int) Math.max(settings.k() + 1, Math.min(perClass, settings.windowPerClass())));
         memory.retainNewest((int) Math.max(settings.k() + 1, Math.min(perClass, memory.perClass())));
+        for (int c = 0; c < seen.length; c++) {
+            seen[c] = memory.count(c);
+        }
         restartAverage();
     }
 
@@ -913,7 +909,8 @@ public final class StreamingLearner {
     }
 
     /** Restores the L and statistics the memory is projected under, and projects it. */
-    void restoreMemory(double[] memoryL, OnlineStandardizer memoryStatistics, long projectedAt) {
+    void restoreMemory(double[] memoryL, OnlineStandardizer memoryStatistics, long projectedAt, long[] seen) {
+        this.seen = seen.clone();
         if (memoryL.length != this.memoryL.length) {
             throw new IllegalArgumentException("memory L has " + memoryL.length + " entries, expected "
                     + this.memoryL.length);
@@ -934,6 +931,10 @@ public final class StreamingLearner {
 
     long memoryProjectedAt() {
         return memoryProjectedAt;
+    }
+
+    long[] memorySeen() {
+        return seen.clone();
     }
 
     /** The vote's memory. */
