@@ -337,20 +337,30 @@ public final class StreamingLearner {
             }
         }
 
-        // Train: the anchor's targets (same class, not itself nor the entry it evicts) and impostors from the
-        // window under the current L, gathered before the anchor's own entry overwrites the evicted slot.
-        double[][] dist = window.distances(lx);
+        // Train: the anchor's targets (same class, not itself nor the entry its class evicts from the window) and
+        // impostors, gathered from the window before the anchor's own entry overwrites the evicted slot.
         if (n > 0 && guard != null && EuclideanGuard.samples(events)) {
-            guardSample(dist, code, voteK);
+            guardSample(window.distances(lx), code, voteK);
         }
-        window.selectTriplets(dist, code, window.nextSlot(code), k, v, targets, targetD, impostors, impostorD, found);
+        int depth = window.perClass();
+        int ownDepth = window.count(code) == depth ? depth - 1 : depth;
+        boolean fromMemory = memory.perClass() >= depth;
+        if (fromMemory) {
+            // The window's entries are the memory's newest of each class: they are chosen on the memory's pass,
+            // under its L, which spares the window a pass of its own.
+            memory.selectTriplets(memoryD, code, ownDepth, depth, k, v, targets, targetD, impostors, impostorD,
+                    found);
+        } else {
+            window.selectTriplets(window.distances(lx), code, ownDepth, depth, k, v, targets, targetD, impostors,
+                    impostorD, found);
+        }
         int nt = found[0];
         int ni = found[1];
         for (int t = 0; t < nt; t++) {
-            gather(targets[t], targetX[t], targetLx[t], targetMx[t]);
+            gather(windowIndex(targets[t], fromMemory), targetX[t], targetLx[t], targetMx[t]);
         }
         for (int m = 0; m < ni; m++) {
-            gather(impostors[m], impostorX[m], impostorLx[m], impostorMx[m]);
+            gather(windowIndex(impostors[m], fromMemory), impostorX[m], impostorLx[m], impostorMx[m]);
         }
         statistics.update(raw);
         int added = window.add(code, timestamp, raw, x, lx);
@@ -374,6 +384,11 @@ public final class StreamingLearner {
         }
         return new Outcome(label, predicted, n > 0, hit, radius, minMargin, stepped,
                 stepped ? lastStep : null);
+    }
+
+    /** The window index of a selected entry: of the memory's entry of the same class and age, if from the memory. */
+    private int windowIndex(int index, boolean fromMemory) {
+        return fromMemory ? window.indexOfAge(memory.label(index), memory.age(index)) : index;
     }
 
     /** A window entry's x, L x and M x = L^T L x under the cache's L. */

@@ -280,15 +280,10 @@ public final class TripletWindow {
         }
     }
 
-    /** The ring slot the next {@link #add} of this class writes (its evicted entry's), or -1 for a new class. */
-    public int nextSlot(int label) {
-        return label < head.length ? head[label] : -1;
-    }
-
     /**
      * Squared transformed distances |lx - L x_e|^2 to every slot, into a buffer owned by the window,
-     * {@code [class][slot]} (unoccupied slots hold meaningless values). The buffer stays valid for
-     * {@link #selectAll} until the next call.
+     * {@code [class][slot]} (unoccupied slots hold meaningless values). The buffer stays valid for the
+     * selections ({@link #selectTriplets}, {@link #selectTiers}) until the next call.
      */
     public double[][] distances(double[] lx) {
         dist = squaredDistances(lx, lxs, q, dist);
@@ -372,53 +367,55 @@ public final class TripletWindow {
 
     /**
      * The two selections of a training step in one pass over {@code dist}: the k nearest of class {@code label}
-     * but slot {@code skipSlot} and any at distance zero ({@code same}: the targets; a copy of the anchor, as a
-     * replayed event is, teaches nothing and would let the pull term vanish) and the m nearest of the other
-     * classes ({@code other}: the impostors), as entry indices with their distances, nearest first. Ties go to
-     * the earlier class and slot. Their counts go to {@code found[0..1]}.
+     * among its newest {@code ownDepth} entries but any at distance zero ({@code same}: the targets; a copy of the
+     * anchor, as a replayed event is, teaches nothing and would let the pull term vanish) and the m nearest of the
+     * other classes' newest {@code depth} entries ({@code other}: the impostors), as entry indices with their
+     * distances, nearest first, ordered by (distance, index). Their counts go to {@code found[0..1]}.
      */
-    public void selectTriplets(double[][] dist, int label, int skipSlot, int k, int m, int[] same, double[] sameD,
-                               int[] other, double[] otherD, int[] found) {
-        // Unfilled places hold +infinity, so one comparison with the largest place of the list an entry can join
-        // rejects most entries with a branch that is rarely taken. The anchor's own class goes first: its entries
-        // are mostly the nearest. Places are ordered by (distance, index), which is the visiting order's result
-        // whatever the order.
+    public void selectTriplets(double[][] dist, int label, int ownDepth, int depth, int k, int m, int[] same,
+                               double[] sameD, int[] other, double[] otherD, int[] found) {
         Arrays.fill(sameD, 0, k, Double.POSITIVE_INFINITY);
         Arrays.fill(otherD, 0, m, Double.POSITIVE_INFINITY);
         int nSame = 0;
         int nOther = 0;
-        int classes = count.length;
-        boolean ownFirst = label >= 0 && label < classes;
-        for (int t = 0; t < classes; t++) {
-            int c = !ownFirst ? t : t == 0 ? label : t <= label ? t - 1 : t;
-            int[] ranges = occupied(c);
-            boolean own = c == label;
-            double[] dc = dist[c];
-            double limit = own ? sameD[k - 1] : otherD[m - 1];
-            for (int g = 0; g < ranges.length; g += 2) {
-                for (int s = ranges[g], index = c * perClass + s; s < ranges[g + 1]; s++, index++) {
-                    double d = dc[s];
-                    if (d > limit || d == Double.POSITIVE_INFINITY) {
-                        continue;
-                    }
-                    if (own) {
-                        if (s != skipSlot && d > 0 && before(d, index, sameD[k - 1], same[k - 1])) {
-                            insert(same, sameD, k, index, d);
-                            nSame = Math.min(nSame + 1, k);
-                        }
-                        limit = sameD[k - 1];
-                    } else {
-                        if (before(d, index, otherD[m - 1], other[m - 1])) {
-                            insert(other, otherD, m, index, d);
-                            nOther = Math.min(nOther + 1, m);
-                        }
-                        limit = otherD[m - 1];
-                    }
-                }
+        // The anchor's own class first: its entries are mostly the nearest.
+        if (label >= 0 && label < count.length) {
+            nSame = offerNewest(dist, label, ownDepth, k, same, sameD, nSame, true);
+        }
+        for (int c = 0; c < count.length; c++) {
+            if (c != label) {
+                nOther = offerNewest(dist, c, depth, m, other, otherD, nOther, false);
             }
         }
         found[0] = nSame;
         found[1] = nOther;
+    }
+
+    /** Offers class c's newest {@code depth} entries (skipping distance zero if asked) to a list; returns its count. */
+    private int offerNewest(double[][] dist, int c, int depth, int n, int[] best, double[] bestD, int found,
+                            boolean skipZero) {
+        int to = Math.min(depth, count[c]);
+        if (to <= 0) {
+            return found;
+        }
+        int start = Math.floorMod(head[c] - to, perClass);
+        int end = start + to;
+        found = offer(dist[c], c, start, Math.min(end, perClass), n, best, bestD, found, skipZero);
+        if (end > perClass) {
+            found = offer(dist[c], c, 0, end - perClass, n, best, bestD, found, skipZero);
+        }
+        return found;
+    }
+
+    /** The index of class c's entry of this age (0 = newest; age below the class's count). */
+    public int indexOfAge(int c, int age) {
+        return c * perClass + Math.floorMod(head[c] - 1 - age, perClass);
+    }
+
+    /** How many entries of its class are newer than this one. */
+    public int age(int index) {
+        int c = index / perClass;
+        return Math.floorMod(head[c] - 1 - index % perClass, perClass);
     }
 
     /**
@@ -448,20 +445,24 @@ public final class TripletWindow {
                 // The band's ages [from, to) are at most two ascending runs of slots, from its oldest slot.
                 int start = Math.floorMod(head[c] - to, perClass);
                 int end = start + (to - from);
-                found[t] = offer(dist[c], c, start, Math.min(end, perClass), n, best[t], bestD[t], found[t]);
+                found[t] = offer(dist[c], c, start, Math.min(end, perClass), n, best[t], bestD[t], found[t], false);
                 if (end > perClass) {
-                    found[t] = offer(dist[c], c, 0, end - perClass, n, best[t], bestD[t], found[t]);
+                    found[t] = offer(dist[c], c, 0, end - perClass, n, best[t], bestD[t], found[t], false);
                 }
             }
         }
     }
 
-    /** Offers slots [from, to) of class c to a list of n places holding {@code found}; returns its new count. */
-    private int offer(double[] dc, int c, int from, int to, int n, int[] best, double[] bestD, int found) {
+    /**
+     * Offers slots [from, to) of class c (but those at distance zero with {@code skipZero}) to a list of n places
+     * holding {@code found}; returns its new count.
+     */
+    private int offer(double[] dc, int c, int from, int to, int n, int[] best, double[] bestD, int found,
+                      boolean skipZero) {
         double limit = bestD[n - 1];
         for (int s = from; s < to; s++) {
             double d = dc[s];
-            if (d > limit) {
+            if (d > limit || d == Double.POSITIVE_INFINITY || (skipZero && d == 0)) {
                 continue;
             }
             int index = c * perClass + s;

@@ -60,7 +60,6 @@ class TripletWindowFastPathTest {
             int n = 1 + rnd.nextInt(16); // the vote's list
             int m = 1 + rnd.nextInt(6);
             int[] depths = rnd.ints(1 + rnd.nextInt(3), 1, perClass + 2).sorted().toArray();
-            int slot = w.nextSlot(label);
             double[][] dist = w.distances(query);
             int[][] tiers = new int[depths.length][n];
             double[][] tierD = new double[depths.length][n];
@@ -71,13 +70,19 @@ class TripletWindowFastPathTest {
                 int[] expectTier = nearest(w, query, n, c -> true, -1, index -> age(w, index) < depth);
                 assertArrayEquals(expectTier, Arrays.copyOf(tiers[t], tierFound[t]), "tier of depth " + depth);
             }
+            for (int index : w.indices()) {
+                assertEquals(index, w.indexOfAge(w.label(index), w.age(index)), "age and index agree");
+                assertEquals(age(w, index), w.age(index), "age of " + index);
+            }
             int[] same = new int[k];
             int[] other = new int[m];
             int[] found = new int[2];
-            w.selectTriplets(dist, label, slot, k, m, same, new double[k], other, new double[m], found);
+            // The anchor's entry will evict its class's oldest when the class is full: that one is left out.
+            int own = w.count(label) == perClass ? perClass - 1 : perClass;
+            w.selectTriplets(dist, label, own, perClass, k, m, same, new double[k], other, new double[m], found);
 
             int[] expectOther = nearest(w, query, m, c -> c != label, -1, index -> true);
-            // The anchor then takes `slot` of its class (evicting what was there) and is excluded itself.
+            // The anchor then joins its class (evicting its oldest if full) and is excluded itself.
             int self = w.add(label, adds, new double[1], new double[1], query);
             int[] expectSame = Arrays.stream(nearest(w, query, w.size(), c -> c == label, self, index -> true))
                     .filter(e -> LinearAlgebra.squaredDistance(query, w.lx(e, new double[q])) > 0).limit(k).toArray();
