@@ -68,9 +68,10 @@ public final class CertmetricConfig implements Serializable {
             "Target neighbours per anchor, and the k of the k-NN vote unless learner.k-race picks another."));
     public static final ConfigKey<Boolean> K_RACE = DEF.define(ConfigKey.bool("learner.k-race", D.kRace(),
             "Race the k of the k-NN vote on the stream: every odd k up to 15 (and learner.k) votes on each tested "
-                    + "event, and the one with the most hits over about the last 1,000 events (a challenger must lead "
-                    + "by 5) makes the prequential prediction, is certified, and is the k that snapshots carry for "
-                    + "scoring; false = learner.k always. Measured: +1 to +2.3 points of prequential accuracy on "
+                    + "event from each tier of the vote's memory, and the (tier, k) with the most hits over about the "
+                    + "last 1,000 events (a challenger must lead by 10; copies of the event do not count) makes the "
+                    + "prequential prediction, is certified, and gives the k that snapshots carry for scoring; false = "
+                    + "learner.k always (the tiers still race). Measured: +1 to +2.3 points of prequential accuracy on "
                     + "waveform, hyperplane, segment and letter (BENCHMARKS.md section 8)."));
     public static final ConfigKey<Integer> IMPOSTORS = DEF.define(ConfigKey.integer("learner.impostors",
             D.impostors(), 1, 200, "Impostors per anchor."));

@@ -129,7 +129,7 @@ class VoteMemoryTest {
         double[][] distances = {d, d, d};
         int[] n = {3, 3, 3};
         assertEquals(0, race.tier());
-        for (int e = 0; e < 5; e++) {
+        for (int e = 0; e < 10; e++) {
             assertEquals(1, race.predict(labels, distances, n, 2, 0), "the shallow tier still leads, event " + e);
         }
         race.predict(labels, distances, n, 2, 0);

@@ -52,16 +52,16 @@ class VoteRaceTest {
         int[] labels = new int[15];
         labels[0] = 1;
         double[] d = new double[15];
-        Arrays.setAll(d, s -> s);
+        Arrays.setAll(d, s -> s + 1);
         // While the truth is 0, k = 3 is as good as every larger k and keeps the lead (ties keep the leader).
         for (int e = 0; e < 100; e++) {
             assertEquals(0, oneTier(race, labels, d, 15, 2, 0));
         }
         assertEquals(3, race.k());
         // On a fresh race where only k = 1 is right, it takes the lead once its decayed hits exceed the margin:
-        // after 6 events (5.985 hits), not after 5 (4.990).
+        // after 11 events (10.945 hits), not after 10 (9.955).
         VoteRace fresh = new VoteRace(3, true, 1);
-        for (int e = 0; e < 5; e++) {
+        for (int e = 0; e < 10; e++) {
             assertEquals(0, oneTier(fresh, labels, d, 15, 2, 1), "k = 3 still predicts, event " + e);
         }
         assertEquals(3, fresh.k());
@@ -70,12 +70,29 @@ class VoteRaceTest {
         assertEquals(1, oneTier(fresh, labels, d, 15, 2, 1));
     }
 
+    /** A copy of the event (distance zero) counts in the prediction but not in the race's scoring. */
+    @Test
+    void copiesOfTheEventVoteButDoNotScore() {
+        VoteRace race = new VoteRace(3, true, 1);
+        // The nearest is a copy of the event, of its class 1; the other neighbours are all class 0.
+        int[] labels = new int[15];
+        labels[0] = 1;
+        double[] d = new double[15];
+        Arrays.setAll(d, s -> s);
+        for (int e = 0; e < 50; e++) {
+            oneTier(race, labels, d, 15, 2, 1);
+        }
+        assertEquals(3, race.k(), "k = 1 is right only through the copy, so it does not take the lead");
+        VoteRace one = new VoteRace(1, false, 1);
+        assertEquals(1, oneTier(one, labels, d, 15, 2, 1), "the prediction counts the copy");
+    }
+
     @Test
     void stateRoundTripsAndMergesByLeaders() {
         VoteRace a = new VoteRace(3, true, 1);
         int[] labels = {1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
         double[] d = new double[15];
-        Arrays.setAll(d, s -> s);
+        Arrays.setAll(d, s -> s + 1);
         for (int e = 0; e < 50; e++) {
             oneTier(a, labels, d, 15, 2, 1);
         }
