@@ -255,7 +255,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "prequential accuracy (test-then-train, whole stream): %.4f%s%n",
                     last.trainingStats().prequentialAccuracy(), events > train.rows()
                             ? " (optimistic: the stream repeats the " + train.rows()
-                            + " training rows, so the window often holds a copy of the event)" : "");
+                            + " training rows, so the vote's memory often holds a copy of the event)" : "");
             out.printf(Locale.ROOT, "held-out rows (%d) sent to the scorer as requests, answered by %s (k=%d over %d "
                             + "exemplars):%n", test.rows(), answers.versionLabel(), serving.k(),
                     serving.snapshot().exemplars().size());
