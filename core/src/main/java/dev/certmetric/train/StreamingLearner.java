@@ -24,16 +24,16 @@ import java.util.Map;
 
 /**
  * The one-pass stochastic learner of LMNN + perturbation loss, driven one labelled event at a time
- * by {@link #testThenTrain}: the event is first classified by k-NN on the window under the current
- * metric (prequential test), then becomes an anchor whose targets and impostors are its nearest
- * same-class and other-class window entries under the current metric; every {@code batchSize}
- * anchors the accumulated gradient of L takes one step of the step rule.
+ * by {@link #testThenTrain}: the event is first classified by k-NN on the vote's memory under the published
+ * metric (prequential test; the memory's depth and the vote's k are raced on the stream), then becomes an
+ * anchor whose targets and impostors are its nearest same-class and other-class window entries (the memory's
+ * newest); every {@code batchSize} anchors the accumulated gradient of L takes one step of the step rule.
  *
  * <p>What it publishes ({@link #metric()}) is the running average of L over the last
  * {@code averageSteps} steps or so (iterate averaging): with a constant step size the last iterate
  * wanders around the optimum, and the average sits much closer to it. A drift detector on the
- * prequential error shrinks the window to about the events since the estimated change and restarts the
- * average, so memory and metric follow a changed stream.
+ * prequential error shrinks the window and the memory to about the events since the estimated change and
+ * restarts the average, so memory and metric follow a changed stream.
  *
  * <p>Mutable and single-threaded: a Flink operator owns one instance and checkpoints it whole with
  * {@link LearnerStateCodec}.
@@ -132,7 +132,10 @@ public final class StreamingLearner {
      */
     static final int REPROJECT_MIN = 32;
     static final int REPROJECT_MAX = 1000;
-    /** A resize of the memory copies it: the depth aims 1/{@value #RESIZE_SLACK} below the budget, and grows by at least that much. */
+    /**
+     * A resize of the memory copies it: the depth aims 1/{@value #RESIZE_SLACK} below the budget, and grows by at
+     * least that much.
+     */
     static final int RESIZE_SLACK = 16;
     /** The memory's first depth per class; {@link #fitMemory} deepens it as classes fill. */
     static final int INITIAL_MEMORY_DEPTH = 128;

@@ -72,18 +72,10 @@ final class VoteRace {
 
     /**
      * The k to publish for races on disjoint shares of one stream (data-parallel learners with the same
-     * candidates): the leaders' k when they agree, else the leader whose hits summed over all races are most.
+     * candidates): the k of the leaders' (tier, k) when they agree, else of the leader whose hits summed over all
+     * races are most.
      */
     static int merged(List<VoteRace> races) {
-        return races.get(0).ks[mergedLeader(races) % races.get(0).ks.length];
-    }
-
-    /** The tier that data-parallel lineages publish, chosen with the k of {@link #merged}. */
-    static int mergedTier(List<VoteRace> races) {
-        return mergedLeader(races) / races.get(0).ks.length;
-    }
-
-    private static int mergedLeader(List<VoteRace> races) {
         VoteRace first = races.get(0);
         double[] sum = new double[first.hits.length];
         for (VoteRace r : races) {
@@ -101,7 +93,7 @@ final class VoteRace {
                 best = r.leader;
             }
         }
-        return best;
+        return first.ks[best % first.ks.length];
     }
 
     /** The decayed hits of each candidate, then the leader's index: what a checkpoint keeps. */
