@@ -1,0 +1,124 @@
+package dev.certmetric.train;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A checkpoint of the format before the vote's memory (5) restores: its window becomes the memory. */
+class LearnerStateFormatTest {
+    private static final int P = 4;
+
+    @Test
+    void aCheckpointWithoutTheMemoryRestoresWithItsWindowAsTheMemory() throws IOException {
+        StreamingLearner learner = new StreamingLearner(LearnerSettings.DEFAULT, P);
+        Random rnd = new Random(4);
+        for (int e = 0; e < 400; e++) {
+            int label = rnd.nextInt(2);
+            double[] x = new double[P];
+            for (int f = 0; f < P; f++) {
+                x[f] = (label == 0 ? 1 : -1) * (f + 1) + rnd.nextGaussian();
+            }
+            learner.testThenTrain(x, "c" + label, e);
+        }
+        StreamingLearner restored = LearnerStateCodec.fromBytes(formatFive(LearnerStateCodec.toBytes(learner)));
+
+        assertEquals(learner.counters(), restored.counters());
+        assertEquals(learner.metric(), restored.metric());
+        assertEquals(learner.window().entries().size(), restored.memory().size(), "the window became the memory");
+        for (int c = 0; c < 2; c++) {
+            assertEquals(learner.window().count(c), restored.memory().count(c));
+        }
+        double[] fresh = new StreamingLearner(LearnerSettings.DEFAULT, P).voteState();
+        assertArrayEquals(fresh, restored.voteState(), "the race restarts: its candidates have changed");
+        double[] x = {1, 2, 3, 4};
+        assertTrue(restored.testThenTrain(x, "c0", 400).tested(), "and it goes on learning");
+    }
+
+    /**
+     * The same state as format 5 wrote it: no memory settings after learner.k-race, and nothing after the vote's
+     * race (found by reading the current format field by field, in the codec's order).
+     */
+    private static byte[] formatFive(byte[] current) throws IOException {
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(current));
+        in.readInt();
+        in.readInt();
+        in.readInt();
+        in.readInt();
+        in.readDouble();
+        in.readDouble();
+        in.readDouble();
+        in.readInt();
+        in.readInt();
+        in.readLong();
+        in.readInt();
+        in.readUTF();
+        in.readDouble();
+        in.readInt();
+        in.readInt();
+        in.readUTF();
+        in.readDouble();
+        in.readDouble();
+        in.readBoolean();
+        int memorySettings = current.length - in.available();
+        in.readInt();
+        in.readInt();
+        in.readInt(); // p
+        skipArray(in); // L
+        in.readLong();
+        skipArray(in);
+        skipArray(in);
+        in.readLong();
+        skipArray(in);
+        skipArray(in);
+        int labels = in.readInt();
+        for (int i = 0; i < labels; i++) {
+            in.readUTF();
+        }
+        for (int i = 0; i < 5; i++) {
+            in.readLong();
+        }
+        if (in.readBoolean()) {
+            skipArray(in);
+            in.readLong();
+        }
+        skipArray(in); // drift
+        skipArray(in); // guard
+        skipArray(in); // cache L
+        in.readLong();
+        skipArray(in);
+        skipArray(in);
+        in.readInt();
+        int entries = in.readInt();
+        for (int i = 0; i < entries; i++) {
+            in.readInt();
+            in.readLong();
+            skipArray(in);
+        }
+        skipArray(in); // vote
+        int end = current.length - in.available();
+
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(current, 0, 4);
+        out.writeInt(5);
+        out.write(current, 8, memorySettings - 8);
+        out.write(current, memorySettings + 8, end - memorySettings - 8);
+        return bytes.toByteArray();
+    }
+
+    private static void skipArray(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        for (int i = 0; i < n; i++) {
+            in.readDouble();
+        }
+    }
+}
