@@ -509,6 +509,8 @@ public final class CertmetricConfig implements Serializable {
         m.put(RANK.name(), s.rank());
         m.put(WINDOW_PER_CLASS.name(), s.windowPerClass());
         m.put(WINDOW_MILLIS.name(), s.windowMillis());
+        m.put(MEMORY_PER_CLASS.name(), s.memoryPerClass());
+        m.put(MEMORY_BUDGET.name(), s.memoryBudget());
         m.put(BATCH_SIZE.name(), s.batchSize());
         m.put(STEP_RULE.name(), s.stepRule());
         m.put(LEARNING_RATE.name(), s.learningRate());
@@ -516,6 +518,7 @@ public final class CertmetricConfig implements Serializable {
         m.put(AVERAGE_STEPS.name(), s.averageSteps());
         m.put(DRIFT_DETECTOR.name(), s.driftDetector());
         m.put(DRIFT_THRESHOLD.name(), s.driftThreshold());
+        m.put(GUARD_RADIUS.name(), s.guardRadius());
         return m;
     }
 
