@@ -97,7 +97,10 @@ public final class MahalanobisMetric {
         return l;
     }
 
-    /** A standard normal draw (Box-Muller; SplittableRandom has no nextGaussian on Java 17). */
+    /**
+     * A standard normal draw, sqrt(-2 ln u) cos(2 pi v) from two uniforms u in (0, 1] and v in [0, 1)
+     * (SplittableRandom has no nextGaussian on Java 17).
+     */
     private static double gaussian(java.util.SplittableRandom rnd) {
         double u = 1 - rnd.nextDouble();
         return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd.nextDouble());

@@ -65,10 +65,7 @@ public final class LearnerStateCodec {
         out.writeLong(rule.steps());
         writeArray(out, rule.firstMoments());
         writeArray(out, rule.secondMoments());
-        OnlineStandardizer stats = learner.statistics();
-        out.writeLong(stats.count());
-        writeArray(out, stats.meanView());
-        writeArray(out, stats.m2View());
+        writeStatistics(out, learner.statistics());
         List<String> labels = learner.labels();
         out.writeInt(labels.size());
         for (String label : labels) {
@@ -90,24 +87,12 @@ public final class LearnerStateCodec {
         double[] guard = learner.guardScores();
         writeArray(out, guard == null ? new double[0] : guard);
         writeArray(out, learner.frozenView());
-        OnlineStandardizer cache = learner.frozenStatistics();
-        out.writeLong(cache.count());
-        writeArray(out, cache.meanView());
-        writeArray(out, cache.m2View());
+        writeStatistics(out, learner.frozenStatistics());
         out.writeInt(learner.stepsSinceRefresh());
-        List<TripletWindow.Entry> entries = learner.window().entries();
-        out.writeInt(entries.size());
-        for (TripletWindow.Entry e : entries) {
-            out.writeInt(e.label());
-            out.writeLong(e.timestamp());
-            writeArray(out, e.raw());
-        }
+        writeEntries(out, learner.window().entries());
         writeArray(out, learner.voteState());
         writeArray(out, learner.memoryL());
-        OnlineStandardizer memoryStats = learner.memoryStatistics();
-        out.writeLong(memoryStats.count());
-        writeArray(out, memoryStats.meanView());
-        writeArray(out, memoryStats.m2View());
+        writeStatistics(out, learner.memoryStatistics());
         out.writeLong(learner.memoryProjectedAt());
         out.writeInt(learner.memory().perClass());
         long[] seen = learner.memorySeen();
@@ -115,9 +100,23 @@ public final class LearnerStateCodec {
         for (long n : seen) {
             out.writeLong(n);
         }
-        List<TripletWindow.Entry> memory = learner.memory().entries();
-        out.writeInt(memory.size());
-        for (TripletWindow.Entry e : memory) {
+        writeEntries(out, learner.memory().entries());
+    }
+
+    private static void writeStatistics(DataOutput out, OnlineStandardizer stats) throws IOException {
+        out.writeLong(stats.count());
+        writeArray(out, stats.meanView());
+        writeArray(out, stats.m2View());
+    }
+
+    private static OnlineStandardizer readStatistics(DataInput in) throws IOException {
+        return OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in));
+    }
+
+    /** Each entry's class, event time and raw features: the rest is re-derived on restore. */
+    private static void writeEntries(DataOutput out, List<TripletWindow.Entry> entries) throws IOException {
+        out.writeInt(entries.size());
+        for (TripletWindow.Entry e : entries) {
             out.writeInt(e.label());
             out.writeLong(e.timestamp());
             writeArray(out, e.raw());
@@ -145,7 +144,7 @@ public final class LearnerStateCodec {
         double[] l = readArray(in);
         long steps = in.readLong();
         StepRule rule = StepRule.restore(s.stepRule(), s.learningRate(), readArray(in), readArray(in), steps);
-        OnlineStandardizer stats = OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in));
+        OnlineStandardizer stats = readStatistics(in);
         int labelCount = in.readInt();
         List<String> labels = new ArrayList<>(labelCount);
         for (int i = 0; i < labelCount; i++) {
@@ -164,7 +163,7 @@ public final class LearnerStateCodec {
                 averagedSteps, drift);
         learner.restoreGuard(readArray(in));
         double[] cacheL = readArray(in);
-        learner.restoreCache(cacheL, OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in)),
+        learner.restoreCache(cacheL, readStatistics(in),
                 in.readInt());
         int entries = in.readInt();
         List<TripletWindow.Entry> window = new ArrayList<>(entries);
@@ -182,7 +181,7 @@ public final class LearnerStateCodec {
         learner.rebuildWindowCache();
         if (current) {
             double[] memoryL = readArray(in);
-            OnlineStandardizer memoryStats = OnlineStandardizer.restore(in.readLong(), readArray(in), readArray(in));
+            OnlineStandardizer memoryStats = readStatistics(in);
             long projectedAt = in.readLong();
             int depth = in.readInt();
             int classes = in.readInt();
@@ -199,11 +198,9 @@ public final class LearnerStateCodec {
             }
             learner.restoreMemory(memoryL, memoryStats, projectedAt, seen);
         } else {
-            for (TripletWindow.Entry e : window) {
-                learner.restoreMemoryEntry(s.windowPerClass(), e.label(), e.timestamp(), e.raw());
-            }
             long[] seen = new long[labelCount];
             for (TripletWindow.Entry e : window) {
+                learner.restoreMemoryEntry(s.windowPerClass(), e.label(), e.timestamp(), e.raw());
                 seen[e.label()]++;
             }
             learner.restoreMemory(cacheL, learner.frozenStatistics(), learner.counters().events(), seen);

@@ -509,12 +509,25 @@ public final class StreamingLearner {
         int depth = memory.perClass();
         if (memory.size() > settings.memoryBudget()) {
             resizeMemory(memoryTarget());
-        } else if (memory.count(code) == depth && depth < settings.memoryPerClass()) {
-            int deeper = (int) Math.min(2L * depth, memoryTarget());
-            if (deeper > depth + depth / RESIZE_SLACK) {
-                resizeMemory(deeper);
-            }
+        } else if (memory.count(code) == depth && fits(depth + depth / RESIZE_SLACK + 1)) {
+            resizeMemory((int) Math.min(2L * depth, memoryTarget()));
         }
+    }
+
+    /**
+     * Whether the target is at least {@code depth}: the sum is monotone in the depth, so this one pass decides it
+     * without sorting, on every event of a full class.
+     */
+    private boolean fits(int depth) {
+        if (depth > settings.memoryPerClass()) {
+            return false;
+        }
+        long held = 0;
+        for (long n : seen) {
+            held += Math.min(n, depth);
+        }
+        int budget = settings.memoryBudget();
+        return held <= budget - budget / RESIZE_SLACK;
     }
 
     /**

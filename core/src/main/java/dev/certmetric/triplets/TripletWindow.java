@@ -380,29 +380,33 @@ public final class TripletWindow {
         int nOther = 0;
         // The anchor's own class first: its entries are mostly the nearest.
         if (label >= 0 && label < count.length) {
-            nSame = offerNewest(dist, label, ownDepth, k, same, sameD, nSame, true);
+            nSame = offerAges(dist[label], label, 0, ownDepth, k, same, sameD, nSame, true);
         }
         for (int c = 0; c < count.length; c++) {
             if (c != label) {
-                nOther = offerNewest(dist, c, depth, m, other, otherD, nOther, false);
+                nOther = offerAges(dist[c], c, 0, depth, m, other, otherD, nOther, false);
             }
         }
         found[0] = nSame;
         found[1] = nOther;
     }
 
-    /** Offers class c's newest {@code depth} entries (skipping distance zero if asked) to a list; returns its count. */
-    private int offerNewest(double[][] dist, int c, int depth, int n, int[] best, double[] bestD, int found,
-                            boolean skipZero) {
-        int to = Math.min(depth, count[c]);
-        if (to <= 0) {
+    /**
+     * Offers class c's entries of ages [fromAge, toAge) (0 = newest; skipping distance zero if asked) to a list of n
+     * places holding {@code found}; returns its new count. The ages are at most two ascending runs of slots, from
+     * the oldest one, which the loop walks without the ring's wrap-around test.
+     */
+    private int offerAges(double[] dc, int c, int fromAge, int toAge, int n, int[] best, double[] bestD, int found,
+                          boolean skipZero) {
+        int to = Math.min(toAge, count[c]);
+        if (to <= fromAge) {
             return found;
         }
         int start = Math.floorMod(head[c] - to, perClass);
-        int end = start + to;
-        found = offer(dist[c], c, start, Math.min(end, perClass), n, best, bestD, found, skipZero);
+        int end = start + (to - fromAge);
+        found = offer(dc, c, start, Math.min(end, perClass), n, best, bestD, found, skipZero);
         if (end > perClass) {
-            found = offer(dist[c], c, 0, end - perClass, n, best, bestD, found, skipZero);
+            found = offer(dc, c, 0, end - perClass, n, best, bestD, found, skipZero);
         }
         return found;
     }
@@ -438,17 +442,7 @@ public final class TripletWindow {
             }
             int from = t == 0 ? 0 : depths[t - 1];
             for (int c = 0; c < count.length; c++) {
-                int to = Math.min(depths[t], count[c]);
-                if (to <= from) {
-                    continue;
-                }
-                // The band's ages [from, to) are at most two ascending runs of slots, from its oldest slot.
-                int start = Math.floorMod(head[c] - to, perClass);
-                int end = start + (to - from);
-                found[t] = offer(dist[c], c, start, Math.min(end, perClass), n, best[t], bestD[t], found[t], false);
-                if (end > perClass) {
-                    found[t] = offer(dist[c], c, 0, end - perClass, n, best[t], bestD[t], found[t], false);
-                }
+                found[t] = offerAges(dist[c], c, from, depths[t], n, best[t], bestD[t], found[t], false);
             }
         }
     }
