@@ -10,6 +10,8 @@ import dev.certmetric.eval.EvaluationResult;
 import dev.certmetric.eval.EvaluationSettings;
 import dev.certmetric.eval.EvaluationTable;
 import dev.certmetric.objective.LmnnPlObjective;
+import dev.certmetric.preprocess.RowScaling;
+import dev.certmetric.preprocess.UnitNormRows;
 import dev.certmetric.train.BatchOptimizers;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,6 +81,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--passes", defaultValue = "5", description = "Passes of the training split for sgd-pl (default: ${DEFAULT-VALUE}).")
     int passes;
 
+    @Option(names = "--rows", defaultValue = UnitNormRows.NAME,
+            description = "Row scaling of every method's preprocessing, sgd-pl's too (its race of row scalings is "
+                    + "off): unit-norm (the paper's protocol) or scaled. One for all, since certified radii compare "
+                    + "only in one space (default: ${DEFAULT-VALUE}).")
+    String rows;
+
     @Option(names = "--config", paramLabel = "FILE",
             description = "Configuration of the streaming learner sgd-pl runs, settings race included "
                     + "(default: the bundled certmetric.yaml); --k and --impostors override learner.k and "
@@ -114,8 +122,17 @@ public final class EvaluateCommand implements Callable<Integer> {
         learner.put("learner.k", String.valueOf(k));
         learner.put("learner.impostors", String.valueOf(impostors));
         learner.put("learner.certify-every", "0");
+        RowScaling rowScaling;
+        try {
+            rowScaling = RowScaling.of(rows);
+        } catch (IllegalArgumentException e) {
+            throw new BadInputException("--rows: " + e.getMessage());
+        }
+        learner.put("learner.rows", rows);
+        learner.put("learner.rows-race", "0");
         EvaluationSettings settings = new EvaluationSettings(methods, rounds, seed, testFraction, k, impostors,
-                objective, tune, noise, radii, passes, batchOptimizer, CertmetricConfig.load(config, learner).raceSettings());
+                objective, tune, noise, radii, passes, batchOptimizer, CertmetricConfig.load(config, learner).raceSettings(),
+                rowScaling);
         PrintStream err = System.err;
         int total = rounds * methods.size();
         err.printf("%s: %d rows, %d features, %d classes; %d rounds of %s%n", dataset.name(), dataset.rows(),

@@ -60,7 +60,7 @@ public final class Evaluation {
             CsvDataset test = data.subset(split.test());
             int[] trainY = train.classCodes();
             int[] testY = test.classCodes();
-            Standardizer batch = Standardizer.fit(train.features());
+            Standardizer batch = Standardizer.fit(train.features(), settings.rows());
             LmnnPlObjective objective = settings.tune()
                     ? tune(batch.applyAll(train.features()), trainY, settings.seed() + round)
                     : settings.objective();

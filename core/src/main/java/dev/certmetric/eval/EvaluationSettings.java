@@ -1,6 +1,7 @@
 package dev.certmetric.eval;
 
 import dev.certmetric.objective.LmnnPlObjective;
+import dev.certmetric.preprocess.RowScaling;
 import dev.certmetric.train.BatchOptimizers;
 import dev.certmetric.train.RaceSettings;
 
@@ -16,15 +17,23 @@ import java.util.List;
  * @param passes passes of the shuffled training split for {@code sgd-pl}
  * @param optimizer what fits {@code lmnn} and {@code lmnn-pl} (and the {@code --tune} candidates)
  * @param streaming what {@code sgd-pl} runs: the streaming learner as made from config, settings race
- *     included ({@code CertmetricConfig.raceSettings()})
+ *     included ({@code CertmetricConfig.raceSettings()}), every candidate on {@code rows}
+ * @param rows the row scaling of every method's preprocessing: certified radii compare only in one space
  */
 public record EvaluationSettings(List<String> methods, int rounds, long seed, double testFraction, int k,
                                  int impostors, LmnnPlObjective objective, boolean tune, double[] noise,
                                  double[] radii, int passes, BatchOptimizers.Kind optimizer,
-                                 RaceSettings streaming) {
+                                 RaceSettings streaming, RowScaling rows) {
     public EvaluationSettings {
         java.util.Objects.requireNonNull(optimizer, "optimizer");
         java.util.Objects.requireNonNull(streaming, "streaming");
+        java.util.Objects.requireNonNull(rows, "rows");
+        for (var c : streaming.candidates()) {
+            if (c.rowScaling() != rows) {
+                throw new IllegalArgumentException("--rows: sgd-pl must run on the evaluation's rows (" + rows
+                        + "), not " + c.rows() + " (set learner.rows and learner.rows-race: 0)");
+            }
+        }
         methods = List.copyOf(methods);
         if (methods.isEmpty()) {
             throw new IllegalArgumentException("--methods: give at least one of " + Evaluation.METHODS);

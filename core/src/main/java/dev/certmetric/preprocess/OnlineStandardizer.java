@@ -102,13 +102,14 @@ public final class OnlineStandardizer {
         return m2;
     }
 
-    public Standardizer current() {
+    /** The preprocessing of the statistics so far, with rows scaled by {@code rows}. */
+    public Standardizer current(RowScaling rows) {
         double[] std = new double[mean.length];
         if (count > 0) {
             for (int f = 0; f < std.length; f++) {
                 std[f] = Math.sqrt(Math.max(0, m2[f] / count));
             }
         }
-        return new Standardizer(mean, std);
+        return new Standardizer(mean, std, rows);
     }
 }

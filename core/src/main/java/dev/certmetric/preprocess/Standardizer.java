@@ -4,8 +4,9 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The paper's preprocessing (docs/SNAPSHOT_FORMAT.md, "Applying the model"): subtract the feature mean, divide by the
- * population standard deviation, then scale the row to unit L2 norm.
+ * The preprocessing a metric is learned on and applied after (docs/SNAPSHOT_FORMAT.md, "Applying the model"):
+ * subtract the feature mean, divide by the population standard deviation, then scale the row
+ * ({@link RowScaling}; the paper's is unit norm).
  *
  * <p>Immutable. A feature whose standard deviation is (numerically) zero is only centred: dividing
  * by zero would turn a constant column into NaN, and a constant carries no information anyway.
@@ -16,14 +17,22 @@ public final class Standardizer {
 
     private final double[] mean;
     private final double[] scale;
+    private final RowScaling rows;
+
+    /** The paper's preprocessing: unit-norm rows. */
+    public Standardizer(double[] mean, double[] std) {
+        this(mean, std, RowScaling.UNIT_NORM);
+    }
 
     /**
      * @param mean per-feature mean
      * @param std per-feature population standard deviation (zero for a constant feature)
+     * @param rows how the standardised row is scaled
      */
-    public Standardizer(double[] mean, double[] std) {
+    public Standardizer(double[] mean, double[] std, RowScaling rows) {
         Objects.requireNonNull(mean, "mean");
         Objects.requireNonNull(std, "std");
+        this.rows = Objects.requireNonNull(rows, "rows");
         if (mean.length != std.length) {
             throw new IllegalArgumentException("mean has " + mean.length + " entries but std has " + std.length);
         }
@@ -44,20 +53,29 @@ public final class Standardizer {
         return new Standardizer(new double[p], ones);
     }
 
-    /** Fits mean and population std in one pass (Welford) over the rows. */
-    public static Standardizer fit(double[][] rows) {
-        if (rows.length == 0) {
+    /** Fits mean and population std in one pass (Welford) over the data; the paper's unit-norm rows. */
+    public static Standardizer fit(double[][] data) {
+        return fit(data, RowScaling.UNIT_NORM);
+    }
+
+    /** Fits mean and population std in one pass (Welford) over the data, with rows scaled by {@code rows}. */
+    public static Standardizer fit(double[][] data, RowScaling rows) {
+        if (data.length == 0) {
             throw new IllegalArgumentException("cannot fit a standardizer on zero rows");
         }
-        OnlineStandardizer online = new OnlineStandardizer(rows[0].length);
-        for (double[] row : rows) {
+        OnlineStandardizer online = new OnlineStandardizer(data[0].length);
+        for (double[] row : data) {
             online.update(row);
         }
-        return online.current();
+        return online.current(rows);
     }
 
     public int dimension() {
         return mean.length;
+    }
+
+    public RowScaling rows() {
+        return rows;
     }
 
     public double[] mean() {
@@ -83,47 +101,14 @@ public final class Standardizer {
         if (x.length != mean.length) {
             throw new IllegalArgumentException("expected " + mean.length + " features, got " + x.length);
         }
-        double norm2 = 0;
         for (int f = 0; f < x.length; f++) {
             double z = (x[f] - mean[f]) * scale[f];
             if (!Double.isFinite(z)) {
                 throw new IllegalArgumentException("feature " + f + " = " + x[f] + " overflows when standardised");
             }
             out[f] = z;
-            norm2 += z * z;
         }
-        if (norm2 >= Double.MIN_NORMAL && norm2 < Double.POSITIVE_INFINITY) {
-            double inv = 1.0 / Math.sqrt(norm2);
-            for (int f = 0; f < x.length; f++) {
-                out[f] *= inv;
-            }
-        } else {
-            normaliseScaled(out);
-        }
-    }
-
-    /**
-     * Unit norm when the plain sum of squares overflowed or underflowed: dividing by the largest |z|
-     * first puts the sum in [1, p]. Only this rare path pays for it, so ordinary results stay bit for
-     * bit what they were.
-     */
-    private static void normaliseScaled(double[] z) {
-        double max = 0;
-        for (double v : z) {
-            max = Math.max(max, Math.abs(v));
-        }
-        if (max == 0) {
-            return;
-        }
-        double norm2 = 0;
-        for (int f = 0; f < z.length; f++) {
-            z[f] /= max;
-            norm2 += z[f] * z[f];
-        }
-        double inv = 1.0 / Math.sqrt(norm2);
-        for (int f = 0; f < z.length; f++) {
-            z[f] *= inv;
-        }
+        rows.scale(out);
     }
 
     public double[] apply(double[] x) {
@@ -133,16 +118,18 @@ public final class Standardizer {
     }
 
     /**
-     * A raw row that this transform maps back to the preprocessed row {@code x}: mean + std * x (exactly x up to
-     * rounding when x has unit norm, as every preprocessed row has; the raw scale it lost does not matter).
+     * A raw row that this transform maps back to the preprocessed row {@code x} (up to rounding): mean + std * z,
+     * with z the standardised row that the row scaling maps to x (x itself for unit-norm rows, whose lost length
+     * does not matter).
      */
     public double[] invert(double[] x) {
         if (x.length != mean.length) {
             throw new IllegalArgumentException("expected " + mean.length + " features, got " + x.length);
         }
-        double[] raw = new double[x.length];
+        double[] raw = x.clone();
+        rows.unscale(raw);
         for (int f = 0; f < x.length; f++) {
-            raw[f] = mean[f] + x[f] / scale[f];
+            raw[f] = mean[f] + raw[f] / scale[f];
         }
         return raw;
     }
@@ -157,11 +144,12 @@ public final class Standardizer {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Standardizer s && Arrays.equals(mean, s.mean) && Arrays.equals(scale, s.scale);
+        return o instanceof Standardizer s && Arrays.equals(mean, s.mean) && Arrays.equals(scale, s.scale)
+                && rows == s.rows;
     }
 
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(mean) + Arrays.hashCode(scale);
+        return 31 * (31 * Arrays.hashCode(mean) + Arrays.hashCode(scale)) + rows.name().hashCode();
     }
 }

@@ -101,6 +101,10 @@ public final class MetricSnapshot {
                 throw new IllegalArgumentException("the race leader's settings (mu " + c.mu() + ", lambda " + c.lambda()
                         + ", tau " + c.tau() + ", learning rate " + c.learningRate() + ") differ from the hyperparameters");
             }
+            if (b.preprocessing != null && c.rows() != b.preprocessing.rows()) {
+                throw new IllegalArgumentException("the race leader's rows (" + c.rows() + ") differ from the "
+                        + "preprocessing's (" + b.preprocessing.rows() + ")");
+            }
         }
         this.modelName = b.modelName;
         this.version = b.version;

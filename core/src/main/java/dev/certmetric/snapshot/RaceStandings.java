@@ -1,5 +1,7 @@
 package dev.certmetric.snapshot;
 
+import dev.certmetric.preprocess.RowScaling;
+
 import java.util.List;
 import java.util.Objects;
 
@@ -18,6 +20,7 @@ public record RaceStandings(double certifiedWeight, double certifiedRadius, int 
     /**
      * One candidate's settings and record.
      *
+     * @param rows the row scaling of its preprocessing
      * @param events events it tested then trained on (summed over data-parallel workers)
      * @param accuracy prequential accuracy over them
      * @param certifiedAccuracy among the events whose radius was computed, the fraction predicted
@@ -25,9 +28,10 @@ public record RaceStandings(double certifiedWeight, double certifiedRadius, int 
      * @param score accuracy + certifiedWeight * certifiedAccuracy
      * @param eliminatedAt the event count at which the race dropped it; 0 = alive
      */
-    public record Candidate(double mu, double lambda, double tau, double learningRate, long events, double accuracy,
-                            double certifiedAccuracy, double score, long eliminatedAt) {
+    public record Candidate(double mu, double lambda, double tau, double learningRate, RowScaling rows, long events,
+                            double accuracy, double certifiedAccuracy, double score, long eliminatedAt) {
         public Candidate {
+            Objects.requireNonNull(rows, "rows");
             for (double v : new double[] {mu, lambda, tau, learningRate, score}) {
                 if (!(v >= 0) || !Double.isFinite(v)) {
                     throw new IllegalArgumentException("race candidate values must be finite and >= 0, got " + v);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.RowScaling;
 import dev.certmetric.preprocess.Standardizer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -143,6 +144,7 @@ public final class SnapshotCodec {
             doubles(g, s.preprocessing().mean());
             g.writeFieldName("std");
             doubles(g, s.preprocessing().std());
+            g.writeStringField("rows", s.preprocessing().rows().name());
             g.writeEndObject();
             Hyperparameters h = s.hyperparameters();
             g.writeObjectFieldStart("hyperparameters");
@@ -232,6 +234,7 @@ public final class SnapshotCodec {
             number(g, "lambda", c.lambda());
             number(g, "tau", c.tau());
             number(g, "learningRate", c.learningRate());
+            g.writeStringField("rows", c.rows().name());
             g.writeNumberField("events", c.events());
             number(g, "accuracy", c.accuracy());
             number(g, "certifiedAccuracy", c.certifiedAccuracy());
@@ -272,7 +275,7 @@ public final class SnapshotCodec {
                     + ", got q=" + q + ", p=" + p);
         }
         JsonNode pre = object(body, "body", "preprocessing");
-        fields(pre, "body.preprocessing", "mean", "std");
+        RowScaling rows = rows(pre, "body.preprocessing", "mean", "std");
         double[] mean = boundedArray(pre, "body.preprocessing", "mean", OnlineStandardizer.MAX_ABS_FEATURE);
         double[] std = boundedArray(pre, "body.preprocessing", "std", OnlineStandardizer.MAX_ABS_FEATURE);
         if (mean.length != p || std.length != p) {
@@ -300,7 +303,7 @@ public final class SnapshotCodec {
                 .version(longField(body, "body", "version"))
                 .createdAt(created)
                 .l(q, p, boundedArray(body, "body", "L", MetricSnapshot.MAX_ABS_L))
-                .preprocessing(new Standardizer(mean, std))
+                .preprocessing(new Standardizer(mean, std, rows))
                 .hyperparameters(readHyperparameters(object(body, "body", "hyperparameters")))
                 .trainingStats(readStats(object(body, "body", "trainingStats")))
                 .classes(classes)
@@ -382,10 +385,10 @@ public final class SnapshotCodec {
             if (!c.isObject()) {
                 throw new SnapshotFormatException("invalid snapshot: " + path + " must be an object");
             }
-            fields(c, path, "mu", "lambda", "tau", "learningRate", "events", "accuracy", "certifiedAccuracy", "score",
-                    "eliminatedAt");
+            RowScaling rows = rows(c, path, "mu", "lambda", "tau", "learningRate", "events", "accuracy",
+                    "certifiedAccuracy", "score", "eliminatedAt");
             candidates.add(new RaceStandings.Candidate(doubleField(c, path, "mu"), doubleField(c, path, "lambda"),
-                    doubleField(c, path, "tau"), doubleField(c, path, "learningRate"), longField(c, path, "events"),
+                    doubleField(c, path, "tau"), doubleField(c, path, "learningRate"), rows, longField(c, path, "events"),
                     doubleField(c, path, "accuracy"), doubleField(c, path, "certifiedAccuracy"),
                     doubleField(c, path, "score"), longField(c, path, "eliminatedAt")));
         }
@@ -420,6 +423,26 @@ public final class SnapshotCodec {
     }
 
     /** Requires exactly these field names on an object. */
+    /**
+     * Checks that the node has exactly {@code names} and an optional {@code rows}, and returns that row scaling:
+     * unit-norm when absent, as in snapshots written before it was a choice.
+     */
+    private static RowScaling rows(JsonNode node, String path, String... names) {
+        if (!node.has("rows")) {
+            fields(node, path, names);
+            return RowScaling.UNIT_NORM;
+        }
+        String[] withRows = Arrays.copyOf(names, names.length + 1);
+        withRows[names.length] = "rows";
+        fields(node, path, withRows);
+        String name = text(node, path, "rows");
+        if (!RowScaling.NAMES.contains(name)) {
+            throw new SnapshotFormatException("invalid snapshot: " + join(path, "rows") + " = '" + name
+                    + "' is unknown; accepted: " + String.join(" | ", RowScaling.NAMES));
+        }
+        return RowScaling.of(name);
+    }
+
     private static void fields(JsonNode node, String path, String... names) {
         Set<String> expected = Set.of(names);
         for (String name : names) {

@@ -3,6 +3,8 @@ package dev.certmetric.train;
 import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.drift.PageHinkley;
 import dev.certmetric.objective.LmnnPlObjective;
+import dev.certmetric.preprocess.RowScaling;
+import dev.certmetric.preprocess.ScaledRows;
 
 /**
  * Hyperparameters of the stochastic (streaming) learner. Immutable; every value is checked and a
@@ -36,15 +38,17 @@ import dev.certmetric.objective.LmnnPlObjective;
  * @param memoryBudget most events the vote's memory keeps over all classes, so that the vote's cost does not grow
  *     with the classes: every class keeps its newest d events, with d as large as the budget allows (classes with
  *     fewer events leave their share to the others), and at most {@code memoryPerClass}
+ * @param rows how a standardised row is scaled ({@link RowScaling#NAMES}): the paper's unit norm, or scaled to keep
+ *     its magnitude
  */
 public record LearnerSettings(int k, int impostors, double mu, double lambda, double tau, int rank,
                               int windowPerClass, long windowMillis, int batchSize, String stepRule,
                               double learningRate, int certifyEvery, int averageSteps, String driftDetector,
                               double driftThreshold, double guardRadius, boolean kRace, int memoryPerClass,
-                              int memoryBudget) {
+                              int memoryBudget, String rows) {
     public static final LearnerSettings DEFAULT =
             new LearnerSettings(3, 10, 0.34, 20, 0.27, 0, 100, 0, 8, "adam", 0.03, 100, 100, PageHinkley.NAME, PageHinkley.DEFAULT_THRESHOLD, 0.1,
-                    true, 3000, 5000);
+                    true, 3000, 5000, ScaledRows.NAME);
 
     public LearnerSettings {
         require(k >= 1 && k <= 50, "k", k, "[1, 50]");
@@ -68,6 +72,7 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
         require(guardRadius >= 0 && guardRadius <= 10, "guard.radius", guardRadius, "[0, 10] (0 = no guard)");
         require(memoryPerClass >= 1 && memoryPerClass <= 100_000, "memory.per-class", memoryPerClass, "[1, 100000]");
         require(memoryBudget >= 1 && memoryBudget <= 10_000_000, "memory.budget", memoryBudget, "[1, 10000000]");
+        require(RowScaling.NAMES.contains(rows), "rows", rows, String.join(" | ", RowScaling.NAMES));
     }
 
     /**
@@ -111,24 +116,35 @@ public record LearnerSettings(int k, int impostors, double mu, double lambda, do
     public LearnerSettings withObjective(double mu, double lambda, double tau) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
-                kRace, memoryPerClass, memoryBudget);
+                kRace, memoryPerClass, memoryBudget, rows);
     }
 
     public LearnerSettings withCertifyEvery(int every) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, learningRate, every, averageSteps, driftDetector, driftThreshold, guardRadius,
-                kRace, memoryPerClass, memoryBudget);
+                kRace, memoryPerClass, memoryBudget, rows);
     }
 
     public LearnerSettings withLearningRate(double rate) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, rate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
-                kRace, memoryPerClass, memoryBudget);
+                kRace, memoryPerClass, memoryBudget, rows);
     }
 
     public LearnerSettings withMemory(int perClass, int budget) {
         return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
                 stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
-                kRace, perClass, budget);
+                kRace, perClass, budget, rows);
+    }
+
+    public LearnerSettings withRows(RowScaling scaling) {
+        return new LearnerSettings(k, impostors, mu, lambda, tau, rank, windowPerClass, windowMillis, batchSize,
+                stepRule, learningRate, certifyEvery, averageSteps, driftDetector, driftThreshold, guardRadius,
+                kRace, memoryPerClass, memoryBudget, scaling.name());
+    }
+
+    /** The row scaling of {@link #rows}, as a type. */
+    public RowScaling rowScaling() {
+        return RowScaling.of(rows);
     }
 }

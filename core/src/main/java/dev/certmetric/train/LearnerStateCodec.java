@@ -3,6 +3,7 @@ package dev.certmetric.train;
 import dev.certmetric.drift.DriftDetector;
 import dev.certmetric.drift.DriftDetectors;
 import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.UnitNormRows;
 import dev.certmetric.triplets.TripletWindow;
 
 import java.io.ByteArrayInputStream;
@@ -22,7 +23,9 @@ import java.util.List;
  */
 public final class LearnerStateCodec {
     private static final int MAGIC = 0x434d4c53; // "CMLS"
-    private static final int FORMAT = 6;
+    private static final int FORMAT = 7;
+    /** The format before the row scaling was a setting: every learner then ran on the paper's unit-norm rows. */
+    private static final int FORMAT_WITHOUT_ROWS = 6;
     /**
      * The format before the vote's memory, when the vote read the window: read with the window's events as the
      * memory, projected under the window's L, and the race of the vote restarted (its candidates have changed).
@@ -58,6 +61,7 @@ public final class LearnerStateCodec {
         out.writeBoolean(s.kRace());
         out.writeInt(s.memoryPerClass());
         out.writeInt(s.memoryBudget());
+        out.writeUTF(s.rows());
 
         out.writeInt(learner.dimension());
         writeArray(out, learner.parameters());
@@ -133,13 +137,14 @@ public final class LearnerStateCodec {
                     + FORMAT_WITHOUT_K_RACE + " to " + FORMAT + ")");
         }
         boolean kRace = format >= FORMAT_WITHOUT_MEMORY;
-        boolean current = format == FORMAT;
+        boolean current = format >= FORMAT_WITHOUT_ROWS;
         LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings s = new LearnerSettings(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readUTF(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble(), in.readDouble(),
                 kRace && in.readBoolean(), current ? in.readInt() : d.memoryPerClass(),
-                current ? in.readInt() : d.memoryBudget());
+                current ? in.readInt() : d.memoryBudget(),
+                format == FORMAT ? in.readUTF() : UnitNormRows.NAME);
         int p = in.readInt();
         double[] l = readArray(in);
         long steps = in.readLong();

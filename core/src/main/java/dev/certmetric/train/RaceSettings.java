@@ -8,9 +8,9 @@ import java.util.List;
  * wins a tie), the event budget of the first halving and the score's weights. Immutable; a bad value
  * names its config key and the accepted range.
  *
- * <p>Candidates may differ only in mu, lambda, tau and the learning rate (the checkpoint stores just
- * those per candidate). Built from config by {@link #around}; {@link #off} is the race of one, i.e.
- * the plain learner.
+ * <p>Candidates may differ only in mu, lambda, tau, the learning rate and the row scaling (the checkpoint stores
+ * just those per candidate). Built from config by {@link #around} and {@link #withRowsRace}; {@link #off} is the
+ * race of one, i.e. the plain learner.
  *
  * @param candidates the settings raced; one = no race
  * @param firstBudget events before the first halving; the later ones come at 2, 4, 8... times it
@@ -31,7 +31,7 @@ public record RaceSettings(List<LearnerSettings> candidates, int firstBudget, do
      * The grid after the configured settings, in order of inclusion: {mu, lambda, tau, learning rate}.
      * It spans the two axes that decide a stream's fate: the step size (0.01, 0.03, 0.1; too small
      * never gets anywhere, too large thrashes) and how hard robustness is pushed (lambda 0 = plain
-     * LMNN up to 50 with tau from 0.05 to 0.4, the sensible margins for unit-norm rows).
+     * LMNN up to 50 with tau from 0.05 to 0.4, the sensible margins for rows about 1 long).
      */
     static final double[][] GRID = {
             {0.5, 20, 0.27, 0.1},
@@ -53,7 +53,7 @@ public record RaceSettings(List<LearnerSettings> candidates, int firstBudget, do
         LearnerSettings first = candidates.get(0);
         for (LearnerSettings c : candidates) {
             if (!sameButRaced(c, first)) {
-                throw new IllegalArgumentException("race candidates may differ only in mu, lambda, tau and learning-rate: "
+                throw new IllegalArgumentException("race candidates may differ only in mu, lambda, tau, learning-rate and rows: "
                         + c + " vs " + first);
             }
             if (candidates.indexOf(c) != candidates.lastIndexOf(c)) {
@@ -85,6 +85,28 @@ public record RaceSettings(List<LearnerSettings> candidates, int firstBudget, do
         return new RaceSettings(List.of(configured), 1, 0, 0);
     }
 
+    /**
+     * This race with the first candidate's twin under the other row scaling as its second candidate (the last grid
+     * point gives way if the population is full). A race of one becomes a race of two that drops its loser after
+     * {@code events} events and scores prequential accuracy alone: over so few events the certified term's handful
+     * of certificates would be noisier than the accuracy gap it decides. A larger race keeps its own budget and
+     * score.
+     */
+    public RaceSettings withRowsRace(int events) {
+        if (events < 1 || events > 1_000_000) {
+            throw new IllegalArgumentException("rows-race = " + events + " is out of range; accepted: [1, 1000000] "
+                    + "(0 = no race)");
+        }
+        LearnerSettings first = candidates.get(0);
+        List<LearnerSettings> raced = new ArrayList<>(candidates);
+        raced.add(1, first.withRows(first.rowScaling().other()));
+        if (raced.size() > MAX_POPULATION) {
+            raced.remove(raced.size() - 1);
+        }
+        return population() == 1 ? new RaceSettings(raced, events, 0, 0)
+                : new RaceSettings(raced, firstBudget, certifiedWeight, certifiedRadius);
+    }
+
     public int population() {
         return candidates.size();
     }
@@ -95,7 +117,8 @@ public record RaceSettings(List<LearnerSettings> candidates, int firstBudget, do
     }
 
     private static boolean sameButRaced(LearnerSettings a, LearnerSettings b) {
-        return a.withObjective(b.mu(), b.lambda(), b.tau()).withLearningRate(b.learningRate()).equals(b);
+        return a.withObjective(b.mu(), b.lambda(), b.tau()).withLearningRate(b.learningRate())
+                .withRows(b.rowScaling()).equals(b);
     }
 
     /** How often candidates certify while the race is undecided: more often than configured if the certified term counts. */

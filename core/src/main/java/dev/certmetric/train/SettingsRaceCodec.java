@@ -1,5 +1,7 @@
 package dev.certmetric.train;
 
+import dev.certmetric.preprocess.RowScaling;
+
 import java.io.ByteArrayInputStream;
 import java.io.DataInput;
 import java.io.DataInputStream;
@@ -10,13 +12,15 @@ import java.util.List;
 
 /**
  * Binary codec of a {@link SettingsRace}'s whole state, for checkpoints: the race settings, its event
- * count, every candidate's raced settings (mu, lambda, tau, learning rate) and counts, and each alive
+ * count, every candidate's raced settings (mu, lambda, tau, learning rate, row scaling) and counts, and each alive
  * candidate's learner ({@link LearnerStateCodec}, which flushes a pending partial batch). A restored
  * race continues exactly as the uninterrupted one would.
  */
 public final class SettingsRaceCodec {
     private static final int MAGIC = 0x434d5352; // "CMSR"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    /** The format before the row scaling was raced: every candidate ran on its learners' rows. */
+    private static final int FORMAT_WITHOUT_ROWS = 1;
 
     private SettingsRaceCodec() {
     }
@@ -36,6 +40,7 @@ public final class SettingsRaceCodec {
             out.writeDouble(c.lambda());
             out.writeDouble(c.tau());
             out.writeDouble(c.learningRate());
+            out.writeUTF(c.rows());
             for (long n : race.counts(i)) {
                 out.writeLong(n);
             }
@@ -52,8 +57,9 @@ public final class SettingsRaceCodec {
             throw new IOException("not a certmetric settings race");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("settings race format " + format + " is not supported (supported: " + FORMAT + ")");
+        if (format != FORMAT && format != FORMAT_WITHOUT_ROWS) {
+            throw new IOException("settings race format " + format + " is not supported (supported: "
+                    + FORMAT_WITHOUT_ROWS + ", " + FORMAT + ")");
         }
         int firstBudget = in.readInt();
         double weight = in.readDouble();
@@ -64,11 +70,13 @@ public final class SettingsRaceCodec {
             throw new IOException("corrupt settings race: population " + n);
         }
         double[][] raced = new double[n][];
+        String[] rows = new String[n];
         long[][] counts = new long[n][5];
         StreamingLearner[] learners = new StreamingLearner[n];
         StreamingLearner template = null;
         for (int i = 0; i < n; i++) {
             raced[i] = new double[] {in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble()};
+            rows[i] = format == FORMAT ? in.readUTF() : null;
             for (int c = 0; c < counts[i].length; c++) {
                 counts[i][c] = in.readLong();
             }
@@ -83,8 +91,14 @@ public final class SettingsRaceCodec {
         // Candidates differ only in the raced values, so any alive learner's settings give the rest.
         List<LearnerSettings> candidates = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            LearnerSettings c = template.settings().withObjective(raced[i][0], raced[i][1], raced[i][2])
-                    .withLearningRate(raced[i][3]);
+            LearnerSettings t = template.settings();
+            LearnerSettings c;
+            try {
+                c = t.withObjective(raced[i][0], raced[i][1], raced[i][2]).withLearningRate(raced[i][3])
+                        .withRows(rows[i] == null ? t.rowScaling() : RowScaling.of(rows[i]));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("corrupt settings race: candidate " + i + ": " + e.getMessage(), e);
+            }
             if (learners[i] != null && !learners[i].settings().equals(c)) {
                 throw new IOException("corrupt settings race: candidate " + i + " holds a learner with other settings");
             }

@@ -9,6 +9,7 @@ import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.objective.AnchorGradient;
 import dev.certmetric.objective.ObjectiveValue;
 import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.RowScaling;
 import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.snapshot.Exemplar;
 import dev.certmetric.snapshot.Hyperparameters;
@@ -45,6 +46,7 @@ public final class StreamingLearner {
     }
 
     private final LearnerSettings settings;
+    private final RowScaling rows;
     private final int p;
     private final int q;
     /** Steps between two rebuilds of the window's cached transforms. */
@@ -166,6 +168,7 @@ public final class StreamingLearner {
             throw new IllegalArgumentException("dimension must be >= 1, got " + p);
         }
         this.settings = settings;
+        this.rows = settings.rowScaling();
         this.p = p;
         this.q = settings.rankFor(p);
         if (l.length != q * p) {
@@ -191,7 +194,7 @@ public final class StreamingLearner {
         this.gradient = new AnchorGradient(settings.objective(), q, p);
         this.gradient.reset(frozen);
         this.frozenStatistics = statistics.copy();
-        this.standardizer = frozenStatistics.current();
+        this.standardizer = frozenStatistics.current(rows);
         this.certifyEvery = settings.certifyEvery();
         this.events = counters.events();
         this.tested = counters.tested();
@@ -230,8 +233,9 @@ public final class StreamingLearner {
      * a job whose model already exists): the snapshot's L (also as the running average), its
      * preprocessing as the running statistics over its {@code eventsSeen} events, its classes, its
      * counters, and its exemplars as the window. Exemplars are published preprocessed; each enters the
-     * window as {@code mean + std * x}, which the same statistics map back to exactly {@code x} (the rows
-     * are unit-norm, so the lost scale does not matter). The step rule starts afresh.
+     * window as the raw row that the snapshot's preprocessing maps back to {@code x} ({@link Standardizer#invert}).
+     * The learner runs on the snapshot's row scaling, whatever {@code settings} says: its L was learned on those
+     * rows. The step rule starts afresh.
      *
      * <p>A snapshot that carries the identity its Euclidean guard preferred ({@link Hyperparameters#carriesEuclidean})
      * has no learned L in it: at full rank the identity is seeded as L; below it (the identity's rank p does not fit)
@@ -240,7 +244,8 @@ public final class StreamingLearner {
      *
      * @throws IllegalArgumentException if the snapshot carries a learned L of a rank other than {@code settings}' one
      */
-    public static StreamingLearner seededFrom(MetricSnapshot snapshot, LearnerSettings settings) {
+    public static StreamingLearner seededFrom(MetricSnapshot snapshot, LearnerSettings configured) {
+        LearnerSettings settings = configured.withRows(snapshot.preprocessing().rows());
         int p = snapshot.p();
         int q = settings.rankFor(p);
         boolean euclidean = snapshot.hyperparameters().carriesEuclidean();
@@ -476,7 +481,7 @@ public final class StreamingLearner {
         long cached = frozenStatistics.count();
         if (statistics.count() - cached >= Math.max(1, cached / RESTANDARDIZE_GROWTH)) {
             frozenStatistics = statistics.copy();
-            standardizer = frozenStatistics.current();
+            standardizer = frozenStatistics.current(rows);
             rebuildCache();
         } else {
             LinearAlgebra.rows(frozen, q, p, frozenRows);
@@ -577,7 +582,7 @@ public final class StreamingLearner {
     private void projectMemory() {
         LinearAlgebra.rows(memoryL, q, p, memoryRows);
         LinearAlgebra.columns(memoryL, q, p, memoryColumns);
-        memoryStandardizer = memoryStatistics.current();
+        memoryStandardizer = memoryStatistics.current(rows);
         memory.refresh(memoryStandardizer);
         memory.transform(memoryL);
         memorySigma = Double.NaN;
@@ -788,7 +793,7 @@ public final class StreamingLearner {
     }
 
     public Standardizer standardizer() {
-        return statistics.current();
+        return statistics.current(rows);
     }
 
     public LearnerSettings settings() {
@@ -904,7 +909,7 @@ public final class StreamingLearner {
         }
         System.arraycopy(cacheL, 0, frozen, 0, frozen.length);
         frozenStatistics = cacheStatistics;
-        standardizer = cacheStatistics.current();
+        standardizer = cacheStatistics.current(rows);
         stepsSinceRefresh = steps;
     }
 

@@ -101,6 +101,6 @@ class DriftDetectorTest {
         LearnerSettings d = LearnerSettings.DEFAULT;
         return new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(), 2_000,
                 d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(), d.averageSteps(),
-                detector, d.driftThreshold(), d.guardRadius(), d.kRace(), 20_000, 100_000);
+                detector, d.driftThreshold(), d.guardRadius(), d.kRace(), 20_000, 100_000, d.rows());
     }
 }

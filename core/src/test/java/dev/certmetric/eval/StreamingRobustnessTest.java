@@ -2,6 +2,7 @@ package dev.certmetric.eval;
 
 import dev.certmetric.data.CsvDataset;
 import dev.certmetric.objective.LmnnPlObjective;
+import dev.certmetric.preprocess.RowScaling;
 import dev.certmetric.train.LearnerSettings;
 import dev.certmetric.train.BatchOptimizers;
 import dev.certmetric.train.RaceSettings;
@@ -25,10 +26,10 @@ class StreamingRobustnessTest {
     @ParameterizedTest
     @FieldSource("BUNDLED")
     void certifiesAtLeastAsMuchAsEuclidean(String name) {
-        LearnerSettings defaults = LearnerSettings.DEFAULT.withCertifyEvery(0);
+        LearnerSettings defaults = LearnerSettings.DEFAULT.withCertifyEvery(0).withRows(RowScaling.UNIT_NORM);
         EvaluationSettings settings = new EvaluationSettings(List.of("euclidean", "sgd-pl"), 5, 1, 0.3,
                 defaults.k(), defaults.impostors(), new LmnnPlObjective(0.5, 10, 0.25), false, new double[] {0.1},
-                new double[] {0.05, 0.1}, 5, BatchOptimizers.byName(BatchOptimizers.DEFAULT), RaceSettings.off(defaults));
+                new double[] {0.05, 0.1}, 5, BatchOptimizers.byName(BatchOptimizers.DEFAULT), RaceSettings.off(defaults), RowScaling.UNIT_NORM);
         EvaluationResult result = new Evaluation(settings).run(CsvDataset.readResource(name), done -> { });
         MethodResult euclidean = result.methods().get("euclidean");
         MethodResult streaming = result.methods().get("sgd-pl");

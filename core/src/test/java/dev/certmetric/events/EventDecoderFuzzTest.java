@@ -1,6 +1,8 @@
 package dev.certmetric.events;
 
 import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.RowScaling;
+import dev.certmetric.preprocess.ScaledRows;
 import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.testing.FuzzBytes;
 import net.jqwik.api.Arbitraries;
@@ -54,7 +56,7 @@ class EventDecoderFuzzTest {
         for (String json : records) {
             if (check(DIM3, json.getBytes(StandardCharsets.UTF_8)) instanceof Decoded.Valid v) {
                 stats.update(v.event().features());
-                Standardizer s = stats.current();
+                Standardizer s = stats.current(RowScaling.UNIT_NORM);
                 for (double m : s.mean()) {
                     assertTrue(Double.isFinite(m), () -> "mean after " + json);
                 }
@@ -63,6 +65,9 @@ class EventDecoderFuzzTest {
                 }
                 for (double z : s.apply(v.event().features())) {
                     assertTrue(Double.isFinite(z) && Math.abs(z) <= 1 + 1e-12, () -> "preprocessed " + z + " of " + json);
+                }
+                for (double z : stats.current(RowScaling.SCALED).apply(v.event().features())) {
+                    assertTrue(Math.abs(z) <= ScaledRows.MAX_NORM * (1 + 1e-12), () -> "scaled " + z + " of " + json);
                 }
             }
         }

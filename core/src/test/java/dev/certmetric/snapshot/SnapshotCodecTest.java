@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certmetric.preprocess.RowScaling;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
@@ -229,8 +230,8 @@ class SnapshotCodecTest {
         assertTrue(SnapshotCodec.decode(SnapshotCodec.encode(plain)).race().isEmpty(), "no race, no section");
         Hyperparameters h = plain.hyperparameters();
         RaceStandings race = new RaceStandings(0.5, 0.05, 1, java.util.List.of(
-                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, 300, 0.75, 0.5, 1.0, 300),
-                new RaceStandings.Candidate(h.mu(), h.lambda(), h.tau(), h.learningRate(), 1200, 0.9, 0.8, 1.3, 0)));
+                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, RowScaling.UNIT_NORM, 300, 0.75, 0.5, 1.0, 300),
+                new RaceStandings.Candidate(h.mu(), h.lambda(), h.tau(), h.learningRate(), RowScaling.UNIT_NORM, 1200, 0.9, 0.8, 1.3, 0)));
         MetricSnapshot raced = plain.toBuilder().race(race).build();
         byte[] bytes = SnapshotCodec.encode(raced);
         MetricSnapshot back = SnapshotCodec.decode(bytes);
@@ -240,11 +241,11 @@ class SnapshotCodecTest {
         assertArrayEquals(bytes, SnapshotCodec.encode(back));
         assertNotEquals(plain.checksum(), raced.checksum());
         RaceStandings otherLeader = new RaceStandings(0.5, 0.05, 0, java.util.List.of(
-                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, 300, 0.75, 0.5, 1.0, 0)));
+                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, RowScaling.UNIT_NORM, 300, 0.75, 0.5, 1.0, 0)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> plain.toBuilder().race(otherLeader).build());
         assertTrue(e.getMessage().contains("differ from the hyperparameters"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new RaceStandings(0.5, 0.05, 0, java.util.List.of(
-                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, 300, 0.75, 0.5, 1.0, 300))), "leader must be alive");
+                new RaceStandings.Candidate(0.34, 20, 0.27, 0.03, RowScaling.UNIT_NORM, 300, 0.75, 0.5, 1.0, 300))), "leader must be alive");
     }
 }

@@ -62,7 +62,7 @@ class EuclideanGuardTest {
         LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings off = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(),
                 d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
-                d.averageSteps(), d.driftDetector(), d.driftThreshold(), 0, d.kRace(), d.memoryPerClass(), d.memoryBudget());
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), 0, d.kRace(), d.memoryPerClass(), d.memoryBudget(), d.rows());
         StreamingLearner learner = new StreamingLearner(off, 4);
         assertNull(learner.guardScores());
         assertEquals(learner.metric(), learner.publishedMetric());
@@ -78,7 +78,7 @@ class EuclideanGuardTest {
         LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings rank2 = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), 2,
                 d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
-                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget());
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget(), d.rows());
         StreamingLearner low = new StreamingLearner(rank2, p);
         Random rnd = new Random(9);
         for (int i = 0; i < 2000; i++) {

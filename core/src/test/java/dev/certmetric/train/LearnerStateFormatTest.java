@@ -2,6 +2,8 @@ package dev.certmetric.train;
 
 import org.junit.jupiter.api.Test;
 
+import dev.certmetric.preprocess.RowScaling;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -17,9 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LearnerStateFormatTest {
     private static final int P = 4;
 
-    @Test
-    void aCheckpointWithoutTheMemoryRestoresWithItsWindowAsTheMemory() throws IOException {
-        StreamingLearner learner = new StreamingLearner(LearnerSettings.DEFAULT, P);
+    /** Formats 5 and 6 knew only the paper's unit-norm rows. */
+    private static final LearnerSettings OLD = LearnerSettings.DEFAULT.withRows(RowScaling.UNIT_NORM);
+
+    private static StreamingLearner trained(LearnerSettings settings) {
+        StreamingLearner learner = new StreamingLearner(settings, P);
         Random rnd = new Random(4);
         for (int e = 0; e < 400; e++) {
             int label = rnd.nextInt(2);
@@ -29,6 +33,34 @@ class LearnerStateFormatTest {
             }
             learner.testThenTrain(x, "c" + label, e);
         }
+        return learner;
+    }
+
+    @Test
+    void aCheckpointWithoutTheRowScalingRestoresOnUnitNormRows() throws IOException {
+        StreamingLearner learner = trained(OLD);
+        StreamingLearner restored = LearnerStateCodec.fromBytes(formatSix(LearnerStateCodec.toBytes(learner)));
+        assertEquals(learner.settings(), restored.settings());
+        assertEquals(RowScaling.UNIT_NORM, restored.standardizer().rows());
+        assertEquals(learner.counters(), restored.counters());
+        assertEquals(learner.metric(), restored.metric());
+        assertEquals(learner.memory().size(), restored.memory().size());
+        assertArrayEquals(learner.voteState(), restored.voteState());
+        double[] x = {1, 2, 3, 4};
+        assertEquals(learner.testThenTrain(x, "c0", 400), restored.testThenTrain(x, "c0", 400));
+    }
+
+    @Test
+    void theRowScalingSurvivesACheckpoint() throws IOException {
+        StreamingLearner learner = trained(LearnerSettings.DEFAULT.withRows(RowScaling.SCALED));
+        StreamingLearner restored = LearnerStateCodec.fromBytes(LearnerStateCodec.toBytes(learner));
+        assertEquals(RowScaling.SCALED, restored.standardizer().rows());
+        assertEquals(learner.standardizer(), restored.standardizer());
+    }
+
+    @Test
+    void aCheckpointWithoutTheMemoryRestoresWithItsWindowAsTheMemory() throws IOException {
+        StreamingLearner learner = trained(OLD);
         StreamingLearner restored = LearnerStateCodec.fromBytes(formatFive(LearnerStateCodec.toBytes(learner)));
 
         assertEquals(learner.counters(), restored.counters());
@@ -37,17 +69,45 @@ class LearnerStateFormatTest {
         for (int c = 0; c < 2; c++) {
             assertEquals(learner.window().count(c), restored.memory().count(c));
         }
-        double[] fresh = new StreamingLearner(LearnerSettings.DEFAULT, P).voteState();
+        double[] fresh = new StreamingLearner(OLD, P).voteState();
         assertArrayEquals(fresh, restored.voteState(), "the race restarts: its candidates have changed");
         double[] x = {1, 2, 3, 4};
         assertTrue(restored.testThenTrain(x, "c0", 400).tested(), "and it goes on learning");
     }
 
+    /** Offsets in the current format: where the memory settings begin, where the row scaling begins and ends, the vote's end. */
+    private record Layout(int memorySettings, int rows, int afterRows, int afterVote) {
+    }
+
+    /** The same state as format 6 wrote it: no row scaling after the memory settings. */
+    private static byte[] formatSix(byte[] current) throws IOException {
+        Layout at = layout(current);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(current, 0, 4);
+        out.writeInt(6);
+        out.write(current, 8, at.rows() - 8);
+        out.write(current, at.afterRows(), current.length - at.afterRows());
+        return bytes.toByteArray();
+    }
+
     /**
      * The same state as format 5 wrote it: no memory settings after learner.k-race, and nothing after the vote's
-     * race (found by reading the current format field by field, in the codec's order).
+     * race.
      */
     private static byte[] formatFive(byte[] current) throws IOException {
+        Layout at = layout(current);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(bytes);
+        out.write(current, 0, 4);
+        out.writeInt(5);
+        out.write(current, 8, at.memorySettings() - 8);
+        out.write(current, at.afterRows(), at.afterVote() - at.afterRows());
+        return bytes.toByteArray();
+    }
+
+    /** Reads the current format field by field, in the codec's order. */
+    private static Layout layout(byte[] current) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(current));
         in.readInt();
         in.readInt();
@@ -71,6 +131,9 @@ class LearnerStateFormatTest {
         int memorySettings = current.length - in.available();
         in.readInt();
         in.readInt();
+        int rows = current.length - in.available();
+        in.readUTF();
+        int afterRows = current.length - in.available();
         in.readInt(); // p
         skipArray(in); // L
         in.readLong();
@@ -104,15 +167,7 @@ class LearnerStateFormatTest {
             skipArray(in);
         }
         skipArray(in); // vote
-        int end = current.length - in.available();
-
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(current, 0, 4);
-        out.writeInt(5);
-        out.write(current, 8, memorySettings - 8);
-        out.write(current, memorySettings + 8, end - memorySettings - 8);
-        return bytes.toByteArray();
+        return new Layout(memorySettings, rows, afterRows, current.length - in.available());
     }
 
     private static void skipArray(DataInputStream in) throws IOException {

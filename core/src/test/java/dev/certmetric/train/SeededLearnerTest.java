@@ -159,6 +159,6 @@ class SeededLearnerTest {
         LearnerSettings d = LearnerSettings.DEFAULT;
         return new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), rank,
                 d.windowPerClass(), d.windowMillis(), d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
-                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget());
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget(), d.rows());
     }
 }

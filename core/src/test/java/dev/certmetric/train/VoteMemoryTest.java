@@ -64,7 +64,7 @@ class VoteMemoryTest {
             }
             MahalanobisMetric metric = MahalanobisMetric.of(before.rank(), P, before.memoryL());
             CertifiedKnn knn = new CertifiedKnn(new KnnClassifier(metric, xs, classes, before.voteK()));
-            CertifiedKnn.Certified expected = knn.classify(before.memoryStatistics().current().apply(x));
+            CertifiedKnn.Certified expected = knn.classify(before.memoryStatistics().current(before.settings().rowScaling()).apply(x));
 
             StreamingLearner.Outcome outcome = learner.testThenTrain(x, "c" + label, e);
             assertEquals(before.labels().get(expected.label()), outcome.predicted(), "event " + e);

@@ -144,7 +144,7 @@ public final class ModelMerger {
         if (euclidean) {
             metric = MahalanobisMetric.euclidean(p);
         }
-        Standardizer preprocessing = stats.current();
+        Standardizer preprocessing = stats.current(settings.rowScaling());
 
         // Per class: the pooled windows' entries, newest first, then the merged memory's, distinct, up to perClass.
         Map<String, List<TripletWindow.Entry>> byClass = new LinkedHashMap<>();
@@ -242,7 +242,7 @@ public final class ModelMerger {
         List<RaceStandings.Candidate> candidates = new ArrayList<>();
         for (SettingsRace.Standing s : standings) {
             LearnerSettings c = s.settings();
-            candidates.add(new RaceStandings.Candidate(c.mu(), c.lambda(), c.tau(), c.learningRate(), s.events(),
+            candidates.add(new RaceStandings.Candidate(c.mu(), c.lambda(), c.tau(), c.learningRate(), c.rowScaling(), s.events(),
                     s.accuracy(), s.certifiedAccuracy(), s.score(raced.certifiedWeight()), s.eliminatedAt()));
         }
         return new RaceStandings(raced.certifiedWeight(), raced.certifiedRadius(), winner, candidates);

@@ -40,7 +40,8 @@ class ModelMergerTest {
                 Instant.parse("2026-01-01T00:00:00Z"), 20, Long.MAX_VALUE, Map.of());
         assertEquals(iris.rows(), s.trainingStats().eventsSeen());
         assertEquals(a.updates() + b.updates(), s.trainingStats().updates());
-        Standardizer expected = all.current();
+        Standardizer expected = all.current(LearnerSettings.DEFAULT.rowScaling());
+        assertEquals(expected.rows(), s.preprocessing().rows(), "the learners' row scaling");
         assertArrayEquals(expected.mean(), s.preprocessing().mean(), 1e-12);
         assertArrayEquals(expected.std(), s.preprocessing().std(), 1e-12);
         assertEquals(3, s.classes().size());
@@ -183,7 +184,7 @@ class ModelMergerTest {
         long millis = 200;
         LearnerSettings bounded = new LearnerSettings(d.k(), d.impostors(), d.mu(), d.lambda(), d.tau(), d.rank(),
                 d.windowPerClass(), millis, d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
-                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget());
+                d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget(), d.rows());
         WorkerModel m = new WorkerModel(1, SettingsRace.of(new StreamingLearner(bounded, p)), Double.NaN,
                 new ExemplarReservoir(1000, p, 1));
         java.util.Set<java.util.List<Double>> recent = new java.util.HashSet<>();

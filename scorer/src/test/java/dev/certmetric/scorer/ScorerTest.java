@@ -2,6 +2,8 @@ package dev.certmetric.scorer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.certmetric.preprocess.RowScaling;
+import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -65,6 +67,32 @@ class ScorerTest {
         assertEquals("7", a.get("id").asText());
         assertEquals(expected, a.get("distance").asDouble(), 1e-12);
         assertEquals(2, a.get("version").asLong());
+    }
+
+    @Test
+    void scaledRowsKeepTheMagnitudeThatUnitNormThrowsAway() throws Exception {
+        MetricSnapshot unit = ScorerFixtures.iris("iris", 2);
+        Standardizer u = unit.preprocessing();
+        MetricSnapshot scaled = unit.toBuilder().preprocessing(new Standardizer(u.mean(), u.std(), RowScaling.SCALED))
+                .build();
+        MetricSnapshot decoded = SnapshotCodec.decode(SnapshotCodec.encode(scaled));
+        assertEquals(RowScaling.SCALED, decoded.preprocessing().rows(), "the snapshot carries its row scaling");
+        ServingModel model = ServingModel.of(decoded);
+        // Two inputs on one ray from the mean: the same point under unit norm, twice as far out under scaled rows.
+        double[] mean = u.mean();
+        double[] std = u.std();
+        double[] x = new double[mean.length];
+        double[] y = new double[mean.length];
+        double len2 = 0;
+        for (int f = 0; f < mean.length; f++) {
+            x[f] = mean[f] + std[f] * (f + 1);
+            y[f] = mean[f] + 2 * std[f] * (f + 1);
+            len2 += (f + 1) * (f + 1);
+        }
+        String req = "{\"id\":8,\"a\":" + java.util.Arrays.toString(x) + ",\"b\":" + java.util.Arrays.toString(y) + "}";
+        assertEquals(0, answer(req, ServingModel.of(unit)).get("distance").asDouble(), 1e-9);
+        // The rows differ by z = (1, 2, 3, 4) / sqrt(p); L = 2 I in version 2.
+        assertEquals(2 * Math.sqrt(len2 / mean.length), answer(req, model).get("distance").asDouble(), 1e-9);
     }
 
     @Test
