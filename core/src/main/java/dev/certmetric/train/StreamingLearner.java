@@ -127,6 +127,7 @@ public final class StreamingLearner {
     private int[][] tierBest;
     private double[][] tierD;
     private int[][] tierLabels;
+    private boolean[][] tierRepeats;
     /**
      * Events between two projections of the memory: from {@value #REPROJECT_MIN} early on, while L moves fast, to
      * {@value #REPROJECT_MAX}, an eighth of the events seen in between. A projection costs O(memory p q), so this
@@ -328,9 +329,10 @@ public final class StreamingLearner {
             for (int t = 0; t < tiers.length; t++) {
                 for (int s = 0; s < tierFound[t]; s++) {
                     tierLabels[t][s] = memory.label(tierBest[t][s]);
+                    tierRepeats[t][s] = repeatsNearer(t, s);
                 }
             }
-            int guess = vote.predict(tierLabels, tierD, tierFound, labels.size(), code);
+            int guess = vote.predict(tierLabels, tierD, tierRepeats, tierFound, labels.size(), code);
             predicted = labels.get(guess);
             hit = guess == code;
             tested++;
@@ -440,7 +442,22 @@ public final class StreamingLearner {
             tierBest = new int[tiers.length][n];
             tierD = new double[tiers.length][n];
             tierLabels = new int[tiers.length][n];
+            tierRepeats = new boolean[tiers.length][n];
         }
+    }
+
+    /**
+     * Whether neighbour s of tier t's list holds the same raw features and class as a nearer one: a copy, which
+     * only a stream that repeats its points holds, and which the snapshot's exemplars (distinct rows) leave out.
+     * A copy has exactly its original's distance, so only the run of equal distances before s is compared.
+     */
+    private boolean repeatsNearer(int t, int s) {
+        for (int r = s - 1; r >= 0 && tierD[t][r] == tierD[t][s]; r--) {
+            if (tierLabels[t][r] == tierLabels[t][s] && memory.sameRaw(tierBest[t][r], tierBest[t][s])) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

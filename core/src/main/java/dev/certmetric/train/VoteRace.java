@@ -33,8 +33,10 @@ final class VoteRace {
     private final double[] hits;
     private int leader;
     private final int[] predictions;
-    /** Each candidate's vote leaving out the neighbours at distance zero: what its hits count. */
+    /** Each candidate's vote on the distinct neighbours other than the event's copies: what its hits count. */
     private final int[] scored;
+    private int[] distinctLabels = new int[0];
+    private double[] distinctDistances = new double[0];
     private int[] votes = new int[0];
     private double[] nearest = new double[0];
 
@@ -116,27 +118,39 @@ final class VoteRace {
 
     /**
      * The leader's prediction from each tier's nearest neighbours' classes and distances (nearest first,
-     * {@code n[t]} of them); then every candidate's vote is scored against {@code truth}. The scored votes leave out
-     * the neighbours at distance zero, copies of the event: on a stream that repeats its points, a copy would
-     * always vote right for k = 1 and the race would pick the k that remembers rather than the one that
-     * generalises. The prediction itself counts them: a repeated point's label is evidence.
+     * {@code n[t]} of them); then every candidate's vote is scored against {@code truth}. The scored votes read
+     * distinct neighbours only: they leave out those at distance zero, copies of the event, and those that
+     * {@code repeats} flags as copies of a nearer neighbour of their class. On a stream that repeats its points a
+     * copy of the event would always vote right for k = 1, and k neighbours would be fewer distinct points, so the
+     * race would pick a k that remembers, or a k too large for the scorer, which answers from distinct exemplars.
+     * The prediction itself counts every copy: a repeated point's label is evidence.
      */
-    int predict(int[][] labels, double[][] distances, int[] n, int classes, int truth) {
+    int predict(int[][] labels, double[][] distances, boolean[][] repeats, int[] n, int classes, int truth) {
         if (votes.length < classes) {
             votes = new int[classes];
             nearest = new double[classes];
         }
         for (int t = 0; t < tiers; t++) {
             int offset = t * ks.length;
-            vote(labels[t], distances[t], 0, n[t], classes, predictions, offset);
-            int copies = 0;
-            while (copies < n[t] && distances[t][copies] == 0) {
-                copies++;
+            vote(labels[t], distances[t], n[t], classes, predictions, offset);
+            int distinct = 0;
+            boolean all = true;
+            if (distinctLabels.length < n[t]) {
+                distinctLabels = new int[n[t]];
+                distinctDistances = new double[n[t]];
             }
-            if (copies == 0) {
+            for (int s = 0; s < n[t]; s++) {
+                if (distances[t][s] == 0 || repeats[t][s]) {
+                    all = false;
+                } else {
+                    distinctLabels[distinct] = labels[t][s];
+                    distinctDistances[distinct++] = distances[t][s];
+                }
+            }
+            if (all) {
                 System.arraycopy(predictions, offset, scored, offset, ks.length);
             } else {
-                vote(labels[t], distances[t], copies, n[t], classes, scored, offset);
+                vote(distinctLabels, distinctDistances, distinct, classes, scored, offset);
             }
         }
         int predicted = predictions[leader];
@@ -153,12 +167,12 @@ final class VoteRace {
         return predicted;
     }
 
-    /** Every candidate k's plurality vote on the neighbours [from, n) of one list, into out[offset ...]. */
-    private void vote(int[] labels, double[] distances, int from, int n, int classes, int[] out, int offset) {
+    /** Every candidate k's plurality vote on the first n neighbours of one list, into out[offset ...]. */
+    private void vote(int[] labels, double[] distances, int n, int classes, int[] out, int offset) {
         Arrays.fill(votes, 0, classes, 0);
         int winner = -1;
         int next = 0;
-        for (int s = from; s < n && next < ks.length; s++) {
+        for (int s = 0; s < n && next < ks.length; s++) {
             int c = labels[s];
             if (votes[c]++ == 0) {
                 nearest[c] = distances[s];
@@ -169,7 +183,7 @@ final class VoteRace {
                     && (nearest[c] < nearest[winner] || (nearest[c] == nearest[winner] && c < winner)))) {
                 winner = c;
             }
-            while (next < ks.length && ks[next] == s - from + 1) {
+            while (next < ks.length && ks[next] == s + 1) {
                 out[offset + next++] = winner;
             }
         }

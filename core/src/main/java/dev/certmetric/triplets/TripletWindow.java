@@ -209,6 +209,13 @@ public final class TripletWindow {
         return start < end ? new int[] {start, end} : new int[] {0, end, start, perClass};
     }
 
+    /** Whether entries i and j hold the same raw features (bit for bit). */
+    public boolean sameRaw(int i, int j) {
+        int from = (i % perClass) * p;
+        int to = (j % perClass) * p;
+        return Arrays.equals(raws.get(i / perClass), from, from + p, raws.get(j / perClass), to, to + p);
+    }
+
     public int label(int index) {
         return index / perClass;
     }

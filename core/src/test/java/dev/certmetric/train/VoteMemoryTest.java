@@ -128,13 +128,14 @@ class VoteMemoryTest {
         int[][] labels = {wrong, wrong, right};
         double[][] distances = {d, d, d};
         int[] n = {3, 3, 3};
+        boolean[][] repeats = new boolean[3][3];
         assertEquals(0, race.tier());
         for (int e = 0; e < 10; e++) {
-            assertEquals(1, race.predict(labels, distances, n, 2, 0), "the shallow tier still leads, event " + e);
+            assertEquals(1, race.predict(labels, distances, repeats, n, 2, 0), "the shallow tier still leads, event " + e);
         }
-        race.predict(labels, distances, n, 2, 0);
+        race.predict(labels, distances, repeats, n, 2, 0);
         assertEquals(2, race.tier());
         assertEquals(3, race.k());
-        assertEquals(0, race.predict(labels, distances, n, 2, 0));
+        assertEquals(0, race.predict(labels, distances, repeats, n, 2, 0));
     }
 }

@@ -36,7 +36,13 @@ class VoteRaceTest {
     }
 
     private static int oneTier(VoteRace race, int[] labels, double[] d, int n, int classes, int truth) {
-        return race.predict(new int[][] {labels}, new double[][] {d}, new int[] {n}, classes, truth);
+        return oneTier(race, labels, d, new boolean[labels.length], n, classes, truth);
+    }
+
+    private static int oneTier(VoteRace race, int[] labels, double[] d, boolean[] repeats, int n, int classes,
+                               int truth) {
+        return race.predict(new int[][] {labels}, new double[][] {d}, new boolean[][] {repeats}, new int[] {n},
+                classes, truth);
     }
 
     @net.jqwik.api.Provide
@@ -85,6 +91,33 @@ class VoteRaceTest {
         assertEquals(3, race.k(), "k = 1 is right only through the copy, so it does not take the lead");
         VoteRace one = new VoteRace(1, false, 1);
         assertEquals(1, oneTier(one, labels, d, 15, 2, 1), "the prediction counts the copy");
+    }
+
+    /**
+     * On a stream that repeats its points every neighbour comes in copies; the race counts k distinct neighbours,
+     * as the scorer's distinct exemplars will, not k copies of fewer points.
+     */
+    @Test
+    void copiesOfANeighbourCountOnceInTheRace() {
+        // Five distinct neighbours, three copies each: classes 1, 0, 0, 1, 1 by distance.
+        int[] labels = {1, 1, 1, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1};
+        double[] d = {1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5};
+        boolean[] repeats = new boolean[15];
+        for (int s = 0; s < 15; s++) {
+            repeats[s] = s % 3 != 0;
+        }
+        // Truth 0: over copies k = 7, 9 and 11 are right (six 0s against three or five 1s); over distinct points
+        // only k = 3 is (0, 0 against one 1).
+        VoteRace distinct = new VoteRace(1, true, 1);
+        VoteRace copies = new VoteRace(1, true, 1);
+        for (int e = 0; e < 20; e++) {
+            oneTier(distinct, labels, d, repeats, 15, 2, 0);
+            oneTier(copies, labels, d, new boolean[15], 15, 2, 0);
+        }
+        assertEquals(3, distinct.k());
+        assertEquals(7, copies.k());
+        VoteRace fixed = new VoteRace(9, false, 1);
+        assertEquals(0, oneTier(fixed, labels, d, repeats, 15, 2, 0), "the prediction counts every copy");
     }
 
     @Test
