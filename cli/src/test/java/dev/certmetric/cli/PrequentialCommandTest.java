@@ -134,7 +134,8 @@ class PrequentialCommandTest {
         assertTrue(page.contains("<svg") && page.contains("Certified accuracy along the stream"));
         // Iris: 4 features, full rank; the vote's k is one of the race's odd candidates.
         assertTrue(page.matches("(?s).*Chosen on the stream: k = (1|3|5|7|9|11|15) of the last [0-9]+ events a class, "
-                + "rank 4 of 4, the (learned|Euclidean) metric.*, \\d+ drifts?\\..*"), "the report names what the learner chose");
+                + "rank 4 of 4, (scaled|unit-norm) rows, the (learned|Euclidean) metric.*, \\d+ drifts?\\..*"),
+                "the report names what the learner chose");
         assertFalse(err.toString().contains("Exception"), err.toString());
     }
 

@@ -1,5 +1,6 @@
 package dev.certmetric.eval;
 
+import dev.certmetric.preprocess.RowScaling;
 import dev.certmetric.train.LearnerSettings;
 
 import java.util.List;
@@ -34,18 +35,19 @@ public record PrequentialResult(String dataset, long events, int features, int c
 
     /**
      * What the learner settled on: the k of its vote (learner.k, or its k race's leader), the events per class of the
-     * memory tier it votes on, the rank of L (learner.rank,
-     * or the automatic one), whether its Euclidean guard serves the identity rather than the learned metric, and
-     * how many drifts its detector signalled.
+     * memory tier it votes on, the rank of L (learner.rank, or the automatic one), its rows' scaling (learner.rows, or
+     * the race's leader), whether its Euclidean guard serves the identity rather than the learned metric, and how
+     * many drifts its detector signalled.
      */
-    public record Chosen(int k, int depth, int rank, boolean euclidean, long drifts) {
+    public record Chosen(int k, int depth, int rank, RowScaling rows, boolean euclidean, long drifts) {
         /**
-         * One line for people, e.g. "Chosen on the stream: k = 7 of the last 300 events a class, rank 32 of 180, the
-         * learned metric, 2 drifts."
+         * One line for people, e.g. "Chosen on the stream: k = 7 of the last 300 events a class, rank 32 of 180,
+         * scaled rows, the learned metric, 2 drifts."
          */
         public String describe(int features) {
             return String.format(Locale.ROOT, "Chosen on the stream: k = %d of the last %d events a class, rank %d of %d, "
-                    + "%s, %d drift%s.", k, depth, rank, features, euclidean ? "the Euclidean metric (the guard prefers it)" : "the learned metric", drifts,
+                    + "%s rows, %s, %d drift%s.", k, depth, rank, features, rows.name(),
+                    euclidean ? "the Euclidean metric (the guard prefers it)" : "the learned metric", drifts,
                     drifts == 1 ? "" : "s");
         }
     }

@@ -76,6 +76,7 @@ class PrequentialTest {
         assertEquals(r.curve().stream().map(PrequentialResult.Point::events).toList(), reported);
         assertEquals(settings, r.settings());
         assertEquals(new PrequentialResult.Chosen(learner.voteK(), learner.voteDepth(), learner.rank(),
+                learner.standardizer().rows(),
                 StreamingLearner.prefersEuclidean(List.of(learner)), learner.counters().drifts()), r.chosen());
         assertEquals(1000, r.events());
         assertEquals(4, r.features());
