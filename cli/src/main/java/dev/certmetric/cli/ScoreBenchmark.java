@@ -331,8 +331,10 @@ public final class ScoreBenchmark {
     /** {@code cpuMs}: when not null, receives each answer's CPU time (the answering thread's), in ms. */
     private static Measurement inProcess(ServingModel model, byte[][] bodies, String transport, double[] cpuMs) {
         Scorer scorer = new Scorer(new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
-        // Warm up for a fixed time, not a count: the JIT needs ~1 s whatever one answer costs.
-        long warmUntil = System.nanoTime() + 2_000_000_000L;
+        // Warm up for a fixed time, not a count, whatever one answer costs. Measured at p = 16: answers still cost
+        // 28 us of CPU over their first 5 s and 16-21 us after (the JIT's last compilations come late), so 2 s
+        // of warm-up left the measurement a third slow.
+        long warmUntil = System.nanoTime() + 8_000_000_000L;
         for (int i = 0; System.nanoTime() < warmUntil; i = (i + 1) % bodies.length) {
             scorer.answer(bodies[i], model, "bench");
         }
