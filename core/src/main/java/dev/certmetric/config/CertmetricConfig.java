@@ -140,7 +140,7 @@ public final class CertmetricConfig implements Serializable {
                     + "metric."));
     public static final ConfigKey<Boolean> RACE_ENABLED = DEF.define(ConfigKey.bool("learner.race.enabled", false,
             "Race candidate settings on the stream and publish the leader (see the README's settings race); false "
-                    + "= the configured settings alone. Off by default: measured, the race wins clean accuracy but "
+                    + "= the configured settings alone (learner.rows-race still races the row scaling). Off by default: measured, the race wins clean accuracy but "
                     + "loses certified accuracy (BENCHMARKS.md section 7)."));
     public static final ConfigKey<Integer> RACE_POPULATION = DEF.define(ConfigKey.integer("learner.race.population", 6,
             1, RaceSettings.MAX_POPULATION, "Candidates in the race, the configured settings first."));
