@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  *       200 for an answer, 400 for an error answer, 413 for a body over {@link ScorerLimits#maxRequestBytes()},
  *       503 while no model is loaded, 500 for an internal error;</li>
  *   <li>{@code GET /model}: {@code {"name", "version", "age_seconds", "created_at", "loaded_at", "p", "q", "k",
- *       "exemplars", "classes", "calibration"}}, or 503 {@code {"error"}} before a model is loaded;</li>
+ *       "rows", "exemplars", "classes", "calibration"}}, or 503 {@code {"error"}} before a model is loaded;</li>
  *   <li>{@code GET /health}: 200 {@code {"status":"UP", "model", "version"}} when Kafka Streams runs and a model
  *       is loaded; 503 {@code {"status":"DOWN", "streams"}} when Kafka Streams (stream or global snapshot
  *       thread) has stopped; 503 {@code {"status":"WAITING_FOR_MODEL"}} before the first model;</li>
@@ -254,6 +254,7 @@ public final class ScorerHttp implements AutoCloseable {
                 g.writeNumberField("p", m.snapshot().p());
                 g.writeNumberField("q", m.snapshot().q());
                 g.writeNumberField("k", m.k());
+                g.writeStringField("rows", m.snapshot().preprocessing().rows().name());
                 g.writeNumberField("exemplars", m.snapshot().exemplars().size());
                 g.writeArrayFieldStart("classes");
                 for (String c : m.snapshot().classes()) {

@@ -222,6 +222,7 @@ class ScorerKafkaTest extends ScorerOnBroker {
         assertEquals("iris", m.get("name").asText());
         assertEquals(5, m.get("version").asLong());
         assertTrue(m.get("age_seconds").asDouble() >= 0);
+        assertEquals("unit-norm", m.get("rows").asText(), "the fixture's preprocessing is the paper's");
         HttpResponse<String> score = http.send(HttpRequest.newBuilder(URI.create(base + "/score"))
                 .POST(HttpRequest.BodyPublishers.ofString(ScorerFixtures.scoreRequest("h1", ScorerFixtures.IRIS.row(60))))
                 .build(), HttpResponse.BodyHandlers.ofString());
