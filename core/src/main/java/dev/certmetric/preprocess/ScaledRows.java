@@ -31,24 +31,7 @@ public final class ScaledRows implements RowScaling {
             norm2 += z[f] * z[f];
         }
         if (norm2 > MAX_NORM * MAX_NORM) {
-            shorten(z);
-        }
-    }
-
-    /** Scales z to norm MAX_NORM; dividing by the largest |z| first keeps the sum of squares finite. */
-    private static void shorten(double[] z) {
-        double max = 0;
-        for (double v : z) {
-            max = Math.max(max, Math.abs(v));
-        }
-        double norm2 = 0;
-        for (int f = 0; f < z.length; f++) {
-            z[f] /= max;
-            norm2 += z[f] * z[f];
-        }
-        double s = MAX_NORM / Math.sqrt(norm2);
-        for (int f = 0; f < z.length; f++) {
-            z[f] *= s;
+            UnitNormRows.toLength(z, MAX_NORM);
         }
     }
 

@@ -24,15 +24,17 @@ public final class UnitNormRows implements RowScaling {
                 z[f] *= inv;
             }
         } else {
-            scaleCarefully(z);
+            // The plain sum of squares overflowed or underflowed. Only this rare path pays for the careful
+            // computation, so ordinary results stay bit for bit what they were.
+            toLength(z, 1);
         }
     }
 
     /**
-     * Unit norm when the plain sum of squares overflowed or underflowed: dividing by the largest |z| first puts the
-     * sum in [1, p]. Only this rare path pays for it, so ordinary results stay bit for bit what they were.
+     * Scales a non-zero z to the given length (a zero z stays zero); dividing by the largest |z| first puts the sum
+     * of squares in [1, p], so it neither overflows nor underflows.
      */
-    private static void scaleCarefully(double[] z) {
+    static void toLength(double[] z, double length) {
         double max = 0;
         for (double v : z) {
             max = Math.max(max, Math.abs(v));
@@ -45,9 +47,9 @@ public final class UnitNormRows implements RowScaling {
             z[f] /= max;
             norm2 += z[f] * z[f];
         }
-        double inv = 1.0 / Math.sqrt(norm2);
+        double s = length / Math.sqrt(norm2);
         for (int f = 0; f < z.length; f++) {
-            z[f] *= inv;
+            z[f] *= s;
         }
     }
 

@@ -82,13 +82,7 @@ class LearnerStateFormatTest {
     /** The same state as format 6 wrote it: no row scaling after the memory settings. */
     private static byte[] formatSix(byte[] current) throws IOException {
         Layout at = layout(current);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.write(current, 0, 4);
-        out.writeInt(6);
-        out.write(current, 8, at.rows() - 8);
-        out.write(current, at.afterRows(), current.length - at.afterRows());
-        return bytes.toByteArray();
+        return older(current, 6, at.rows(), at.afterRows(), current.length);
     }
 
     /**
@@ -97,12 +91,17 @@ class LearnerStateFormatTest {
      */
     private static byte[] formatFive(byte[] current) throws IOException {
         Layout at = layout(current);
+        return older(current, 5, at.memorySettings(), at.afterRows(), at.afterVote());
+    }
+
+    /** The current bytes as format {@code format}: without [cut, resume) and everything from {@code end}. */
+    private static byte[] older(byte[] current, int format, int cut, int resume, int end) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream out = new DataOutputStream(bytes);
         out.write(current, 0, 4);
-        out.writeInt(5);
-        out.write(current, 8, at.memorySettings() - 8);
-        out.write(current, at.afterRows(), at.afterVote() - at.afterRows());
+        out.writeInt(format);
+        out.write(current, 8, cut - 8);
+        out.write(current, resume, end - resume);
         return bytes.toByteArray();
     }
 
