@@ -4,6 +4,7 @@ import dev.certmetric.data.CsvDataset;
 import dev.certmetric.eval.ExemplarStatistics;
 import dev.certmetric.memory.ExemplarReservoir;
 import dev.certmetric.preprocess.OnlineStandardizer;
+import dev.certmetric.preprocess.RowScaling;
 import dev.certmetric.preprocess.Standardizer;
 import dev.certmetric.snapshot.Exemplar;
 import dev.certmetric.snapshot.MetricSnapshot;
@@ -109,6 +110,54 @@ class ModelMergerTest {
         long updates = a.candidate(won).map(StreamingLearner::updates).orElse(0L)
                 + b.candidate(won).map(StreamingLearner::updates).orElse(0L);
         assertEquals(updates, s.trainingStats().updates(), "updates of the winner's learners");
+        assertEquals(s, SnapshotCodec.decode(SnapshotCodec.encode(s)));
+    }
+
+    /**
+     * Two workers race the row scalings on a stream whose classes differ only in magnitude (shells of radius 1 and 3):
+     * unit norm cannot tell them apart, so the merged snapshot carries the scaled rows, in its preprocessing, its
+     * race's leader and its exemplars.
+     */
+    @Test
+    void theRaceOfRowScalingsPublishesTheWinnersScaling() {
+        int p = 4;
+        RaceSettings settings = RaceSettings.off(LearnerSettings.DEFAULT.withRows(RowScaling.UNIT_NORM)).withRowsRace(100);
+        SettingsRace a = new SettingsRace(settings, p);
+        SettingsRace b = new SettingsRace(settings, p);
+        java.util.Random rnd = new java.util.Random(5);
+        for (int e = 0; e < 600; e++) {
+            int label = rnd.nextInt(2);
+            double[] x = new double[p];
+            double n = 0;
+            for (int f = 0; f < p; f++) {
+                x[f] = rnd.nextGaussian();
+                n += x[f] * x[f];
+            }
+            double r = (label == 0 ? 1 : 3) / Math.sqrt(n);
+            for (int f = 0; f < p; f++) {
+                x[f] *= r;
+            }
+            (e % 2 == 0 ? a : b).testThenTrain(x, "c" + label, e);
+        }
+        assertTrue(a.decided() && b.decided());
+        MetricSnapshot s = ModelMerger.merge(List.of(new WorkerModel(1, a, Double.NaN), new WorkerModel(2, b, Double.NaN)),
+                "m", 1, Instant.now(), 50, Long.MAX_VALUE, Map.of());
+        assertEquals(RowScaling.SCALED, s.preprocessing().rows());
+        RaceStandings race = s.race().orElseThrow();
+        assertEquals(List.of(RowScaling.UNIT_NORM, RowScaling.SCALED),
+                race.candidates().stream().map(RaceStandings.Candidate::rows).toList());
+        assertEquals(RowScaling.SCALED, race.leaderCandidate().rows());
+        double shortest = Double.POSITIVE_INFINITY;
+        double longest = 0;
+        for (Exemplar e : s.exemplars()) {
+            double n2 = 0;
+            for (double v : e.features()) {
+                n2 += v * v;
+            }
+            shortest = Math.min(shortest, n2);
+            longest = Math.max(longest, n2);
+        }
+        assertTrue(longest > 4 * shortest, "the exemplars keep their magnitude: " + shortest + " to " + longest);
         assertEquals(s, SnapshotCodec.decode(SnapshotCodec.encode(s)));
     }
 
