@@ -92,7 +92,7 @@ public final class Prequential {
 
     private static PrequentialResult.Chosen chosen(StreamingLearner learner) {
         return new PrequentialResult.Chosen(learner.voteK(), learner.voteDepth(), learner.rank(),
-                learner.standardizer().rows(),
+                learner.settings().rowScaling(),
                 StreamingLearner.prefersEuclidean(List.of(learner)), learner.counters().drifts());
     }
 

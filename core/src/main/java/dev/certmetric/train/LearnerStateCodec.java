@@ -137,14 +137,14 @@ public final class LearnerStateCodec {
                     + FORMAT_WITHOUT_K_RACE + " to " + FORMAT + ")");
         }
         boolean kRace = format >= FORMAT_WITHOUT_MEMORY;
-        boolean current = format >= FORMAT_WITHOUT_ROWS;
+        boolean withMemory = format > FORMAT_WITHOUT_MEMORY;
         LearnerSettings d = LearnerSettings.DEFAULT;
         LearnerSettings s = new LearnerSettings(in.readInt(), in.readInt(), in.readDouble(), in.readDouble(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readLong(), in.readInt(), in.readUTF(),
                 in.readDouble(), in.readInt(), in.readInt(), in.readUTF(), in.readDouble(), in.readDouble(),
-                kRace && in.readBoolean(), current ? in.readInt() : d.memoryPerClass(),
-                current ? in.readInt() : d.memoryBudget(),
-                format == FORMAT ? in.readUTF() : UnitNormRows.NAME);
+                kRace && in.readBoolean(), withMemory ? in.readInt() : d.memoryPerClass(),
+                withMemory ? in.readInt() : d.memoryBudget(),
+                format > FORMAT_WITHOUT_ROWS ? in.readUTF() : UnitNormRows.NAME);
         int p = in.readInt();
         double[] l = readArray(in);
         long steps = in.readLong();
@@ -179,12 +179,12 @@ public final class LearnerStateCodec {
         }
         if (kRace) {
             double[] vote = readArray(in);
-            if (current) {
+            if (withMemory) {
                 learner.restoreVote(vote);
             }
         }
         learner.rebuildWindowCache();
-        if (current) {
+        if (withMemory) {
             double[] memoryL = readArray(in);
             OnlineStandardizer memoryStats = readStatistics(in);
             long projectedAt = in.readLong();
