@@ -62,7 +62,6 @@ public final class MatrixGradient {
         double[] targetWeight = new double[pairs];
         double[] impostorWeight = new double[impostorPairs];
         double[][] r2 = withGradient ? new double[n][p] : null;
-        boolean anyR2 = false;
 
         double pull = 0;
         for (int k = 0; k < pairs; k++) {
@@ -73,56 +72,13 @@ public final class MatrixGradient {
 
         int size = triplets.size();
         double tripletWeight = size == 0 ? 0 : 1.0 / size;
-        double hingeWeight = (1 - objective.mu()) * tripletWeight;
-        double pertWeight = objective.lambda() * tripletWeight;
-        double hinge = 0;
-        double pert = 0;
-        int violated = 0;
+        TripletTerms terms = new TripletTerms(z, zNorm, targetD2, impostorD2, targetWeight, impostorWeight, r2,
+                (1 - objective.mu()) * tripletWeight, objective.lambda() * tripletWeight, tau2);
         for (int t = 0; t < size; t++) {
-            int tp = triplets.targetPair(t);
-            int ip = triplets.impostorPair(t);
-            double delta = impostorD2[ip] - targetD2[tp];
-            if (delta < 0) {
-                violated++;
-            }
-            if (delta < 1) {
-                hinge += 1 - delta;
-                targetWeight[tp] += hingeWeight;
-                impostorWeight[ip] -= hingeWeight;
-            }
-            if (objective.lambda() == 0) {
-                continue;
-            }
-            if (delta < 0) {
-                pert += objective.psi(delta, 0);
-                continue;
-            }
-            int j = triplets.pullTarget(tp);
-            int l = triplets.impostorOf(ip);
-            // ||M w|| <= |M x_j| + |M x_l|, so a margin that clears tau under that bound has psi = 0.
-            double bound = zNorm[j] + zNorm[l];
-            if (delta * delta >= 4 * tau2 * (bound * bound + MahalanobisMetric.EPS)) {
-                continue;
-            }
-            double[] zj = z[j];
-            double[] zl = z[l];
-            double s = 0;
-            for (int c = 0; c < p; c++) {
-                double d = zj[c] - zl[c];
-                s += d * d;
-            }
-            double gamma2 = delta * delta / (4 * (s + MahalanobisMetric.EPS));
-            pert += objective.psi(delta, gamma2);
-            if (withGradient && objective.perturbationActive(delta, gamma2)) {
-                double a = delta / (s + MahalanobisMetric.EPS);
-                // -(lambda/|T|) [ (A/2)(uu^T - vv^T) - (A^2/4)(M w w^T + w w^T M) ]
-                impostorWeight[ip] -= pertWeight * a / 2;
-                targetWeight[tp] += pertWeight * a / 2;
-                addPair(r2, j, l, pertWeight * a * a / 4);
-                anyR2 = true;
-            }
+            terms.add(t);
         }
-        ObjectiveValue value = new ObjectiveValue(pull, hinge * hingeWeight, pert * pertWeight, violated, size);
+        ObjectiveValue value = new ObjectiveValue(pull, terms.hinge * terms.hingeWeight,
+                terms.pert * terms.pertWeight, terms.violated, size);
         if (!withGradient) {
             return new Result(value, null);
         }
@@ -144,7 +100,7 @@ public final class MatrixGradient {
             left[rows] = x[i];
             right[rows++] = r1[i];
         }
-        if (anyR2) {
+        if (terms.anyR2) {
             for (int i = 0; i < n; i++) {
                 if (nonZero(r2[i])) {
                     left[rows] = z[i];
@@ -161,6 +117,86 @@ public final class MatrixGradient {
             }
         }
         return new Result(value, g);
+    }
+
+    /**
+     * One evaluation's sums over the triplets, a triplet per call: a small method the JIT compiles after the
+     * first evaluations, where a loop inside the large evaluate would stay in profiled code for a short fit.
+     */
+    private final class TripletTerms {
+        private final double[][] z;
+        private final double[] zNorm;
+        private final double[] targetD2;
+        private final double[] impostorD2;
+        private final double[] targetWeight;
+        private final double[] impostorWeight;
+        private final double[][] r2;
+        private final double hingeWeight;
+        private final double pertWeight;
+        private final double tau2;
+        private double hinge;
+        private double pert;
+        private int violated;
+        private boolean anyR2;
+
+        TripletTerms(double[][] z, double[] zNorm, double[] targetD2, double[] impostorD2, double[] targetWeight,
+                     double[] impostorWeight, double[][] r2, double hingeWeight, double pertWeight, double tau2) {
+            this.z = z;
+            this.zNorm = zNorm;
+            this.targetD2 = targetD2;
+            this.impostorD2 = impostorD2;
+            this.targetWeight = targetWeight;
+            this.impostorWeight = impostorWeight;
+            this.r2 = r2;
+            this.hingeWeight = hingeWeight;
+            this.pertWeight = pertWeight;
+            this.tau2 = tau2;
+        }
+
+        void add(int t) {
+            int tp = triplets.targetPair(t);
+            int ip = triplets.impostorPair(t);
+            double delta = impostorD2[ip] - targetD2[tp];
+            if (delta < 0) {
+                violated++;
+            }
+            if (delta < 1) {
+                hinge += 1 - delta;
+                targetWeight[tp] += hingeWeight;
+                impostorWeight[ip] -= hingeWeight;
+            }
+            if (objective.lambda() == 0) {
+                return;
+            }
+            if (delta < 0) {
+                pert += objective.psi(delta, 0);
+                return;
+            }
+            int j = triplets.pullTarget(tp);
+            int l = triplets.impostorOf(ip);
+            // ||M w|| <= |M x_j| + |M x_l|, so a margin that clears tau under that bound has psi = 0.
+            double bound = zNorm[j] + zNorm[l];
+            if (delta * delta >= 4 * tau2 * (bound * bound + MahalanobisMetric.EPS)) {
+                return;
+            }
+            double[] zj = z[j];
+            double[] zl = z[l];
+            double s = 0;
+            for (int c = 0; c < p; c++) {
+                double d = zj[c] - zl[c];
+                s += d * d;
+            }
+            double gamma2 = delta * delta / (4 * (s + MahalanobisMetric.EPS));
+            pert += objective.psi(delta, gamma2);
+            if (r2 != null && objective.perturbationActive(delta, gamma2)) {
+                double a = delta / (s + MahalanobisMetric.EPS);
+                // -(lambda/|T|) [ (A/2)(uu^T - vv^T) - (A^2/4)(M w w^T + w w^T M) ]
+                impostorWeight[ip] -= pertWeight * a / 2;
+                targetWeight[tp] += pertWeight * a / 2;
+                addPair(r2, j, l, pertWeight * a * a / 4);
+                anyR2 = true;
+            }
+        }
     }
 
     private double d2(int a, int b, double[][] z) {

@@ -34,9 +34,8 @@ public final class ReferenceTriplets {
             for (int j = 0; j < n; j++) {
                 dist[j] = LinearAlgebra.squaredDistance(x[i], x[j]);
             }
-            final int anchor = i;
-            int[] same = nearest(dist, n, k, j -> j != anchor && y[j] == y[anchor]);
-            int[] other = nearest(dist, n, v, j -> y[j] != y[anchor]);
+            int[] same = nearest(dist, y, i, true, k);
+            int[] other = nearest(dist, y, i, false, v);
             int firstImpostor = impostor.size();
             for (int l : other) {
                 impostorAnchor.add(i);
@@ -56,12 +55,15 @@ public final class ReferenceTriplets {
                 impostor.toArray(), tripletTarget.toArray(), tripletImpostor.toArray());
     }
 
-    /** Indices of the (at most) count smallest distances among the accepted indices, nearest first. */
-    static int[] nearest(double[] dist, int n, int count, java.util.function.IntPredicate accept) {
+    /**
+     * Indices of the (at most) count smallest distances among the anchor's class but itself ({@code same}) or
+     * among the other classes, nearest first.
+     */
+    static int[] nearest(double[] dist, int[] y, int anchor, boolean same, int count) {
         int[] best = new int[count];
         int size = 0;
-        for (int j = 0; j < n; j++) {
-            if (!accept.test(j)) {
+        for (int j = 0; j < y.length; j++) {
+            if (same ? j == anchor || y[j] != y[anchor] : y[j] == y[anchor]) {
                 continue;
             }
             if (size < count) {
