@@ -5,13 +5,20 @@
 # (`demo --keep-alive`), runs wrk (2 threads, 16 keep-alive connections, 15 s) with
 # bench/wrk-score.lua POSTing valid /score requests of varying features, prints wrk's output and
 # writes it, with machine, date and load average, between the wrk markers of BENCHMARKS.md
-# section 4 (after an unmeasured 5 s warm-up run). The demo process is stopped at the end.
+# section 4 (after an unmeasured warm-up run). The demo process is stopped at the end.
 #   DURATION=15s THREADS=2 CONNECTIONS=16   wrk's settings
+#   WARMUP=30s                              the unmeasured run before: a fresh server JVM answered 5.8k, 14.6k
+#                                           and 19.9k requests/s in its first three 10 s runs (JIT compilation)
 #   JAVA_OPTS="-XX:StartFlightRecording=filename=/tmp/score.jfr,settings=profile"   to profile the server
 #   EXEMPLARS_PER_CLASS=50                  snapshots.exemplars-per-class of the demo (default: the configured
 #                                           default); 50 gives letter the 1,300 exemplars of the scorer's targets
 #   NO_WRITE=1                              print only, leave BENCHMARKS.md alone
 #   JAR=path/to/certmetric.jar              another build (before/after comparisons); default cli/target/certmetric.jar
+#   LAYOUT=processes                        the production layout instead of the demo's single JVM: a broker
+#                                           (`broker`), the file produced once (`produce`), the learner run
+#                                           over it and stopped (`learn --max-events`), then the scorer alone
+#                                           (`score`) serving the last snapshot. wrk then shares the 2 cores
+#                                           with an idle broker, not with the demo's broker and Flink job.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -23,12 +30,12 @@ jar="${JAR:-cli/target/certmetric.jar}"
 [ -f "$jar" ] || [ -n "${JAR:-}" ] || mvn -q -B -ntp package -pl cli -am -DskipTests
 [ -f "$jar" ] || { echo "no $jar" >&2; exit 1; }
 work=$(mktemp -d)
-demo_pid=
+pids=()
 cleanup() {
-  if [ -n "$demo_pid" ] && kill -0 "$demo_pid" 2>/dev/null; then
-    kill "$demo_pid"   # the demo's shutdown hook stops scorer, learner and broker
-    wait "$demo_pid" 2>/dev/null || true
-  fi
+  local pid
+  for pid in "${pids[@]}"; do   # scorer first, broker last; the demo's shutdown hook stops all it runs
+    if kill -0 "$pid" 2>/dev/null; then kill "$pid"; wait "$pid" 2>/dev/null || true; fi
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -38,20 +45,46 @@ printf 'metrics:\n  port: 0\n' > "$work/certmetric.yaml"
 if [ -n "${EXEMPLARS_PER_CLASS:-}" ]; then
   printf 'snapshots:\n  exemplars-per-class: %s\n' "$EXEMPLARS_PER_CLASS" >> "$work/certmetric.yaml"
 fi
-touch "$work/demo.log"
-# shellcheck disable=SC2086
-java ${JAVA_OPTS:-} -jar "$jar" demo "${data[@]}" --events 20000 --config "$work/certmetric.yaml" \
-  --keep-alive > "$work/demo.log" 2>&1 &
-demo_pid=$!
-port=
-for _ in $(seq 1 600); do
-  port=$(sed -n 's|.*curl -s http://127.0.0.1:\([0-9]*\)/model.*|\1|p' "$work/demo.log" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$demo_pid" 2>/dev/null || { cat "$work/demo.log"; echo "the demo stopped before serving" >&2; exit 1; }
-  sleep 1
-done
-[ -n "$port" ] || { cat "$work/demo.log"; echo "the demo did not serve within 10 minutes" >&2; exit 1; }
-features=$(sed -n 's/^dataset [^:]*: [0-9]* rows, \([0-9]*\) features.*/\1/p' "$work/demo.log")
+# Waits for the line that names the port in a process's log; the process must stay up meanwhile.
+port_in_log() {
+  local pid="$1" log="$2" pattern="$3" port=
+  for _ in $(seq 1 600); do
+    port=$(sed -n "s|$pattern|\\1|p" "$log" | head -1)
+    [ -n "$port" ] && { echo "$port"; return; }
+    kill -0 "$pid" 2>/dev/null || { cat "$log" >&2; echo "the process stopped before serving" >&2; exit 1; }
+    sleep 1
+  done
+  cat "$log" >&2; echo "nothing served within 10 minutes" >&2; exit 1
+}
+if [ "${LAYOUT:-demo}" = processes ]; then
+  java -jar "$jar" broker --port 0 --data-dir "$work/broker" > "$work/broker.log" 2>&1 &
+  pids=("$!")
+  bootstrap="127.0.0.1:$(port_in_log "$!" "$work/broker.log" '.*bootstrap: [0-9.]*:\([0-9]*\).*')"
+  file="${data[1]}"
+  [ "${data[0]}" = --data ] || file="$root/core/src/main/resources/datasets/vehicle.csv"
+  java -jar "$jar" produce --data "$file" --bootstrap "$bootstrap" > "$work/produce.log" 2>&1
+  events=$(sed -n 's/^produced \([0-9]*\) events to .*/\1/p' "$work/produce.log")
+  java -jar "$jar" learn --bootstrap "$bootstrap" --config "$work/certmetric.yaml" --max-events "$events" \
+    > "$work/learn.log" 2>&1
+  tail -1 "$work/learn.log"
+  # shellcheck disable=SC2086
+  java ${JAVA_OPTS:-} -jar "$jar" score --bootstrap "$bootstrap" --config "$work/certmetric.yaml" --http-port 0 \
+    > "$work/score.log" 2>&1 &
+  server_pid=$!
+  pids=("$server_pid" "${pids[@]}")
+  port=$(port_in_log "$server_pid" "$work/score.log" '.*http://127.0.0.1:\([0-9]*\)/.*')
+  for _ in $(seq 1 120); do curl -sf "http://127.0.0.1:$port/model" >/dev/null && break; sleep 1; done
+  features=$(head -1 "$file" | tr ',' '\n' | grep -vc '^label$')
+else
+  touch "$work/demo.log"
+  # shellcheck disable=SC2086
+  java ${JAVA_OPTS:-} -jar "$jar" demo "${data[@]}" --events 20000 --config "$work/certmetric.yaml" \
+    --keep-alive > "$work/demo.log" 2>&1 &
+  server_pid=$!
+  pids=("$server_pid")
+  port=$(port_in_log "$server_pid" "$work/demo.log" '.*curl -s http://127.0.0.1:\([0-9]*\)/model.*')
+  features=$(sed -n 's/^dataset [^:]*: [0-9]* rows, \([0-9]*\) features.*/\1/p' "$work/demo.log")
+fi
 model=$(curl -sf "http://127.0.0.1:$port/model")
 echo "model: $model"
 curl -sf -X POST "http://127.0.0.1:$port/score" -d '{"id":"check","features":['"$(seq -s, 1 "$features" | sed 's/[0-9]*/1/g')"']}' \
@@ -61,18 +94,18 @@ curl -sf -X POST "http://127.0.0.1:$port/score" -d '{"id":"check","features":['"
 # figure that depends least on the other load. The demo's JVM also holds the broker and an idle learner
 # job, so the HTTP pool's threads (named certmetric-http) are summed on their own as well.
 hz=$(getconf CLK_TCK)
-cpu_seconds() { awk -v hz="$hz" '{print ($14 + $15) / hz}' "/proc/$demo_pid/stat"; }
+cpu_seconds() { awk -v hz="$hz" '{print ($14 + $15) / hz}' "/proc/$server_pid/stat"; }
 http_cpu_seconds() {
   local t total=0
-  for t in /proc/"$demo_pid"/task/*; do
+  for t in /proc/"$server_pid"/task/*; do
     if [ "$(cat "$t/comm" 2>/dev/null)" = certmetric-http ]; then
       total=$((total + $(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0)))
     fi
   done
   awk -v t="$total" -v hz="$hz" 'BEGIN {print t / hz}'
 }
-# An unmeasured 5 s first: the measured run is then the JIT-compiled steady state, not the warm-up.
-FEATURES="$features" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-16}" -d5s -s bench/wrk-score.lua "http://127.0.0.1:$port/score" >/dev/null
+# An unmeasured run first: the measured run is then the JIT-compiled steady state, not the warm-up.
+FEATURES="$features" wrk -t"${THREADS:-2}" -c"${CONNECTIONS:-16}" -d"${WARMUP:-30s}" -s bench/wrk-score.lua "http://127.0.0.1:$port/score" >/dev/null
 idle_before=$(cpu_seconds); sleep 5; idle=$(awk -v a="$idle_before" -v b="$(cpu_seconds)" 'BEGIN {printf "%.2f", (b - a) / 5}')
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 cpu_before=$(cpu_seconds)
