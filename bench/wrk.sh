@@ -131,7 +131,7 @@ block="$work/block.md"
 {
   echo '<!-- wrk:start (written by bench/wrk.sh) -->'
   echo "Latest \`bench/wrk.sh\` run: $(date -u +%Y-%m-%d) on $(nproc) vCPU $cpu, $jdk; load average $load_before before, $load_after after."
-  echo "Model: $(echo "$model" | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'), $((classes + 1)) classes, $exemplars exemplars, p = $features; wrk ${THREADS:-2} threads, ${CONNECTIONS:-16} keep-alive connections, ${DURATION:-15s}, same machine as the server."
+  echo "Model: $(echo "$model" | sed -n 's/.*"name":"\([^"]*\)".*/\1/p'), $((classes + 1)) classes, $exemplars exemplars, p = $features; wrk ${THREADS:-2} threads, ${CONNECTIONS:-16} keep-alive connections, ${DURATION:-15s} after ${WARMUP:-30s} unmeasured, same machine as the server; layout: ${LAYOUT:-demo}."
   echo
   echo '```'
   echo "$out"
