@@ -46,6 +46,12 @@ public final class CertifiedKnn {
     private final int[] classes;
     /** An upper bound on the spectral norm of L, so ||M v|| <= sigma ||L v||. */
     private final double sigma;
+    /**
+     * Per reference an upper bound on ||w_i - w_bar|| (w_bar the mean of the w_i), so ||M (x_l - x_j)|| <=
+     * spread[l] + spread[j] without the query: for a query far from the references, the bound through the query
+     * (sigma (d_l + d_j)) grows with its distance and prunes nothing.
+     */
+    private final double[] spread;
 
     /** A prediction with its certified radius. */
     public record Certified(KnnClassifier.Prediction prediction, double radius) {
@@ -84,6 +90,34 @@ public final class CertifiedKnn {
         }
         this.lx = new RowBlocks(lxRows, n, q);
         this.sigma = spectralNormBound(metric.l(), q, p);
+        this.spread = spreads(wx, n, q);
+    }
+
+    /**
+     * ||w_i - w_bar|| for every row of w (n x q, row-major), widened so rounding cannot put it under the distance
+     * the pair norms compute: relatively by 1e-9, and absolutely by 1e-10 (||w_i|| + ||w_bar||), which covers
+     * the cancellation in w_l - w_j of rows far from the origin and close to each other.
+     */
+    static double[] spreads(double[] w, int n, int q) {
+        double[] mean = new double[q];
+        for (int i = 0; i < n; i++) {
+            for (int e = 0; e < q; e++) {
+                mean[e] += w[i * q + e] / n;
+            }
+        }
+        double meanNorm = Math.sqrt(LinearAlgebra.dot(mean, mean));
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double distance = 0;
+            double norm = 0;
+            for (int e = 0; e < q; e++) {
+                double v = w[i * q + e];
+                distance += (v - mean[e]) * (v - mean[e]);
+                norm += v * v;
+            }
+            out[i] = (Math.sqrt(distance) + 1e-10 * (Math.sqrt(norm) + meanNorm)) * (1 + 1e-9);
+        }
+        return out;
     }
 
     /** A metric that overflows on its own references would answer "Infinity": refuse it up front. */
@@ -206,12 +240,13 @@ public final class CertifiedKnn {
     public Certified classify(double[] x) {
         double[] d2 = squaredDistances(x);
         KnnClassifier.Prediction prediction = KnnClassifier.fromSquaredDistances(d2, classes, knn.k(), knn.numClasses());
-        return new Certified(prediction, radius(d2, classes, knn.k(), prediction.label(), this::pairNorm, sigma));
+        return new Certified(prediction,
+                radius(d2, classes, knn.k(), prediction.label(), this::pairNorm, sigma, spread));
     }
 
     /** The certified radius of class c at x (0 if c is not what k-NN predicts there). */
     public double radius(double[] x, int c) {
-        return radius(squaredDistances(x), classes, knn.k(), c, this::pairNorm, sigma);
+        return radius(squaredDistances(x), classes, knn.k(), c, this::pairNorm, sigma, spread);
     }
 
     /** d2(x, x_i) for every reference: one pass over the L x_i. */
@@ -271,6 +306,16 @@ public final class CertifiedKnn {
      * the s-th smallest so far.
      */
     public static double radius(double[] d2, int[] classes, int k, int c, PairNorm norm, double sigma) {
+        return radius(d2, classes, k, c, norm, sigma, null);
+    }
+
+    /**
+     * As {@link #radius(double[], int[], int, int, PairNorm, double)}, also skipping the other-class references
+     * l whose bound through the spreads, r(l) &gt;= (d2_l - d_cs^2) / (2 (spread[l] + the largest spread of the
+     * s nearest class-c references) + EPS), already reaches the s-th smallest ({@code spread} null: no such
+     * bound). {@code spread[l] + spread[j]} must bound the pair norm of (l, j) from above.
+     */
+    static double radius(double[] d2, int[] classes, int k, int c, PairNorm norm, double sigma, double[] spread) {
         int n = d2.length;
         int s = (Math.min(k, n) + 1) / 2;
         // The s nearest class-c distances and the s nearest other-class references, by (d2, index).
@@ -329,9 +374,19 @@ public final class CertifiedKnn {
         }
         if (count > 0) {
             js = below(sameClass, same, d2, maxD2);
+            // js is nearest first: its first s are the s nearest class-c references (d2 <= d_cs^2). It has fewer
+            // only when maxD2 <= d_cs^2, and then every bound below is 0 anyway.
+            double spreadJ = 0;
+            if (spread != null) {
+                for (int t = 0; t < Math.min(s, js.length); t++) {
+                    spreadJ = Math.max(spreadJ, spread[js[t]]);
+                }
+            }
             for (int t = 0; t < count; t++) {
                 int l = ls[t];
-                if (lowerBound(d2[l], dcs2, dcs, sigma) < perL[s - 1] * (1 + PRUNE_SLACK)) {
+                double limit = perL[s - 1] * (1 + PRUNE_SLACK);
+                if (lowerBound(d2[l], dcs2, dcs, sigma) < limit
+                        && (spread == null || spreadBound(d2[l], dcs2, spread[l] + spreadJ) < limit)) {
                     insertAscending(perL, r(l, d2, js, norm, perJ, perL[s - 1]));
                 }
             }
@@ -363,6 +418,14 @@ public final class CertifiedKnn {
             return 0;
         }
         return (d2l - dcs2) / (2 * sigma * (Math.sqrt(d2l) + dcs) + MahalanobisMetric.EPS);
+    }
+
+    /**
+     * A lower bound on r(l) when the pair norms from l to the s nearest class-c references are at most
+     * {@code norms}: each of their rho is at least (d2_l - dcs2) / (2 norms + EPS).
+     */
+    private static double spreadBound(double d2l, double dcs2, double norms) {
+        return d2l <= dcs2 ? 0 : (d2l - dcs2) / (2 * norms + MahalanobisMetric.EPS);
     }
 
     /** The s-th largest rho(j, l) over class-c j, or any value >= {@code limit} once it is known to reach it. */
