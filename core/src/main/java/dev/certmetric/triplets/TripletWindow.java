@@ -37,6 +37,14 @@ public final class TripletWindow {
     private final List<double[]> xRows = new ArrayList<>();
     private final List<double[]> lxRows = new ArrayList<>();
     private final List<long[]> times = new ArrayList<>();
+    // L x is brought up to date lazily after a transform: an entry when it is read, all of them before a
+    // distance pass. A learner reads a few entries between two transforms, so most of them are never redone
+    // for nothing. stamps[class][slot] is the transform an entry's L x belongs to.
+    private final List<int[]> stamps = new ArrayList<>();
+    private double[] l;
+    private int version;
+    private boolean allCurrent = true;
+    private final double[] lxScratch;
     private int[] head = new int[0];   // next write slot per class
     private int[] count = new int[0];  // occupied slots per class (the count slots before head)
     private int size;
@@ -63,6 +71,7 @@ public final class TripletWindow {
         this.p = p;
         this.q = q;
         this.row = new double[p];
+        this.lxScratch = new double[q];
     }
 
     public int size() {
@@ -98,6 +107,7 @@ public final class TripletWindow {
             xRows.add(new double[perClass * p]);
             lxRows.add(new double[perClass * q]);
             times.add(new long[perClass]);
+            stamps.add(new int[perClass]);
             head = Arrays.copyOf(head, raws.size());
             count = Arrays.copyOf(count, raws.size());
         }
@@ -114,6 +124,7 @@ public final class TripletWindow {
             clx[r][s] = lx[r];
         }
         times.get(label)[s] = timestamp;
+        stamps.get(label)[s] = version; // the caller's L x is under the last transform's L
         if (count[label] < perClass) {
             count[label]++;
             size++;
@@ -160,6 +171,7 @@ public final class TripletWindow {
 
     /** All entries (copies), each class oldest first. */
     public List<Entry> entries() {
+        allCurrent();
         List<Entry> all = new ArrayList<>(size);
         for (int c = 0; c < count.length; c++) {
             for (int i = 0, s = tail(c); i < count[c]; i++, s = (s + 1) % perClass) {
@@ -238,8 +250,56 @@ public final class TripletWindow {
 
     /** Copies the entry's L x (under the metric of the last refresh) into out and returns it. */
     public double[] lx(int index, double[] out) {
+        current(index / perClass, index % perClass);
         System.arraycopy(lxRows.get(index / perClass), (index % perClass) * q, out, 0, q);
         return out;
+    }
+
+    /** Brings one entry's L x up to the last transform: the same sums in the same order as the whole pass. */
+    private void current(int c, int s) {
+        int[] stamp = stamps.get(c);
+        if (stamp[s] == version) {
+            return;
+        }
+        System.arraycopy(xRows.get(c), s * p, row, 0, p);
+        LinearAlgebra.multiply(l, q, p, row, lxScratch);
+        System.arraycopy(lxScratch, 0, lxRows.get(c), s * q, q);
+        double[][] columns = lxs.get(c);
+        for (int r = 0; r < q; r++) {
+            columns[r][s] = lxScratch[r];
+        }
+        stamp[s] = version;
+    }
+
+    /**
+     * Brings every entry's L x up to the last transform (a no-op until the next one): column by column over the
+     * slots, which vectorises, rather than entry by entry.
+     */
+    private void allCurrent() {
+        if (allCurrent) {
+            return;
+        }
+        for (int c = 0; c < count.length; c++) {
+            double[][] x = xs.get(c);
+            double[][] lx = lxs.get(c);
+            double[] rows = lxRows.get(c);
+            int[] stamp = stamps.get(c);
+            int[] ranges = occupied(c);
+            for (int g = 0; g < ranges.length; g += 2) {
+                int from = ranges[g];
+                int to = ranges[g + 1];
+                for (int r = 0; r < q; r++) {
+                    LinearAlgebra.combine(x, l, r * p, lx[r], from, to);
+                }
+                for (int s = from; s < to; s++) {
+                    for (int r = 0; r < q; r++) {
+                        rows[s * q + r] = lx[r][s];
+                    }
+                    stamp[s] = version;
+                }
+            }
+        }
+        allCurrent = true;
     }
 
     /** Re-preprocesses every entry with the given statistics; {@link #transform} must follow. */
@@ -262,29 +322,17 @@ public final class TripletWindow {
         }
     }
 
-    /** Re-transforms every entry's preprocessed form with L (q x p, row-major). */
+    /**
+     * Re-transforms every entry's preprocessed form with L (q x p, row-major, copied): lazily, each entry when it
+     * is next read ({@link #lx}, {@link #entries}) or before the next distance pass.
+     */
     public void transform(double[] l) {
         if (l.length != q * p) {
             throw new IllegalArgumentException("L has " + l.length + " entries, expected " + q * p);
         }
-        for (int c = 0; c < count.length; c++) {
-            double[][] x = xs.get(c);
-            double[][] lx = lxs.get(c);
-            double[] rows = lxRows.get(c);
-            int[] ranges = occupied(c);
-            for (int g = 0; g < ranges.length; g += 2) {
-                int from = ranges[g];
-                int to = ranges[g + 1];
-                for (int r = 0; r < q; r++) {
-                    LinearAlgebra.combine(x, l, r * p, lx[r], from, to);
-                }
-                for (int s = from; s < to; s++) {
-                    for (int r = 0; r < q; r++) {
-                        rows[s * q + r] = lx[r][s];
-                    }
-                }
-            }
-        }
+        this.l = l.clone();
+        version++;
+        allCurrent = false;
     }
 
     /**
@@ -293,6 +341,7 @@ public final class TripletWindow {
      * selections ({@link #selectTriplets}, {@link #selectTiers}) until the next call.
      */
     public double[][] distances(double[] lx) {
+        allCurrent();
         dist = squaredDistances(lx, lxs, q, dist);
         return dist;
     }

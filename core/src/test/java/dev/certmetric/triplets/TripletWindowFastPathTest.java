@@ -130,6 +130,44 @@ class TripletWindowFastPathTest {
     }
 
     @Test
+    void lazyTransformGivesTheSameBitsWhetherAnEntryIsReadFirstOrPassed() {
+        Random rnd = new Random(4);
+        int p = 6;
+        int q = 4;
+        TripletWindow w = new TripletWindow(5, 0, p, q);
+        for (int i = 0; i < 30; i++) {
+            w.add(rnd.nextInt(3), i, rnd.doubles(p).toArray(), new double[p], new double[q]);
+        }
+        Standardizer standardizer = new Standardizer(new double[p], java.util.stream.DoubleStream.generate(() -> 1)
+                .limit(p).toArray());
+        w.refresh(standardizer);
+        w.transform(rnd.doubles(q * p).toArray());
+        w.distances(new double[q]); // every entry brought up to the first L
+        double[] l2 = rnd.doubles(q * p).map(v -> v - 0.5).toArray();
+        w.transform(l2);
+        int[] indices = w.indices();
+        for (int i = 0; i < indices.length; i += 2) {
+            w.lx(indices[i], new double[q]); // half of them read (and brought up to L2) before the pass
+        }
+        double[] raw = rnd.doubles(p).toArray();
+        double[] lxNew = new double[q];
+        LinearAlgebra.multiply(l2, q, p, standardizer.apply(raw), lxNew);
+        w.add(0, 99, raw, standardizer.apply(raw), lxNew); // added after the transform, with its L2 x
+        double[] query = rnd.doubles(q).toArray();
+        double[][] dist = w.distances(query);
+        for (int index : w.indices()) {
+            double[] lx = new double[q];
+            LinearAlgebra.multiply(l2, q, p, w.x(index, new double[p]), lx);
+            double[] cached = w.lx(index, new double[q]);
+            for (int r = 0; r < q; r++) {
+                assertEquals(Double.doubleToRawLongBits(lx[r]), Double.doubleToRawLongBits(cached[r]));
+            }
+            assertEquals(Double.doubleToRawLongBits(LinearAlgebra.squaredDistance(query, lx)),
+                    Double.doubleToRawLongBits(dist[w.label(index)][index % w.perClass()]));
+        }
+    }
+
+    @Test
     void nearestSkipsCopiesOfTheQuery() {
         TripletWindow w = new TripletWindow(4, 0, 1, 1);
         double[] values = {0, 3, 1, 0, 2, 5};
