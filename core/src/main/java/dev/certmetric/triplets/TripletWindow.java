@@ -41,7 +41,7 @@ public final class TripletWindow {
     // distance pass. A learner reads a few entries between two transforms, so most of them are never redone
     // for nothing. stamps[class][slot] is the transform an entry's L x belongs to.
     private final List<int[]> stamps = new ArrayList<>();
-    private double[] l;
+    private final double[] l;
     private int version;
     private boolean allCurrent = true;
     private final double[] lxScratch;
@@ -72,6 +72,7 @@ public final class TripletWindow {
         this.q = q;
         this.row = new double[p];
         this.lxScratch = new double[q];
+        this.l = new double[q * p];
     }
 
     public int size() {
@@ -330,7 +331,7 @@ public final class TripletWindow {
         if (l.length != q * p) {
             throw new IllegalArgumentException("L has " + l.length + " entries, expected " + q * p);
         }
-        this.l = l.clone();
+        System.arraycopy(l, 0, this.l, 0, l.length);
         version++;
         allCurrent = false;
     }

@@ -114,18 +114,9 @@ class TripletWindowFastPathTest {
         for (int index : w.indices()) {
             double[] x = standardizer.apply(w.raw(index, new double[p]));
             assertArrayEquals(x, w.x(index, new double[p]));
-            double[] lx = new double[q];
-            LinearAlgebra.multiply(l, q, p, x, lx);
-            double[] cached = w.lx(index, new double[q]);
-            int c = w.label(index);
-            int s = index % w.perClass();
-            for (int r = 0; r < q; r++) {
-                assertEquals(Double.doubleToRawLongBits(lx[r]), Double.doubleToRawLongBits(cached[r]));
-            }
-            assertEquals(Double.doubleToRawLongBits(LinearAlgebra.squaredDistance(query, lx)),
-                    Double.doubleToRawLongBits(dist[c][s]));
+            assertLxAndDistanceBits(w, l, query, dist, index);
             assertEquals(Double.doubleToRawLongBits(LinearAlgebra.squaredDistance(xquery, x)),
-                    Double.doubleToRawLongBits(xdist[c][s]));
+                    Double.doubleToRawLongBits(xdist[w.label(index)][index % w.perClass()]));
         }
     }
 
@@ -156,15 +147,23 @@ class TripletWindowFastPathTest {
         double[] query = rnd.doubles(q).toArray();
         double[][] dist = w.distances(query);
         for (int index : w.indices()) {
-            double[] lx = new double[q];
-            LinearAlgebra.multiply(l2, q, p, w.x(index, new double[p]), lx);
-            double[] cached = w.lx(index, new double[q]);
-            for (int r = 0; r < q; r++) {
-                assertEquals(Double.doubleToRawLongBits(lx[r]), Double.doubleToRawLongBits(cached[r]));
-            }
-            assertEquals(Double.doubleToRawLongBits(LinearAlgebra.squaredDistance(query, lx)),
-                    Double.doubleToRawLongBits(dist[w.label(index)][index % w.perClass()]));
+            assertLxAndDistanceBits(w, l2, query, dist, index);
         }
+    }
+
+    /** The entry's cached L x and its distance in the pass are bit for bit the plain per-entry products. */
+    private static void assertLxAndDistanceBits(TripletWindow w, double[] l, double[] query, double[][] dist,
+                                                int index) {
+        int q = query.length;
+        int p = l.length / q;
+        double[] lx = new double[q];
+        LinearAlgebra.multiply(l, q, p, w.x(index, new double[p]), lx);
+        double[] cached = w.lx(index, new double[q]);
+        for (int r = 0; r < q; r++) {
+            assertEquals(Double.doubleToRawLongBits(lx[r]), Double.doubleToRawLongBits(cached[r]));
+        }
+        assertEquals(Double.doubleToRawLongBits(LinearAlgebra.squaredDistance(query, lx)),
+                Double.doubleToRawLongBits(dist[w.label(index)][index % w.perClass()]));
     }
 
     @Test
