@@ -168,15 +168,16 @@ public final class CertmetricConfig implements Serializable {
                     + "counts, exemplars) from the last committed snapshot of this model; versions still continue "
                     + "above the last one. The job's --from-scratch flag sets it."));
     public static final ConfigKey<Long> SNAPSHOT_EVERY_UPDATES = DEF.define(ConfigKey.longInteger(
-            "snapshots.every-updates", 1000, 1, 1_000_000_000,
-            "Publish a snapshot after this many gradient updates (summed over workers). A snapshot becomes visible "
-                    + "only when the next checkpoint completes, so more than one per checkpoint interval costs "
-                    + "the job (merging, encoding, shipping worker states) without serving a fresher model."));
+            "snapshots.every-updates", 0, 0, 1_000_000_000,
+            "Every checkpoint publishes a snapshot if anything was learned since the last one, and that is when "
+                    + "snapshots become visible to read_committed consumers (the scorer): the last committed snapshot "
+                    + "holds every event behind the committed offsets. This adds one after this many gradient updates "
+                    + "(summed over workers) in between, which only read_uncommitted consumers see before the "
+                    + "checkpoint, at the cost of merging, encoding and shipping worker states; 0 = none."));
     public static final ConfigKey<Long> SNAPSHOT_EVERY_MILLIS = DEF.define(ConfigKey.longInteger(
-            "snapshots.every-millis", 1000, 0, 86_400_000,
-            "... or after this many ms if anything was learned since the last one; 0 = only by update count. "
-                    + "Besides, every checkpoint publishes one if anything was learned since the last, so the last "
-                    + "committed snapshot always holds every event behind the committed offsets."));
+            "snapshots.every-millis", 0, 0, 86_400_000,
+            "... and one after this many ms if anything was learned since the last one; 0 = none (the "
+                    + "checkpoint interval, checkpoint.interval-ms, sets how often snapshots are published)."));
     /**
      * Default of {@code snapshots.exemplars-per-class}: every training row of a class of letter (about 540) or
      * segment (230) fits, so the scorer answers as well as 3-NN over all of them (BENCHMARKS.md section 4g).

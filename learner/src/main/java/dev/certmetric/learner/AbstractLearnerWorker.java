@@ -22,9 +22,10 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The logic of a data-parallel learner worker ({@link LearnerWorkerOperator}, and
  * {@link SyncedLearnerWorkerOperator} which also adopts the merged model): trains its own {@link SettingsRace}
- * (test-then-train; with the race off, one {@link StreamingLearner}) on its share of the events and sends its whole model state downstream to the snapshot publisher after
- * every {@code ceil(snapshots.every-updates / parallelism)} gradient steps, on a processing-time
- * tick and before every checkpoint barrier (if it learned something since), and at end of input.
+ * (test-then-train; with the race off, one {@link StreamingLearner}) on its share of the events and sends its whole
+ * model state downstream to the snapshot publisher before every checkpoint barrier (if it learned something since),
+ * at end of input, and if configured after every {@code ceil(snapshots.every-updates / parallelism)} gradient steps
+ * and on a {@code snapshots.every-millis} processing-time tick.
  *
  * <p>Every event also goes to the lineage's exemplar memory ({@link WorkerModel#remember}), which only
  * snapshots read. The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
@@ -79,8 +80,11 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         super.open();
         settings = config.raceSettings();
         int parallelism = getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks();
-        emitEvery = Math.max(1, (config.snapshotEveryUpdates() + parallelism - 1) / parallelism);
+        long every = config.snapshotEveryUpdates();
+        emitEvery = every == 0 ? Long.MAX_VALUE : Math.max(1, (every + parallelism - 1) / parallelism);
         metrics = new LearnerMetrics.Worker(getMetricGroup());
+        // The metrics are flushed before every barrier too; the tick also sends the model when snapshots are
+        // published between checkpoints.
         long tick = config.snapshotEveryMillis() > 0 ? config.snapshotEveryMillis() : config.checkpointIntervalMs();
         ProcessingTimeService time = getProcessingTimeService();
         time.scheduleWithFixedDelay(ts -> onTick(), tick, tick);
@@ -88,7 +92,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
 
     private void onTick() {
         metrics.flush();
-        if (dirty && active != null) {
+        if (dirty && active != null && config.snapshotEveryMillis() > 0) {
             active.race().flush();
             emit();
         }

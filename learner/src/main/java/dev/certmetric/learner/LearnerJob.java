@@ -188,10 +188,11 @@ public final class LearnerJob {
                     .uid("learner").setParallelism(p);
         }
 
-        // No explicit max parallelism: at P = 1 the publisher chains into the source's vertex and its state is
-        // saved with the default one, so a fixed value here would stop a savepoint taken at P = 1 from resuming at P > 1.
+        // A chain of its own, also at P = 1: merging and encoding a snapshot then run beside the learner rather than
+        // between its events. No explicit max parallelism: a fixed value would stop a savepoint taken at P = 1 from
+        // resuming at P > 1.
         updates.transform("snapshot-publisher", SnapshotRecord.TYPE, new SnapshotPublisherOperator(config))
-                .uid("snapshot-publisher").setParallelism(1)
+                .uid("snapshot-publisher").setParallelism(1).startNewChain()
                 .sinkTo(KafkaSink.<SnapshotRecord>builder()
                         .setBootstrapServers(config.bootstrapServers())
                         .setKafkaProducerConfig(kafka)

@@ -22,9 +22,9 @@ import java.util.TreeMap;
 
 /**
  * The single (parallelism 1) place where versions are assigned: keeps the latest state of every
- * learner lineage, and every {@code snapshots.every-updates} gradient steps (summed over lineages),
- * every {@code snapshots.every-millis} ms and at every checkpoint if anything was learned, and at end
- * of input merges them ({@link ModelMerger}) into a {@link MetricSnapshot} with the next version.
+ * learner lineage, and at every checkpoint if anything was learned, at end of input, and if configured every
+ * {@code snapshots.every-updates} gradient steps (summed over lineages) and every {@code snapshots.every-millis} ms,
+ * merges them ({@link ModelMerger}) into a {@link MetricSnapshot} with the next version.
  *
  * <p>The snapshot of a checkpoint is emitted before the barrier (every worker sends its changed state
  * before its own barrier), so it is in the Kafka transaction that checkpoint commits: the last
@@ -123,7 +123,8 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
     public void processElement(StreamRecord<WorkerUpdate> element) {
         WorkerModel m = WorkerModel.fromBytes(element.getValue().state);
         lineages.put(m.lineage(), m);
-        if (totalUpdates() - updatesAtLastPublish >= config.snapshotEveryUpdates()) {
+        long every = config.snapshotEveryUpdates();
+        if (every > 0 && totalUpdates() - updatesAtLastPublish >= every) {
             publish();
         }
     }

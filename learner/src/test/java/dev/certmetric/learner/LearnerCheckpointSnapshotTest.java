@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Every checkpoint publishes the model if it changed, so the last committed snapshot counts the events
  * whose offsets the last checkpoint committed (a restart without Flink state resumes from those offsets
- * and from that snapshot). Publication by update count and by timer are switched off here, so only the
- * checkpoints can publish.
+ * and from that snapshot). Publication by update count and by timer are off here, as by default (the
+ * fixtures switch them on), so only the checkpoints can publish.
  */
 class LearnerCheckpointSnapshotTest extends WithEmbeddedKafka {
 
@@ -27,8 +27,8 @@ class LearnerCheckpointSnapshotTest extends WithEmbeddedKafka {
     @ValueSource(ints = {1, 2})
     void everyCheckpointPublishesWhatWasLearned(int parallelism) throws Exception {
         CertmetricConfig c = LearnerFixtures.config(broker, "cp" + parallelism, parallelism).toBuilder()
-                .set("snapshots.every-millis", "0")
-                .set("snapshots.every-updates", "1000000000")
+                .set("snapshots.every-millis", CertmetricConfig.SNAPSHOT_EVERY_MILLIS.defaultValue().toString())
+                .set("snapshots.every-updates", CertmetricConfig.SNAPSHOT_EVERY_UPDATES.defaultValue().toString())
                 .build();
         assertFalse(LearnerJob.flinkConfiguration(c).get(CheckpointingOptions.ENABLE_UNALIGNED),
                 "the publisher relies on aligned barriers");
