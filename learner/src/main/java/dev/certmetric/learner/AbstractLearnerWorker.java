@@ -8,6 +8,8 @@ import dev.certmetric.train.SettingsRace;
 import dev.certmetric.train.StreamingLearner;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
@@ -28,9 +30,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * and on a {@code snapshots.every-millis} processing-time tick.
  *
  * <p>Every event also goes to the lineage's exemplar memory ({@link WorkerModel#remember}), which only
- * snapshots read. The learner lives in operator state with an explicit serializer ({@link WorkerModelSerializer},
- * wrapping {@code SettingsRaceCodec}); a partial batch is flushed before every checkpoint, so a
- * restored worker holds exactly the events before the checkpoint and the source replays the rest.
+ * snapshots read. The learner lives in operator state as its {@link WorkerModel#toBytes} (the project's versioned
+ * format), the very bytes last sent to the publisher when it learned nothing since: Flink's copy of the state for
+ * an asynchronous snapshot is then an array copy, not a re-encoding and decoding of the model. A partial batch is
+ * flushed before every checkpoint, so a restored worker holds exactly the events before the checkpoint and the
+ * source replays the rest. State written by earlier versions (the models through {@link WorkerModelSerializer})
+ * is still read.
  * A worker started without state continues from the last committed snapshot ({@link SnapshotSeed})
  * unless {@code learner.from-scratch} is set.
  */
@@ -39,9 +44,13 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
 
     protected final CertmetricConfig config;
     private transient RaceSettings settings;
-    private transient ListState<WorkerModel> state;
+    private transient ListState<byte[]> state;
     private transient List<WorkerModel> models;
     protected transient WorkerModel active;
+    /** The active model's bytes as last encoded; null once it changed since. */
+    private transient byte[] activeBytes;
+    /** The bytes of the other models (lineages restored after rescaling, never trained here), which never change. */
+    private transient List<byte[]> otherBytes;
     private transient long updatesSinceEmit;
     private transient boolean dirty;
     private transient long emitEvery;
@@ -55,13 +64,21 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        state = context.getOperatorStateStore().getListState(
+        OperatorStateStore store = context.getOperatorStateStore();
+        state = store.getListState(new ListStateDescriptor<>("learner-bytes", BytePrimitiveArraySerializer.INSTANCE));
+        ListState<WorkerModel> earlier = store.getListState(
                 new ListStateDescriptor<>("learner", WorkerModelSerializer.INSTANCE));
         models = new ArrayList<>();
         if (context.isRestored()) {
-            for (WorkerModel m : state.get()) {
-                m.memory().resize(config.exemplarMemoryPerClass()); // the configuration may have changed
+            for (byte[] bytes : state.get()) {
+                models.add(WorkerModel.fromBytes(bytes));
+            }
+            for (WorkerModel m : earlier.get()) {
                 models.add(m);
+            }
+            earlier.clear();
+            for (WorkerModel m : models) {
+                m.memory().resize(config.exemplarMemoryPerClass()); // the configuration may have changed
             }
         } else if (!config.fromScratch()) {
             MetricSnapshot seed = SnapshotTopicReader.lastTrusted(config, Duration.ofSeconds(30));
@@ -73,6 +90,10 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
             }
         }
         active = models.isEmpty() ? null : models.get(0);
+        otherBytes = new ArrayList<>();
+        for (int i = 1; i < models.size(); i++) {
+            otherBytes.add(WorkerModel.toBytes(models.get(i)));
+        }
     }
 
     @Override
@@ -117,6 +138,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         active.remember(e.features, e.label, e.timestamp);
         StreamingLearner learner = active.learner();
         dirty = true;
+        activeBytes = null;
         metrics.event();
         if (o.tested()) {
             metrics.prequentialAccuracy.set(learner.prequentialAccuracy());
@@ -142,9 +164,22 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
 
     private void emit() {
         output.collect(new StreamRecord<>(new WorkerUpdate(active.lineage(),
-                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), WorkerModel.toBytes(active))));
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), activeBytes())));
         updatesSinceEmit = 0;
         dirty = false;
+    }
+
+    /** The active model's bytes, encoded again only if it changed since the last time. */
+    private byte[] activeBytes() {
+        if (activeBytes == null) {
+            activeBytes = WorkerModel.toBytes(active);
+        }
+        return activeBytes;
+    }
+
+    /** Called by a subclass that changed the active model other than by learning an event. */
+    protected void modelChanged() {
+        activeBytes = null;
     }
 
     @Override
@@ -162,7 +197,12 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        state.update(models);
+        List<byte[]> all = new ArrayList<>(models.size());
+        if (active != null) {
+            all.add(activeBytes());
+        }
+        all.addAll(otherBytes);
+        state.update(all);
     }
 
     @Override

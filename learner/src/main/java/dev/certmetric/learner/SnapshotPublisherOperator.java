@@ -5,6 +5,8 @@ import dev.certmetric.snapshot.MetricSnapshot;
 import dev.certmetric.snapshot.SnapshotCodec;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.state.OperatorStateStore;
+import org.apache.flink.api.common.typeutils.base.array.BytePrimitiveArraySerializer;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.runtime.state.StateInitializationContext;
 import org.apache.flink.runtime.state.StateSnapshotContext;
@@ -38,6 +40,9 @@ import java.util.TreeMap;
  * it takes the larger of the checkpointed and the committed version (an old savepoint must not
  * reissue versions a newer run has published). On a fresh start it also holds the seed lineage
  * ({@link SnapshotSeed}) until worker 0 reports it, so no snapshot counts fewer events than the seed.
+ *
+ * <p>Its state holds every lineage as the bytes its worker sent ({@link WorkerModel#toBytes}), so that Flink's
+ * copy of it before a checkpoint is an array copy; state of earlier versions (the models themselves) is still read.
  */
 public final class SnapshotPublisherOperator extends AbstractStreamOperator<SnapshotRecord>
         implements OneInputStreamOperator<WorkerUpdate, SnapshotRecord> {
@@ -45,8 +50,10 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
 
     private final CertmetricConfig config;
     private transient ListState<Long> versionState;
-    private transient ListState<WorkerModel> lineageState;
+    private transient ListState<byte[]> lineageState;
     private transient Map<Long, WorkerModel> lineages;
+    /** Each lineage's {@link WorkerModel#toBytes}, as its worker sent it. */
+    private transient Map<Long, byte[]> lineageBytes;
     private transient long version;
     private transient long eventsAtLastPublish;
     private transient long updatesAtLastPublish;
@@ -62,20 +69,27 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
     @Override
     public void initializeState(StateInitializationContext context) throws Exception {
         super.initializeState(context);
-        versionState = context.getOperatorStateStore().getUnionListState(
-                new ListStateDescriptor<>("snapshot-version", LongSerializer.INSTANCE));
-        lineageState = context.getOperatorStateStore().getUnionListState(
+        OperatorStateStore store = context.getOperatorStateStore();
+        versionState = store.getUnionListState(new ListStateDescriptor<>("snapshot-version", LongSerializer.INSTANCE));
+        lineageState = store.getUnionListState(
+                new ListStateDescriptor<>("lineage-bytes", BytePrimitiveArraySerializer.INSTANCE));
+        ListState<WorkerModel> earlier = store.getUnionListState(
                 new ListStateDescriptor<>("lineages", WorkerModelSerializer.INSTANCE));
         lineages = new TreeMap<>();
+        lineageBytes = new TreeMap<>();
         version = 0;
         eventsAtLastPublish = 0;
         if (context.isRestored()) {
             for (Long v : versionState.get()) {
                 version = Math.max(version, v);
             }
-            for (WorkerModel m : lineageState.get()) {
-                lineages.put(m.lineage(), m);
+            for (byte[] bytes : lineageState.get()) {
+                keep(WorkerModel.fromBytes(bytes), bytes);
             }
+            for (WorkerModel m : earlier.get()) {
+                keep(m, WorkerModel.toBytes(m));
+            }
+            earlier.clear();
             eventsAtLastPublish = totalEvents();
             try {
                 // Guards against restoring an old savepoint after a newer run published higher versions.
@@ -96,7 +110,8 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
                 // The seed lineage, as worker 0 holds it, until worker 0 reports its own state under the same id.
                 MetricSnapshot seed = SnapshotTopicReader.lastTrusted(config, Duration.ofSeconds(30));
                 if (seed != null) {
-                    lineages.put(SnapshotSeed.lineage(seed), SnapshotSeed.withCounts(seed, config));
+                    WorkerModel m = SnapshotSeed.withCounts(seed, config);
+                    keep(m, WorkerModel.toBytes(m));
                 }
                 eventsAtLastPublish = totalEvents();
                 LOG.info("publisher of {} starts above the last committed version {}, {}", config.modelName(), version,
@@ -121,12 +136,17 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
 
     @Override
     public void processElement(StreamRecord<WorkerUpdate> element) {
-        WorkerModel m = WorkerModel.fromBytes(element.getValue().state);
-        lineages.put(m.lineage(), m);
+        byte[] bytes = element.getValue().state;
+        keep(WorkerModel.fromBytes(bytes), bytes);
         long every = config.snapshotEveryUpdates();
         if (every > 0 && totalUpdates() - updatesAtLastPublish >= every) {
             publish();
         }
+    }
+
+    private void keep(WorkerModel m, byte[] bytes) {
+        lineages.put(m.lineage(), m);
+        lineageBytes.put(m.lineage(), bytes);
     }
 
     private long totalEvents() {
@@ -181,7 +201,7 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
         versionState.update(List.of(version));
-        lineageState.update(new ArrayList<>(lineages.values()));
+        lineageState.update(new ArrayList<>(lineageBytes.values()));
         if (!uncommitted.isEmpty()) {
             byCheckpoint.put(context.getCheckpointId(), new ArrayList<>(uncommitted.values()));
             uncommitted.clear();

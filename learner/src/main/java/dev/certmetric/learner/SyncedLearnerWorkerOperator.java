@@ -51,6 +51,7 @@ public final class SyncedLearnerWorkerOperator extends AbstractLearnerWorker
         }
         double[] own = learner.metric().l();
         learner.adoptMetric(Procrustes.align(s.l, own, s.q, s.p));
+        modelChanged();
         syncedVersion = s.version;
         syncs.inc();
     }

@@ -9,9 +9,9 @@ import org.apache.flink.core.memory.DataOutputView;
 import java.io.IOException;
 
 /**
- * Flink's serializer for {@link WorkerModel} state: a length-prefixed {@link WorkerModel#toBytes}
- * (which wraps {@code SettingsRaceCodec}), so the learner never goes through Kryo and its checkpoint
- * format is the project's own, versioned one.
+ * Flink's serializer for {@link WorkerModel} state as earlier versions wrote it: a length-prefixed
+ * {@link WorkerModel#toBytes} (which wraps {@code SettingsRaceCodec}). The operators now keep those bytes
+ * themselves as state and read this one only to restore checkpoints and savepoints written before.
  */
 public final class WorkerModelSerializer extends TypeSerializerSingleton<WorkerModel> {
     private static final long serialVersionUID = 1L;
