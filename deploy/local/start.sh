@@ -161,7 +161,7 @@ if ((NO_JOB == 0)); then
 fi
 
 log "starting the scorer (HTTP 127.0.0.1:$SCORER_PORT)"
-start_bg scorer java -Xmx256m -jar "$SCORER_JAR" --bootstrap "$BOOTSTRAP" --config "$ROOT/config/certmetric.yaml" \
+start_bg scorer java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -jar "$SCORER_JAR" --bootstrap "$BOOTSTRAP" --config "$ROOT/config/certmetric.yaml" \
   --http-port "$SCORER_PORT" --state-dir "$WORK/scorer-state"
 
 if ((PRODUCE > 0)); then

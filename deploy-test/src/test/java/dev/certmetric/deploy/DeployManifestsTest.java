@@ -489,6 +489,18 @@ class DeployManifestsTest {
     }
 
     @Test
+    void scorerImageFixesAndPreTouchesItsHeap() {
+        Matcher options = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"$").matcher(dockerfile("scorer.Dockerfile"));
+        assertTrue(options.find(), "the scorer image sets its JVM options");
+        List<String> flags = List.of(options.group(1).split(" "));
+        Matcher initial = Pattern.compile("-XX:InitialRAMPercentage=(\\S+)").matcher(options.group(1));
+        Matcher max = Pattern.compile("-XX:MaxRAMPercentage=(\\S+)").matcher(options.group(1));
+        assertTrue(initial.find() && max.find() && initial.group(1).equals(max.group(1)),
+                "the initial heap is the maximum: " + flags);
+        assertTrue(flags.contains("-XX:+AlwaysPreTouch"), "the heap is touched at start: " + flags);
+    }
+
+    @Test
     void scorerImageRunsAsNonRoot() {
         String scorer = dockerfile("scorer.Dockerfile");
         assertTrue(Pattern.compile("(?m)^FROM eclipse-temurin:17-jre").matcher(scorer).find());
