@@ -1,0 +1,99 @@
+package dev.certmetric.certify;
+
+import dev.certmetric.knn.KnnClassifier;
+
+import java.util.Random;
+
+/**
+ * An adversarial search for a k-NN prediction change inside a ball: random starts in the ball, then projected
+ * gradient ascent on d2(y, nearest same-class reference) - d2(y, nearest other-class one), which pulls an
+ * impostor closer.
+ */
+final class KnnAttack {
+    private KnnAttack() {
+    }
+
+    /** A point within {@code radius} (Euclidean) of x whose predicted class is not {@code label}, or null. */
+    static double[] attack(KnnClassifier knn, double[] x, int label, double radius, Random rnd) {
+        int p = x.length;
+        double[] m = knn.metric().m();
+        for (int start = 0; start < 40; start++) {
+            double[] y = x.clone();
+            double[] dir = unit(rnd, p);
+            for (int c = 0; c < p; c++) {
+                y[c] += dir[c] * radius * rnd.nextDouble();
+            }
+            for (int step = 0; step < 60; step++) {
+                if (knn.predict(y).label() != label) {
+                    return y;
+                }
+                double[] same = nearest(knn, y, label, true);
+                double[] other = nearest(knn, y, label, false);
+                if (same == null || other == null) {
+                    return null;
+                }
+                double[] g = new double[p];
+                for (int a = 0; a < p; a++) {
+                    for (int b = 0; b < p; b++) {
+                        g[a] += 2 * m[a * p + b] * (other[b] - same[b]);
+                    }
+                }
+                double norm = Math.sqrt(dot(g, g)) + 1e-12;
+                for (int c = 0; c < p; c++) {
+                    y[c] += radius * 0.1 * g[c] / norm;
+                }
+                project(y, x, radius);
+            }
+        }
+        return null;
+    }
+
+    private static double[] nearest(KnnClassifier knn, double[] y, int label, boolean same) {
+        double best = Double.POSITIVE_INFINITY;
+        double[] arg = null;
+        for (int i = 0; i < knn.references().length; i++) {
+            if ((knn.classOf(i) == label) != same) {
+                continue;
+            }
+            double d = knn.metric().distanceSquared(y, knn.references()[i]);
+            if (d < best) {
+                best = d;
+                arg = knn.references()[i];
+            }
+        }
+        return arg;
+    }
+
+    private static void project(double[] y, double[] centre, double radius) {
+        double norm = 0;
+        for (int c = 0; c < y.length; c++) {
+            norm += (y[c] - centre[c]) * (y[c] - centre[c]);
+        }
+        norm = Math.sqrt(norm);
+        if (norm > radius) {
+            for (int c = 0; c < y.length; c++) {
+                y[c] = centre[c] + (y[c] - centre[c]) * radius / norm;
+            }
+        }
+    }
+
+    private static double[] unit(Random rnd, int p) {
+        double[] d = new double[p];
+        for (int c = 0; c < p; c++) {
+            d[c] = rnd.nextGaussian();
+        }
+        double n = Math.sqrt(dot(d, d));
+        for (int c = 0; c < p; c++) {
+            d[c] /= n;
+        }
+        return d;
+    }
+
+    private static double dot(double[] a, double[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) {
+            s += a[i] * b[i];
+        }
+        return s;
+    }
+}
