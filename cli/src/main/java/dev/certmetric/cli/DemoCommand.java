@@ -104,6 +104,12 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Split, shuffle and noise seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--checkpoint-ms", defaultValue = "250", paramLabel = "MS",
+            description = "Checkpoint interval of the demo's learner job, which is how often it commits a snapshot "
+                    + "(overrides checkpoint.interval-ms, 1 s by default): short enough for the charts and the scorer "
+                    + "to follow a demo's few seconds of learning (default: ${DEFAULT-VALUE}).")
+    long checkpointMs;
+
     @Override
     public Integer call() throws Exception {
         if (events < 1) {
@@ -111,6 +117,9 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (parallelism < 1 || parallelism > 256) {
             throw new BadInputException("--parallelism must be in [1, 256], got " + parallelism);
+        }
+        if (checkpointMs < 100 || checkpointMs > 3_600_000) {
+            throw new BadInputException("--checkpoint-ms must be in [100, 3600000], got " + checkpointMs);
         }
         PrintWriter out = spec.commandLine().getOut();
         CsvDataset all = load();
@@ -146,6 +155,7 @@ public final class DemoCommand implements Callable<Integer> {
             o.put("model.name", model);
             o.put("events.dimension", String.valueOf(all.featureCount()));
             o.put("learner.parallelism", String.valueOf(parallelism));
+            o.put("checkpoint.interval-ms", String.valueOf(checkpointMs));
             CertmetricConfig c = CertmetricConfig.load(config, o);
             broker.createTopic(c.eventsTopic(), parallelism, false);
             broker.createTopic(c.deadLettersTopic(), 1, false);

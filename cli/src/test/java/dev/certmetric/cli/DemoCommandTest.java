@@ -92,6 +92,8 @@ class DemoCommandTest {
         assertEquals(2, cl.execute("demo", "--events", "0"));
         assertTrue(err.toString().contains("--events"), err.toString());
         assertEquals(2, cl.execute("demo", "--dataset", "nope"));
+        assertEquals(2, cl.execute("demo", "--checkpoint-ms", "50"));
+        assertTrue(err.toString().contains("--checkpoint-ms must be in [100, 3600000], got 50"), err.toString());
         assertEquals(2, cl.execute("learn", "--bootstrap", "127.0.0.1:1", "--set", "learner.k=0"));
     }
 }
