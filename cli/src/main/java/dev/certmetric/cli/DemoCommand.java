@@ -118,8 +118,10 @@ public final class DemoCommand implements Callable<Integer> {
         if (parallelism < 1 || parallelism > 256) {
             throw new BadInputException("--parallelism must be in [1, 256], got " + parallelism);
         }
-        if (checkpointMs < 100 || checkpointMs > 3_600_000) {
-            throw new BadInputException("--checkpoint-ms must be in [100, 3600000], got " + checkpointMs);
+        if (checkpointMs < CertmetricConfig.MIN_CHECKPOINT_INTERVAL_MS
+                || checkpointMs > CertmetricConfig.MAX_CHECKPOINT_INTERVAL_MS) {
+            throw new BadInputException("--checkpoint-ms must be in [" + CertmetricConfig.MIN_CHECKPOINT_INTERVAL_MS
+                    + ", " + CertmetricConfig.MAX_CHECKPOINT_INTERVAL_MS + "], got " + checkpointMs);
         }
         PrintWriter out = spec.commandLine().getOut();
         CsvDataset all = load();

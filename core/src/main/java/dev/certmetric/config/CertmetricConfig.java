@@ -205,8 +205,11 @@ public final class CertmetricConfig implements Serializable {
                     + "max.request.size (records are also zstd-compressed) and the snapshot consumers' fetch sizes. "
                     + "A p=784 snapshot with 500 exemplars is about 5 MB; Kafka's defaults allow 1 MB. An "
                     + "existing topic keeps its own max.message.bytes."));
+    /** The accepted range of {@code checkpoint.interval-ms}, for commands that set it under another name. */
+    public static final long MIN_CHECKPOINT_INTERVAL_MS = 100;
+    public static final long MAX_CHECKPOINT_INTERVAL_MS = 3_600_000;
     public static final ConfigKey<Long> CHECKPOINT_INTERVAL_MS = DEF.define(ConfigKey.longInteger(
-            "checkpoint.interval-ms", 1000, 100, 3_600_000, "Flink checkpoint interval in ms. Snapshots become "
+            "checkpoint.interval-ms", 1000, MIN_CHECKPOINT_INTERVAL_MS, MAX_CHECKPOINT_INTERVAL_MS, "Flink checkpoint interval in ms. Snapshots become "
                     + "visible to read_committed consumers when the checkpoint after their publication completes."));
     public static final ConfigKey<Integer> EVENTS_DIMENSION = DEF.define(ConfigKey.integer("events.dimension", 0, 0,
             65536, "Feature count every event must have; 0 = fixed by the first valid event. Events of another "

@@ -1,6 +1,7 @@
 package dev.certmetric.certify;
 
 import dev.certmetric.knn.KnnClassifier;
+import dev.certmetric.metric.LinearAlgebra;
 import dev.certmetric.metric.MahalanobisMetric;
 
 import java.util.Random;
@@ -96,7 +97,7 @@ final class KnnAttack {
                         g[a] += 2 * m[a * p + b] * (other[b] - same[b]);
                     }
                 }
-                double norm = Math.sqrt(dot(g, g)) + 1e-12;
+                double norm = Math.sqrt(LinearAlgebra.dot(g, g)) + 1e-12;
                 for (int c = 0; c < p; c++) {
                     y[c] += radius * 0.1 * g[c] / norm;
                 }
@@ -140,18 +141,10 @@ final class KnnAttack {
         for (int c = 0; c < p; c++) {
             d[c] = rnd.nextGaussian();
         }
-        double n = Math.sqrt(dot(d, d));
+        double n = Math.sqrt(LinearAlgebra.dot(d, d));
         for (int c = 0; c < p; c++) {
             d[c] /= n;
         }
         return d;
-    }
-
-    private static double dot(double[] a, double[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += a[i] * b[i];
-        }
-        return s;
     }
 }
