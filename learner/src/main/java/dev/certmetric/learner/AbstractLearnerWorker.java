@@ -34,8 +34,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * format), the very bytes last sent to the publisher when it learned nothing since: Flink's copy of the state for
  * an asynchronous snapshot is then an array copy, not a re-encoding and decoding of the model. A partial batch is
  * flushed before every checkpoint, so a restored worker holds exactly the events before the checkpoint and the
- * source replays the rest. State written by earlier versions (the models through {@link WorkerModelSerializer})
- * is still read.
+ * source replays the rest.
  * A worker started without state continues from the last committed snapshot ({@link SnapshotSeed})
  * unless {@code learner.from-scratch} is set.
  */
@@ -66,17 +65,11 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         super.initializeState(context);
         OperatorStateStore store = context.getOperatorStateStore();
         state = store.getListState(new ListStateDescriptor<>("learner-bytes", BytePrimitiveArraySerializer.INSTANCE));
-        ListState<WorkerModel> earlier = store.getListState(
-                new ListStateDescriptor<>("learner", WorkerModelSerializer.INSTANCE));
         models = new ArrayList<>();
         if (context.isRestored()) {
             for (byte[] bytes : state.get()) {
                 models.add(WorkerModel.fromBytes(bytes));
             }
-            for (WorkerModel m : earlier.get()) {
-                models.add(m);
-            }
-            earlier.clear();
             for (WorkerModel m : models) {
                 m.memory().resize(config.exemplarMemoryPerClass()); // the configuration may have changed
             }

@@ -42,7 +42,7 @@ import java.util.TreeMap;
  * ({@link SnapshotSeed}) until worker 0 reports it, so no snapshot counts fewer events than the seed.
  *
  * <p>Its state holds every lineage as the bytes its worker sent ({@link WorkerModel#toBytes}), so that Flink's
- * copy of it before a checkpoint is an array copy; state of earlier versions (the models themselves) is still read.
+ * copy of it before a checkpoint is an array copy.
  */
 public final class SnapshotPublisherOperator extends AbstractStreamOperator<SnapshotRecord>
         implements OneInputStreamOperator<WorkerUpdate, SnapshotRecord> {
@@ -73,8 +73,6 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
         versionState = store.getUnionListState(new ListStateDescriptor<>("snapshot-version", LongSerializer.INSTANCE));
         lineageState = store.getUnionListState(
                 new ListStateDescriptor<>("lineage-bytes", BytePrimitiveArraySerializer.INSTANCE));
-        ListState<WorkerModel> earlier = store.getUnionListState(
-                new ListStateDescriptor<>("lineages", WorkerModelSerializer.INSTANCE));
         lineages = new TreeMap<>();
         lineageBytes = new TreeMap<>();
         version = 0;
@@ -86,10 +84,6 @@ public final class SnapshotPublisherOperator extends AbstractStreamOperator<Snap
             for (byte[] bytes : lineageState.get()) {
                 keep(WorkerModel.fromBytes(bytes), bytes);
             }
-            for (WorkerModel m : earlier.get()) {
-                keep(m, WorkerModel.toBytes(m));
-            }
-            earlier.clear();
             eventsAtLastPublish = totalEvents();
             try {
                 // Guards against restoring an old savepoint after a newer run published higher versions.
