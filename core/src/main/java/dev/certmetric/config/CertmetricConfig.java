@@ -134,10 +134,10 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Double> DRIFT_THRESHOLD = DEF.define(ConfigKey.real("learner.drift.threshold",
             D.driftThreshold(), 0, true, 1e6, "Page-Hinkley alarm threshold; larger = fewer, later alarms."));
     public static final ConfigKey<Double> GUARD_RADIUS = DEF.define(ConfigKey.real("learner.guard.radius",
-            D.guardRadius(), 0, false, 10, "Publish the identity (Euclidean) metric instead of the learned one while "
-                    + "it scores higher on the stream in certified accuracy up to this radius (preprocessed units; "
-                    + "the area under the certified-accuracy curve from 0 to R); 0 = always publish the learned "
-                    + "metric."));
+            D.guardRadius(), 0, false, 10, "Publish the identity (Euclidean) metric instead of the learned one "
+                    + "unless the learned one scores more than 0.5% higher on the stream in certified accuracy up to "
+                    + "this radius (preprocessed units; the area under the certified-accuracy curve from 0 to R); "
+                    + "0 = always publish the learned metric."));
     public static final ConfigKey<Boolean> RACE_ENABLED = DEF.define(ConfigKey.bool("learner.race.enabled", false,
             "Race candidate settings on the stream and publish the leader (see the README's settings race); false "
                     + "= the configured settings alone (learner.rows-race still races the row scaling). Off by default: measured, the race wins clean accuracy but "

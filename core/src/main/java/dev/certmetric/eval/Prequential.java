@@ -93,7 +93,7 @@ public final class Prequential {
     private static PrequentialResult.Chosen chosen(StreamingLearner learner) {
         return new PrequentialResult.Chosen(learner.voteK(), learner.voteDepth(), learner.rank(),
                 learner.settings().rowScaling(),
-                StreamingLearner.prefersEuclidean(List.of(learner)), learner.counters().drifts());
+                StreamingLearner.publishesEuclidean(List.of(learner)), learner.counters().drifts());
     }
 
     /**

@@ -763,16 +763,17 @@ public final class StreamingLearner {
         return MahalanobisMetric.of(q, p, average != null ? average : l);
     }
 
-    /** The metric to serve: the learned one, or the identity while the Euclidean guard prefers it. */
+    /** The metric to serve: the learned one, or the identity unless the learned one clearly leads the guard. */
     public MahalanobisMetric publishedMetric() {
-        return prefersEuclidean(List.of(this)) ? MahalanobisMetric.euclidean(p) : metric();
+        return publishesEuclidean(List.of(this)) ? MahalanobisMetric.euclidean(p) : metric();
     }
 
     /**
-     * Whether the Euclidean guards of these learners (data-parallel lineages of one model), summed, prefer the
-     * identity metric to the learned one; false when any has no guard.
+     * Whether the Euclidean guards of these learners (data-parallel lineages of one model), summed, have snapshots
+     * publish the identity metric instead of the learned one ({@link EuclideanGuard#publishesEuclidean}); false when
+     * any has no guard.
      */
-    public static boolean prefersEuclidean(List<StreamingLearner> learners) {
+    public static boolean publishesEuclidean(List<StreamingLearner> learners) {
         double learned = 0;
         double euclidean = 0;
         for (StreamingLearner learner : learners) {
@@ -783,7 +784,7 @@ public final class StreamingLearner {
             learned += s[0];
             euclidean += s[1];
         }
-        return new EuclideanGuard(learners.get(0).guard.radius(), learned, euclidean).prefersEuclidean();
+        return new EuclideanGuard(learners.get(0).guard.radius(), learned, euclidean).publishesEuclidean();
     }
 
     /** The k of this learner's k-NN vote now: learner.k, or the leader of its k race. */

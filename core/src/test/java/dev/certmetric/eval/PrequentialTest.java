@@ -77,7 +77,7 @@ class PrequentialTest {
         assertEquals(settings, r.settings());
         assertEquals(new PrequentialResult.Chosen(learner.voteK(), learner.voteDepth(), learner.rank(),
                 learner.standardizer().rows(),
-                StreamingLearner.prefersEuclidean(List.of(learner)), learner.counters().drifts()), r.chosen());
+                StreamingLearner.publishesEuclidean(List.of(learner)), learner.counters().drifts()), r.chosen());
         assertEquals(1000, r.events());
         assertEquals(4, r.features());
         assertEquals(2, r.classes());

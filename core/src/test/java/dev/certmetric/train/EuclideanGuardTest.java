@@ -24,7 +24,22 @@ class EuclideanGuardTest {
         assertArrayEquals(new double[] {0.5 * EuclideanGuard.DECAY, EuclideanGuard.DECAY}, guard.scores(), 1e-12);
         assertTrue(guard.prefersEuclidean());
         EuclideanGuard tie = new EuclideanGuard(0.1, 2, 2);
-        assertFalse(tie.prefersEuclidean(), "a tie keeps the learned metric");
+        assertFalse(tie.prefersEuclidean(), "a tie keeps the memory under the learned metric");
+    }
+
+    /** Snapshots carry the learned metric only past a lead of PUBLISH_MARGIN; the memory follows any lead. */
+    @Test
+    void publishesTheLearnedMetricOnlyOnAClearLead() {
+        double e = 900;
+        double edge = e * (1 + EuclideanGuard.PUBLISH_MARGIN);
+        EuclideanGuard tie = new EuclideanGuard(0.1, e, e);
+        assertTrue(tie.publishesEuclidean(), "a tie publishes the identity");
+        EuclideanGuard near = new EuclideanGuard(0.1, edge, e);
+        assertTrue(near.publishesEuclidean(), "a lead of the margin itself is still a tie");
+        assertFalse(near.prefersEuclidean(), "the memory follows the learned metric's lead");
+        assertFalse(new EuclideanGuard(0.1, Math.nextUp(edge), e).publishesEuclidean());
+        assertFalse(new EuclideanGuard(0.1).publishesEuclidean(), "before any sample, the learned metric");
+        assertTrue(EuclideanGuard.favouringEuclidean(0.1).publishesEuclidean());
     }
 
     @Test
@@ -54,7 +69,7 @@ class EuclideanGuardTest {
         double[] scores = learner.guardScores();
         assertTrue(scores[1] > scores[0], "euclidean " + scores[1] + " vs learned " + scores[0]);
         assertEquals(MahalanobisMetric.euclidean(p), learner.publishedMetric());
-        assertTrue(StreamingLearner.prefersEuclidean(List.of(learner, learner)));
+        assertTrue(StreamingLearner.publishesEuclidean(List.of(learner, learner)));
     }
 
     @Test

@@ -36,7 +36,8 @@ import java.util.TreeMap;
  *       standings;</li>
  *   <li>metric: the winner's learners, from the lineages where it is alive: with one, its L as is;
  *       with several, M = sum_i w_i L_i^T L_i / sum_i w_i (w_i = the lineage's events), re-factored to
- *       a rank-q L; the identity instead while the lineages' Euclidean guards, summed, prefer it (the
+ *       a rank-q L; the identity instead unless the lineages' Euclidean guards, summed, give the learned
+ *       metric a clear lead ({@link StreamingLearner#publishesEuclidean}; the
  *       hyperparameters' {@code metric} says which);</li>
  *   <li>k: the k of the winner's learners' k-NN vote ({@link StreamingLearner#voteK(List)}), the k scoring
  *       applies; the target neighbours per anchor go to the hyperparameters' {@code targets};</li>
@@ -139,7 +140,7 @@ public final class ModelMerger {
             }
             metric = MahalanobisMetric.fromM(m, p, q);
         }
-        boolean euclidean = StreamingLearner.prefersEuclidean(chosen);
+        boolean euclidean = StreamingLearner.publishesEuclidean(chosen);
         int voteK = StreamingLearner.voteK(chosen);
         if (euclidean) {
             metric = MahalanobisMetric.euclidean(p);
