@@ -30,7 +30,8 @@ import dev.certmetric.preprocess.ScaledRows;
  *     the window keeps about the events since the estimated change and the average restarts from the current L
  * @param driftThreshold the Page-Hinkley alarm threshold (larger = fewer, later alarms)
  * @param guardRadius R of the {@link EuclideanGuard}: the identity metric is published instead of the learned one
- *     while it scores higher on the stream in certified accuracy up to R (preprocessed units); 0 = no guard
+ *     unless the learned one scores clearly higher on the stream in certified accuracy up to R (preprocessed
+ *     units); 0 = no guard
  * @param kRace race the k of the k-NN vote on the stream ({@link VoteRace}): the leader predicts, is certified
  *     and is published for scoring; false = always k
  * @param memoryPerClass the deepest tier of the vote's memory: most recent events per class that the k-NN vote
