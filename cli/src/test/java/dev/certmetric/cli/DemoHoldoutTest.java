@@ -21,14 +21,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reference. Segment's classes (about 230 training rows each), vehicle's (150) and digits' (126) exceed
  * the learner's window of 100, so the test fails when the snapshot carries too small a part of the
  * stream (segment lost 8 of 693 rows with the window alone) or the learned metric is worse than
- * Euclidean. BENCHMARKS.md sections 4d and 4g have every bundled set, including heart-scale, where the
- * metric itself misses.
+ * Euclidean. On breast-cancer the two metrics tie on the stream and the learned one lost held-out rows (2 or 3 at
+ * seed 42, depending on where the checkpoints fell): the Euclidean guard's publication margin now serves the
+ * identity there. BENCHMARKS.md sections 4d, 4g, 4k and 4l have every bundled set, over nine splits in 4l.
  */
 @Tag("integration")
 class DemoHoldoutTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"segment", "vehicle", "digits"})
+    @ValueSource(strings = {"segment", "vehicle", "digits", "breast-cancer"})
     void scorerIsAtLeastAsAccurateAsEuclideanOverAllTrainingRows(String name, @TempDir Path dir) throws Exception {
         Path file = Path.of("..", "bench", "datasets", name + ".csv");
         String[] data = Files.isRegularFile(file) ? new String[] {"--data", file.toString()}
