@@ -44,7 +44,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     protected final CertmetricConfig config;
     private transient RaceSettings settings;
     private transient ListState<byte[]> state;
-    private transient List<WorkerModel> models;
     protected transient WorkerModel active;
     /** The active model's bytes as last encoded; null once it changed since. */
     private transient byte[] activeBytes;
@@ -65,13 +64,12 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         super.initializeState(context);
         OperatorStateStore store = context.getOperatorStateStore();
         state = store.getListState(new ListStateDescriptor<>("learner-bytes", BytePrimitiveArraySerializer.INSTANCE));
-        models = new ArrayList<>();
+        List<WorkerModel> models = new ArrayList<>();
         if (context.isRestored()) {
             for (byte[] bytes : state.get()) {
-                models.add(WorkerModel.fromBytes(bytes));
-            }
-            for (WorkerModel m : models) {
+                WorkerModel m = WorkerModel.fromBytes(bytes);
                 m.memory().resize(config.exemplarMemoryPerClass()); // the configuration may have changed
+                models.add(m);
             }
         } else if (!config.fromScratch()) {
             MetricSnapshot seed = SnapshotTopicReader.lastTrusted(config, Duration.ofSeconds(30));
@@ -83,6 +81,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
             }
         }
         active = models.isEmpty() ? null : models.get(0);
+        // Encoded once (after the resize), and not kept decoded: only the active model is trained here.
         otherBytes = new ArrayList<>();
         for (int i = 1; i < models.size(); i++) {
             otherBytes.add(WorkerModel.toBytes(models.get(i)));
@@ -117,7 +116,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
         if (active == null) {
             active = WorkerModel.start(ThreadLocalRandom.current().nextLong(Long.MAX_VALUE),
                     new SettingsRace(settings, e.features.length), config.exemplarMemoryPerClass());
-            models.add(0, active);
         }
         if (e.features.length != active.learner().dimension()) {
             // The decoder fixes the dimension; this only happens if parallel decoders disagreed.
@@ -190,7 +188,7 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     @Override
     public void snapshotState(StateSnapshotContext context) throws Exception {
         super.snapshotState(context);
-        List<byte[]> all = new ArrayList<>(models.size());
+        List<byte[]> all = new ArrayList<>(otherBytes.size() + 1);
         if (active != null) {
             all.add(activeBytes());
         }
