@@ -22,6 +22,9 @@ import java.util.Arrays;
  * window. Mutable and not thread-safe; one instance per learner (it owns its scratch buffers).
  */
 public final class AnchorGradient {
+    /** pull, hinge, perturbation, violated, triplets, minGamma: the scalars of {@link #accumulated()}. */
+    private static final int SCALARS = 6;
+
     private final LmnnPlObjective objective;
     private final int q;
     private final int p;
@@ -258,6 +261,42 @@ public final class AnchorGradient {
         return minGamma;
     }
 
+    /**
+     * Everything accumulated since the last {@link #reset} (the objective's terms and the form's sums, exactly as
+     * held, pending block included), for a checkpoint taken in the middle of a batch: restored on an instance reset
+     * at the same L, it continues bit for bit as this one would.
+     */
+    public double[] accumulated() {
+        double[] sums = form.state();
+        double[] state = new double[SCALARS + sums.length];
+        state[0] = pull;
+        state[1] = hinge;
+        state[2] = perturbation;
+        state[3] = violated;
+        state[4] = triplets;
+        state[5] = minGamma;
+        System.arraycopy(sums, 0, state, SCALARS, sums.length);
+        return state;
+    }
+
+    /**
+     * Restores {@link #accumulated()} after a {@link #reset} at the L it was accumulated at.
+     *
+     * @throws IllegalArgumentException if the state is not of this shape
+     */
+    public void restoreAccumulated(double[] state) {
+        if (state.length < SCALARS) {
+            throw new IllegalArgumentException("gradient state of " + state.length + " numbers");
+        }
+        form.restore(Arrays.copyOfRange(state, SCALARS, state.length));
+        pull = state[0];
+        hinge = state[1];
+        perturbation = state[2];
+        violated = (int) state[3];
+        triplets = (int) state[4];
+        minGamma = state[5];
+    }
+
     /** Where the rank-one terms of G go, and how dF/dL = 2 L G comes out of them. */
     private interface Form {
         void reset(double[] l);
@@ -272,6 +311,12 @@ public final class AnchorGradient {
         void add(double c, double[] d, double[] ld, boolean perturbed, double[] mx, double[] pv, double[] lp);
 
         double[] gradient();
+
+        /** The sums added since the last reset, as held. */
+        double[] state();
+
+        /** Restores {@link #state()} after a reset at the same L. */
+        void restore(double[] state);
     }
 
     /**
@@ -339,6 +384,21 @@ public final class AnchorGradient {
                 System.arraycopy(rows[r], 0, out, r * p, p);
             }
             return out;
+        }
+
+        @Override
+        public double[] state() {
+            return gradient().clone();
+        }
+
+        @Override
+        public void restore(double[] state) {
+            if (state.length != q * p) {
+                throw new IllegalArgumentException("factor-form state of " + state.length + " numbers, expected " + q * p);
+            }
+            for (int r = 0; r < q; r++) {
+                System.arraycopy(state, r * p, rows[r], 0, p);
+            }
         }
     }
 
@@ -443,6 +503,36 @@ public final class AnchorGradient {
                 }
             }
             pending = 0;
+        }
+
+        /** N by rows, then the pending terms (left, right); the count of pending terms follows from the length. */
+        @Override
+        public double[] state() {
+            double[] state = new double[p * p + 2 * pending * p];
+            for (int a = 0; a < p; a++) {
+                System.arraycopy(n[a], 0, state, a * p, p);
+            }
+            for (int t = 0; t < pending; t++) {
+                System.arraycopy(left[t], 0, state, p * p + 2 * t * p, p);
+                System.arraycopy(right[t], 0, state, p * p + (2 * t + 1) * p, p);
+            }
+            return state;
+        }
+
+        @Override
+        public void restore(double[] state) {
+            int terms = (state.length - p * p) / (2 * p);
+            if (state.length < p * p || terms >= BLOCK || state.length != p * p + 2 * terms * p) {
+                throw new IllegalArgumentException("Gram-form state of " + state.length + " numbers at p = " + p);
+            }
+            for (int a = 0; a < p; a++) {
+                System.arraycopy(state, a * p, n[a], 0, p);
+            }
+            for (int t = 0; t < terms; t++) {
+                System.arraycopy(state, p * p + 2 * t * p, left[t], 0, p);
+                System.arraycopy(state, p * p + (2 * t + 1) * p, right[t], 0, p);
+            }
+            pending = terms;
         }
 
         @Override

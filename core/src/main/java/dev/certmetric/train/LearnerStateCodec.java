@@ -18,12 +18,15 @@ import java.util.List;
  * Binary codec of a {@link StreamingLearner}'s whole state (settings, L, step-rule moments,
  * preprocessing statistics, label dictionary, counters, the running average of L, the drift detector, the Euclidean guard's scores,
  * the L and statistics its window cache was built with, the window's raw events, the vote's race, and the vote's
- * memory with the L and statistics it is projected under), for checkpoints. A pending partial batch is flushed
- * first, so nothing learned is left out.
+ * memory with the L and statistics it is projected under, and the partial batch's accumulated gradient), for
+ * checkpoints. Writing does not step a partial batch: a learner restored from the bytes continues exactly as the
+ * one written would have, wherever the stream was cut.
  */
 public final class LearnerStateCodec {
     private static final int MAGIC = 0x434d4c53; // "CMLS"
-    private static final int FORMAT = 7;
+    private static final int FORMAT = 8;
+    /** The format before the partial batch was written (it was stepped first): read with none pending. */
+    private static final int FORMAT_WITHOUT_PENDING = 7;
     /** The format before the row scaling was a setting: every learner then ran on the paper's unit-norm rows. */
     private static final int FORMAT_WITHOUT_ROWS = 6;
     /**
@@ -38,7 +41,6 @@ public final class LearnerStateCodec {
     }
 
     public static void write(StreamingLearner learner, DataOutput out) throws IOException {
-        learner.flush();
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);
         LearnerSettings s = learner.settings();
@@ -105,6 +107,8 @@ public final class LearnerStateCodec {
             out.writeLong(n);
         }
         writeEntries(out, learner.memory().entries());
+        out.writeInt(learner.anchorsInBatch());
+        writeArray(out, learner.pendingGradient());
     }
 
     private static void writeStatistics(DataOutput out, OnlineStandardizer stats) throws IOException {
@@ -209,6 +213,14 @@ public final class LearnerStateCodec {
                 seen[e.label()]++;
             }
             learner.restoreMemory(cacheL, learner.frozenStatistics(), learner.counters().events(), seen);
+        }
+        if (format > FORMAT_WITHOUT_PENDING) {
+            int anchors = in.readInt();
+            try {
+                learner.restorePending(anchors, readArray(in));
+            } catch (IllegalArgumentException e) {
+                throw new IOException("corrupt learner state: " + e.getMessage(), e);
+            }
         }
         return learner;
     }

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * Binary codec of a {@link SettingsRace}'s whole state, for checkpoints: the race settings, its event
  * count, every candidate's raced settings (mu, lambda, tau, learning rate, row scaling) and counts, and each alive
- * candidate's learner ({@link LearnerStateCodec}, which flushes a pending partial batch). A restored
+ * candidate's learner ({@link LearnerStateCodec}, partial batch included). A restored
  * race continues exactly as the uninterrupted one would.
  */
 public final class SettingsRaceCodec {

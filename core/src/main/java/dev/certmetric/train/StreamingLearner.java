@@ -310,7 +310,9 @@ public final class StreamingLearner {
 
         int k = settings.k();
         int v = settings.impostors();
+        // The voting candidate's k and tier: the race may hand the lead to another as it scores this event.
         int voteK = vote.k();
+        int voteTier = vote.tier();
         ensureBuffers(vote.maxK(), k, v);
 
         // Test: one distance pass over the memory gives every tier's nearest neighbours.
@@ -339,11 +341,11 @@ public final class StreamingLearner {
             if (hit) {
                 correct++;
             }
-            if (drift.add(!hit)) {
-                onDrift();
-            }
             if (certifyEvery > 0 && events % certifyEvery == 0) {
-                radius = certify(memoryD, guess, voteK, tiers[vote.tier()]);
+                radius = certify(memoryD, guess, voteK, tiers[voteTier]);
+            }
+            if (drift.add(!hit)) {
+                onDrift(); // after the certificate, which reads the memory that voted
             }
         }
 
@@ -461,8 +463,8 @@ public final class StreamingLearner {
     }
 
     /**
-     * Takes the pending step of a partial batch, if any, so that no event's gradient is held outside the
-     * checkpointable state. Called before every checkpoint and at end of input.
+     * Takes the pending step of a partial batch, if any: at end of input, and before L is read as final or
+     * replaced. Checkpoints do not need it (they carry the partial batch), so they leave what is learned as it is.
      */
     public boolean flush() {
         if (anchorsInBatch == 0) {
@@ -929,6 +931,31 @@ public final class StreamingLearner {
         frozenStatistics = cacheStatistics;
         standardizer = cacheStatistics.current(rows);
         stepsSinceRefresh = steps;
+    }
+
+    /** Anchors in the partial batch, whose step is pending. */
+    int anchorsInBatch() {
+        return anchorsInBatch;
+    }
+
+    /** The partial batch's accumulated objective and gradient (empty without one), for checkpoints. */
+    double[] pendingGradient() {
+        return anchorsInBatch == 0 ? new double[0] : gradient.accumulated();
+    }
+
+    /**
+     * Restores a checkpointed partial batch, after the window cache (and so the gradient's L) is restored: the
+     * learner then takes the same step at the same event as if it had never stopped.
+     */
+    void restorePending(int anchors, double[] accumulated) {
+        if (anchors < 0 || anchors >= settings.batchSize() || (anchors == 0) != (accumulated.length == 0)) {
+            throw new IllegalArgumentException("a partial batch of " + anchors + " anchors (batch size "
+                    + settings.batchSize() + ") with " + accumulated.length + " accumulated numbers");
+        }
+        if (anchors > 0) {
+            gradient.restoreAccumulated(accumulated);
+        }
+        anchorsInBatch = anchors;
     }
 
     /** Restores the guard's scores (empty: no guard was checkpointed, so none runs). */

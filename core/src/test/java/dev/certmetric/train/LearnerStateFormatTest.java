@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** A checkpoint of the format before the vote's memory (5) restores: its window becomes the memory. */
+/**
+ * Checkpoints of earlier formats restore: before the vote's memory (5) its window becomes the memory; before the row
+ * scaling (6) the rows are unit-norm; before the partial batch was written (7) none is pending.
+ */
 class LearnerStateFormatTest {
     private static final int P = 4;
 
@@ -75,14 +78,33 @@ class LearnerStateFormatTest {
         assertTrue(restored.testThenTrain(x, "c0", 400).tested(), "and it goes on learning");
     }
 
-    /** Offsets in the current format: where the memory settings begin, where the row scaling begins and ends, the vote's end. */
-    private record Layout(int memorySettings, int rows, int afterRows, int afterVote) {
+    @Test
+    void aCheckpointWithoutThePartialBatchRestoresWithNonePending() throws IOException {
+        StreamingLearner learner = trained(LearnerSettings.DEFAULT);
+        double[] x = {1, 2, 3, 4};
+        for (int e = 400; learner.anchorsInBatch() == 0; e++) {
+            learner.testThenTrain(x, "c0", e);
+        }
+        byte[] current = LearnerStateCodec.toBytes(learner);
+        int pending = layout(current).pending();
+        StreamingLearner restored = LearnerStateCodec.fromBytes(older(current, 7, pending, pending, pending));
+        assertEquals(0, restored.anchorsInBatch());
+        assertEquals(learner.counters(), restored.counters());
+        assertEquals(learner.metric(), restored.metric());
+        assertEquals(learner.memory().size(), restored.memory().size());
+    }
+
+    /**
+     * Offsets in the current format: where the memory settings begin, where the row scaling begins and ends, the
+     * vote's end, where the partial batch begins.
+     */
+    private record Layout(int memorySettings, int rows, int afterRows, int afterVote, int pending) {
     }
 
     /** The same state as format 6 wrote it: no row scaling after the memory settings. */
     private static byte[] formatSix(byte[] current) throws IOException {
         Layout at = layout(current);
-        return older(current, 6, at.rows(), at.afterRows(), current.length);
+        return older(current, 6, at.rows(), at.afterRows(), at.pending());
     }
 
     /**
@@ -159,14 +181,30 @@ class LearnerStateFormatTest {
         skipArray(in);
         skipArray(in);
         in.readInt();
+        skipEntries(in);
+        skipArray(in); // vote
+        int afterVote = current.length - in.available();
+        skipArray(in); // memory L
+        in.readLong();
+        skipArray(in);
+        skipArray(in);
+        in.readLong();
+        in.readInt();
+        int classes = in.readInt();
+        for (int c = 0; c < classes; c++) {
+            in.readLong();
+        }
+        skipEntries(in);
+        return new Layout(memorySettings, rows, afterRows, afterVote, current.length - in.available());
+    }
+
+    private static void skipEntries(DataInputStream in) throws IOException {
         int entries = in.readInt();
         for (int i = 0; i < entries; i++) {
             in.readInt();
             in.readLong();
             skipArray(in);
         }
-        skipArray(in); // vote
-        return new Layout(memorySettings, rows, afterRows, current.length - in.available());
     }
 
     private static void skipArray(DataInputStream in) throws IOException {

@@ -32,9 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>Every event also goes to the lineage's exemplar memory ({@link WorkerModel#remember}), which only
  * snapshots read. The learner lives in operator state as its {@link WorkerModel#toBytes} (the project's versioned
  * format), the very bytes last sent to the publisher when it learned nothing since: Flink's copy of the state for
- * an asynchronous snapshot is then an array copy, not a re-encoding and decoding of the model. A partial batch is
- * flushed before every checkpoint, so a restored worker holds exactly the events before the checkpoint and the
- * source replays the rest.
+ * an asynchronous snapshot is then an array copy, not a re-encoding and decoding of the model. The state carries
+ * the learners' partial batches instead of stepping them at a barrier, so a restored worker holds exactly the events
+ * before the checkpoint, learned exactly as far, and the source replays the rest: at parallelism 1 what is learned
+ * does not depend on when checkpoints are taken, or on whether the job failed over.
  * A worker started without state continues from the last committed snapshot ({@link SnapshotSeed})
  * unless {@code learner.from-scratch} is set.
  */
@@ -106,7 +107,6 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     private void onTick() {
         metrics.flush();
         if (dirty && active != null && config.snapshotEveryMillis() > 0) {
-            active.race().flush();
             emit();
         }
     }
@@ -177,10 +177,11 @@ public abstract class AbstractLearnerWorker extends AbstractStreamOperator<Worke
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
         metrics.flush();
-        // Take the pending partial step and send the model if it changed since the last update: it
-        // reaches the publisher before this barrier, and the publisher publishes it with this
-        // checkpoint, so the committed snapshot counts exactly the events whose offsets it commits.
-        if (active != null && (active.race().flush() || dirty)) {
+        // Send the model if it changed since the last update: it reaches the publisher before this barrier, and the
+        // publisher publishes it with this checkpoint, so the committed snapshot counts exactly the events whose
+        // offsets it commits. A partial batch stays pending (the state carries it): its step comes at the same
+        // event as without the barrier.
+        if (active != null && dirty) {
             emit();
         }
     }

@@ -94,7 +94,7 @@ public final class WorkerModel {
         }
     }
 
-    /** Writes the lineage (flushing the learners' pending partial batches first). */
+    /** Writes the lineage, the learners' partial batches included (writing steps none of them). */
     public static void write(WorkerModel m, DataOutput out) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);

@@ -21,9 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and the third halving), restores its workers' races from the checkpoint and replays the rest ends
  * with the same winner, the same standings and the same model as a job that ran without failure.
  *
- * <p>With batch-size 1 every event steps at once, so flushing a partial batch before a checkpoint
- * never happens and the learning path does not depend on checkpoint timing: the two runs must agree
- * bit for bit.
+ * <p>At the default batch size, so checkpoints (of the clean run and of the failing one, at other events) fall
+ * inside batches: the state carries a partial batch rather than stepping it, so the learning path does not depend
+ * on checkpoint timing and the two runs must agree bit for bit.
  */
 class SettingsRaceFailoverTest extends WithEmbeddedKafka {
     private static final int N = 3000;
@@ -31,7 +31,6 @@ class SettingsRaceFailoverTest extends WithEmbeddedKafka {
 
     private CertmetricConfig config(String model) {
         return LearnerFixtures.config(broker, model, 1).toBuilder()
-                .set("learner.batch-size", "1")
                 .set("learner.race.enabled", "true")
                 .set("learner.race.population", "6")
                 .set("learner.race.first-budget", "500") // halvings at 500, 1000 and 2000 events
