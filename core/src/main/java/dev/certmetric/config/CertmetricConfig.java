@@ -186,8 +186,8 @@ public final class CertmetricConfig implements Serializable {
     public static final ConfigKey<Integer> EXEMPLARS_PER_CLASS = DEF.define(ConfigKey.integer(
             "snapshots.exemplars-per-class", DEFAULT_EXEMPLARS_PER_CLASS, 1, ExemplarReservoir.MAX_CAPACITY,
             "Exemplars per class carried by each snapshot, preprocessed, distinct: the window's entries, newest "
-                    + "first, then a uniform sample of the class's events since the last drift. Above "
-                    + "learner.window.per-class, every worker keeps that sample (reservoir sampling, this many events "
+                    + "first, then a uniform sample of the class's distinct rows since the last drift. Above "
+                    + "learner.window.per-class, every worker keeps that sample (the rows of smallest hash, this many "
                     + "per class, O(p) per event, in its checkpointed state) for snapshots only: training reads the "
                     + "window alone. The default holds every training row of the demo's sets, whose classes exceed "
                     + "the window on segment and letter; at the window (100) the scorer lost 8 of 693 held-out rows "

@@ -6,45 +6,62 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * A class-balanced uniform sample of a labelled stream: per class, up to {@code capacity} of the events seen
- * since the last {@link #restart}, every one of them kept with the same probability (reservoir sampling,
- * Algorithm R). It costs O(p) per event whatever its size, and its random choices come from a seeded generator
- * whose state is part of the checkpoint, so a restored reservoir continues exactly as the uninterrupted one.
+ * A class-balanced uniform sample of the distinct rows of a labelled stream: per class, of the rows seen since the
+ * last {@link #restart}, the {@code capacity} whose seeded 64-bit hash (the row's priority) is smallest (bottom-k
+ * sampling). Every distinct row is kept with the same probability however often it repeats, and a class with at
+ * most {@code capacity} distinct rows is kept whole: a stream that replays a training set keeps every row of it,
+ * where a sample of events would keep repeats and miss rows. The sample depends on the set of rows seen, not on
+ * their order or on any random state, so a restored reservoir continues exactly as the uninterrupted one, and
+ * two runs over the same rows keep the same sample. A kept row's time is that of its latest occurrence.
  *
- * <p>Data-parallel workers each sample their share; {@link #merge} combines their samples into one uniform
- * sample of the union, exactly (a draw picks a share with probability proportional to its unsampled events).
+ * <p>Data-parallel workers each sample their share with the same hash; {@link #merge} combines their samples into
+ * exactly the sample of the union: the bottom {@code capacity} of the union are among the parts' bottom
+ * {@code capacity}.
  *
- * <p>Mutable and single-threaded. Rows are the raw (not preprocessed) features, copied in.
+ * <p>Rows are told apart by their priority: two distinct rows with the same 64-bit hash (about one pair in 10^9
+ * among 100,000 rows) count as one. It costs O(p) per event, and O(log capacity) when a row enters a full class.
+ * Mutable and single-threaded. Rows are the raw (not preprocessed) features, copied in.
  */
 public final class ExemplarReservoir {
     private static final int MAGIC = 0x434d5852; // "CMXR"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
+    /** The format of a sample of events (Algorithm R, with a generator's state): read as the distinct rows it kept. */
+    private static final int FORMAT_OF_EVENTS = 1;
     /** Largest capacity per class (the config key's bound). */
     public static final int MAX_CAPACITY = 100_000;
+    /** The hash every lineage of a model uses, so that their samples merge exactly. */
+    public static final long DEFAULT_SEED = 0x6d656d6f7279L;
 
-    /** One kept event. */
+    /** One kept row and the time of its latest occurrence. */
     public record Entry(long timestamp, double[] raw) {
     }
 
     private int capacity;
     private final int p;
-    private long random;
+    private final long seed;
     /** The learner's drift count when sampling (re)started: a different one restarts it. */
     private long epoch;
     private final Map<String, ClassSample> classes = new LinkedHashMap<>();
 
-    /** One class's sample: rows [slot * p + f] and their event times, the first {@code size} slots used. */
+    /**
+     * One class's sample: rows [slot * p + f], their times and priorities in the first {@code size} slots; a max-heap
+     * of the slots by priority (its top is the row the next smaller priority replaces); the slot of each priority.
+     */
     private static final class ClassSample {
         long seen;
         int size;
         double[] rows = new double[0];
         long[] timestamps = new long[0];
+        long[] priorities = new long[0];
+        int[] heap = new int[0];
+        final Map<Long, Integer> slots = new HashMap<>();
 
         /** Room for {@code slots} rows, growing by doubling up to {@code capacity}. */
         void ensure(int slots, int capacity, int p) {
@@ -54,15 +71,84 @@ public final class ExemplarReservoir {
                     throw new IllegalStateException(grown + " rows of " + p + " features do not fit one array");
                 }
                 timestamps = Arrays.copyOf(timestamps, grown);
+                priorities = Arrays.copyOf(priorities, grown);
+                heap = Arrays.copyOf(heap, grown);
                 rows = Arrays.copyOf(rows, grown * p);
             }
         }
+
+        /**
+         * Offers a row of this priority: a repeat of a kept row moves its time forward; a new row joins while there
+         * is room, else replaces the largest priority if its own is smaller.
+         */
+        void offer(long priority, long timestamp, double[] raw, int offset, int capacity, int p) {
+            Integer kept = slots.get(priority);
+            if (kept != null) {
+                timestamps[kept] = Math.max(timestamps[kept], timestamp);
+                return;
+            }
+            int slot;
+            if (size < capacity) {
+                slot = size++;
+                ensure(size, capacity, p);
+                heap[slot] = slot;
+                priorities[slot] = priority;
+                siftUp(slot);
+            } else if (size > 0 && priority < priorities[heap[0]]) {
+                slot = heap[0];
+                slots.remove(priorities[slot]);
+                priorities[slot] = priority;
+                siftDown(0);
+            } else {
+                return;
+            }
+            slots.put(priority, slot);
+            System.arraycopy(raw, offset, rows, slot * p, p);
+            timestamps[slot] = timestamp;
+        }
+
+        private void siftUp(int i) {
+            int slot = heap[i];
+            while (i > 0) {
+                int parent = (i - 1) / 2;
+                if (priorities[heap[parent]] >= priorities[slot]) {
+                    break;
+                }
+                heap[i] = heap[parent];
+                i = parent;
+            }
+            heap[i] = slot;
+        }
+
+        private void siftDown(int i) {
+            int slot = heap[i];
+            while (true) {
+                int child = 2 * i + 1;
+                if (child >= size) {
+                    break;
+                }
+                if (child + 1 < size && priorities[heap[child + 1]] > priorities[heap[child]]) {
+                    child++;
+                }
+                if (priorities[heap[child]] <= priorities[slot]) {
+                    break;
+                }
+                heap[i] = heap[child];
+                i = child;
+            }
+            heap[i] = slot;
+        }
+    }
+
+    /** A reservoir with the {@link #DEFAULT_SEED} hash, as every lineage of a model uses. */
+    public ExemplarReservoir(int capacity, int p) {
+        this(capacity, p, DEFAULT_SEED);
     }
 
     /**
-     * @param capacity events kept per class, 0 = none (every call is then a no-op)
-     * @param p        features per event
-     * @param seed     seed of the sampling's random choices
+     * @param capacity rows kept per class, 0 = none (every call is then a no-op)
+     * @param p        features per row
+     * @param seed     seed of the rows' hash, which decides the sample; reservoirs merge only with the same one
      */
     public ExemplarReservoir(int capacity, int p, long seed) {
         if (capacity < 0 || capacity > MAX_CAPACITY) {
@@ -73,7 +159,7 @@ public final class ExemplarReservoir {
         }
         this.capacity = capacity;
         this.p = p;
-        this.random = seed;
+        this.seed = seed;
     }
 
     public int capacity() {
@@ -99,63 +185,50 @@ public final class ExemplarReservoir {
         if (raw.length != p) {
             throw new IllegalArgumentException("expected " + p + " features, got " + raw.length);
         }
-        ClassSample c = classes.get(label);
-        if (c == null) {
-            c = new ClassSample();
-            classes.put(label, c);
-        }
+        ClassSample c = classes.computeIfAbsent(label, l -> new ClassSample());
         c.seen++;
-        int slot;
-        if (c.size < capacity) {
-            slot = c.size++;
-            c.ensure(c.size, capacity, p);
-        } else {
-            long j = below(c.seen);
-            if (j >= capacity) {
-                return;
-            }
-            slot = (int) j;
-        }
-        System.arraycopy(raw, 0, c.rows, slot * p, p);
-        c.timestamps[slot] = timestamp;
+        c.offer(priority(raw, 0), timestamp, raw, 0, capacity, p);
     }
 
-    /** Forgets every event and starts sampling afresh at this epoch. */
+    /**
+     * The row's priority: SplitMix64's finaliser folded over its features' bits (-0.0 taken as 0.0, the same
+     * number), from the seed.
+     */
+    private long priority(double[] rows, int offset) {
+        long h = seed;
+        for (int f = 0; f < p; f++) {
+            h = mix((h + 0x9E3779B97F4A7C15L) ^ Double.doubleToLongBits(rows[offset + f] + 0.0));
+        }
+        return h;
+    }
+
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Forgets every row and starts sampling afresh at this epoch. */
     public void restart(long epoch) {
         classes.clear();
         this.epoch = epoch;
     }
 
     /**
-     * Changes the capacity (a restored reservoir under a changed configuration): a smaller one keeps a uniform
-     * subsample of each class; a larger one keeps every row and fills the new room with the next events, so the
-     * sample leans towards them until it has turned over.
+     * Changes the capacity (a restored reservoir under a changed configuration): a smaller one keeps the rows of
+     * smallest priority, the sample a reservoir of that capacity would hold; a larger one keeps every row and takes
+     * the next new rows while there is room, so the sample leans towards them until it has turned over.
      */
     public void resize(int newCapacity) {
         if (newCapacity < 0 || newCapacity > MAX_CAPACITY) {
             throw new IllegalArgumentException("capacity must be in [0, " + MAX_CAPACITY + "], got " + newCapacity);
         }
-        for (ClassSample c : classes.values()) {
-            if (c.size > newCapacity) {
-                // Partial Fisher-Yates: the first newCapacity slots become a uniform subset.
-                double[] row = new double[p];
-                for (int i = 0; i < newCapacity; i++) {
-                    int j = i + (int) below(c.size - i);
-                    swap(c, i, j, row);
-                }
-                c.size = newCapacity;
+        for (Map.Entry<String, ClassSample> e : classes.entrySet()) {
+            if (e.getValue().size > newCapacity) {
+                e.setValue(smallest(List.of(e.getValue()), newCapacity, p));
             }
         }
         capacity = newCapacity;
-    }
-
-    private void swap(ClassSample c, int i, int j, double[] row) {
-        System.arraycopy(c.rows, i * p, row, 0, p);
-        System.arraycopy(c.rows, j * p, c.rows, i * p, p);
-        System.arraycopy(row, 0, c.rows, j * p, p);
-        long t = c.timestamps[i];
-        c.timestamps[i] = c.timestamps[j];
-        c.timestamps[j] = t;
     }
 
     /** The classes sampled so far, in order of their first event. */
@@ -163,13 +236,13 @@ public final class ExemplarReservoir {
         return List.copyOf(classes.keySet());
     }
 
-    /** Events of this class offered since the last restart. */
+    /** Events of this class offered since the last restart, repeats included. */
     public long seen(String label) {
         ClassSample c = classes.get(label);
         return c == null ? 0 : c.seen;
     }
 
-    /** The kept events of one class (copies), in slot order; empty for an unknown class. */
+    /** The kept rows of one class (copies), in slot order; empty for an unknown class. */
     public List<Entry> entries(String label) {
         ClassSample c = classes.get(label);
         if (c == null) {
@@ -192,98 +265,83 @@ public final class ExemplarReservoir {
     }
 
     /**
-     * One uniform sample of the union of the parts' streams (disjoint shares of one stream, all of dimension p):
-     * per class, up to the largest capacity among the parts, drawn without replacement, each draw from a part
-     * with probability proportional to its events not yet drawn. A part's sample is a uniform subset of its
-     * share, so this is a uniform subset of the union. Deterministic given the parts and {@code seed}.
+     * The sample of the union of the parts' streams (disjoint shares of one stream, all of dimension p and hashed
+     * with the same seed): per class, the rows of smallest priority among the parts' kept rows, up to the largest
+     * capacity among the parts; exactly what one reservoir of that capacity fed the whole stream would keep.
      */
-    public static ExemplarReservoir merge(List<ExemplarReservoir> parts, long seed) {
+    public static ExemplarReservoir merge(List<ExemplarReservoir> parts) {
         if (parts.isEmpty()) {
             throw new IllegalArgumentException("nothing to merge");
         }
-        int p = parts.get(0).p;
+        ExemplarReservoir first = parts.get(0);
         int capacity = 0;
         for (ExemplarReservoir r : parts) {
-            if (r.p != p) {
-                throw new IllegalArgumentException("reservoirs of dimension " + p + " and " + r.p);
+            if (r.p != first.p || r.seed != first.seed) {
+                throw new IllegalArgumentException("reservoirs of dimension " + first.p + " and " + r.p
+                        + (r.seed != first.seed ? ", hashed with different seeds" : ""));
             }
             capacity = Math.max(capacity, r.capacity);
         }
-        ExemplarReservoir merged = new ExemplarReservoir(capacity, p, seed);
+        ExemplarReservoir merged = new ExemplarReservoir(capacity, first.p, first.seed);
         for (ExemplarReservoir r : parts) {
             for (String label : r.classes.keySet()) {
                 if (!merged.classes.containsKey(label)) {
-                    merged.classes.put(label, merged.mergeClass(parts, label));
+                    List<ClassSample> samples = new ArrayList<>();
+                    for (ExemplarReservoir part : parts) {
+                        ClassSample c = part.classes.get(label);
+                        if (c != null) {
+                            samples.add(c);
+                        }
+                    }
+                    merged.classes.put(label, smallest(samples, capacity, first.p));
                 }
             }
         }
         return merged;
     }
 
-    private ClassSample mergeClass(List<ExemplarReservoir> parts, String label) {
-        int n = parts.size();
-        long[] unsampled = new long[n];
-        int[][] order = new int[n][];
-        int[] taken = new int[n];
-        long total = 0;
-        ClassSample[] samples = new ClassSample[n];
-        for (int i = 0; i < n; i++) {
-            samples[i] = parts.get(i).classes.get(label);
-            if (samples[i] != null) {
-                unsampled[i] = samples[i].seen;
-                total += samples[i].seen;
-                order[i] = new int[samples[i].size];
-                Arrays.setAll(order[i], s -> s);
+    /** A class sample of the {@code capacity} smallest priorities among the samples' rows, slots in priority order. */
+    private static ClassSample smallest(List<ClassSample> samples, int capacity, int p) {
+        int total = 0;
+        long seen = 0;
+        for (ClassSample c : samples) {
+            total += c.size;
+            seen += c.seen;
+        }
+        long[] priorities = new long[total];
+        int[] part = new int[total];
+        int[] slot = new int[total];
+        int n = 0;
+        for (int i = 0; i < samples.size(); i++) {
+            ClassSample c = samples.get(i);
+            for (int s = 0; s < c.size; s++) {
+                priorities[n] = c.priorities[s];
+                part[n] = i;
+                slot[n++] = s;
             }
         }
+        Integer[] order = new Integer[total];
+        Arrays.setAll(order, i -> i);
+        Arrays.sort(order, (a, b) -> Long.compare(priorities[a], priorities[b]));
         ClassSample out = new ClassSample();
-        out.seen = total;
-        int size = (int) Math.min(capacity, total);
-        out.ensure(size, size, p);
-        for (int t = 0; t < size; t++) {
-            long r = below(total);
-            int i = 0;
-            while (r >= unsampled[i]) {
-                r -= unsampled[i];
-                i++;
+        out.seen = seen;
+        for (int i : order) {
+            if (out.size == capacity && !out.slots.containsKey(priorities[i])) {
+                break; // ascending: no later row can enter
             }
-            // A uniformly chosen slot of part i not yet taken (partial Fisher-Yates over its slot order).
-            int k = taken[i] + (int) below(order[i].length - taken[i]);
-            int slot = order[i][k];
-            order[i][k] = order[i][taken[i]];
-            order[i][taken[i]] = slot;
-            taken[i]++;
-            unsampled[i]--;
-            total--;
-            System.arraycopy(samples[i].rows, slot * p, out.rows, t * p, p);
-            out.timestamps[t] = samples[i].timestamps[slot];
+            ClassSample c = samples.get(part[i]);
+            out.offer(priorities[i], c.timestamps[slot[i]], c.rows, slot[i] * p, capacity, p);
         }
-        out.size = size;
         return out;
     }
 
-    /** A uniform long in [0, bound), from the SplitMix64 sequence of the checkpointed state. */
-    private long below(long bound) {
-        long bits;
-        long value;
-        do {
-            random += 0x9E3779B97F4A7C15L;
-            long z = random;
-            z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-            z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-            bits = (z ^ (z >>> 31)) >>> 1;
-            value = bits % bound;
-        } while (bits - value + (bound - 1) < 0); // reject the incomplete last block: no modulo bias
-        return value;
-    }
-
-    /** Writes the whole state: capacity, dimension, generator, epoch, and every class's count and rows. */
+    /** Writes the whole state: capacity, dimension, seed, epoch, and every class's count and rows. */
     public static void write(ExemplarReservoir r, DataOutput out) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(FORMAT);
         out.writeInt(r.capacity);
         out.writeInt(r.p);
-        out.writeLong(r.random);
+        out.writeLong(r.seed);
         out.writeLong(r.epoch);
         out.writeInt(r.classes.size());
         for (Map.Entry<String, ClassSample> e : r.classes.entrySet()) {
@@ -300,19 +358,25 @@ public final class ExemplarReservoir {
         }
     }
 
+    /**
+     * Reads {@link #write}'s state; the priorities are the rows' hashes again. A sample of events of format 1 is
+     * read as the distinct rows it kept, hashed with the {@link #DEFAULT_SEED}: it goes on as a sample of rows.
+     */
     public static ExemplarReservoir read(DataInput in) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not a certmetric exemplar reservoir");
         }
         int format = in.readInt();
-        if (format != FORMAT) {
-            throw new IOException("exemplar reservoir format " + format + " is not supported (supported: " + FORMAT + ")");
+        if (format != FORMAT && format != FORMAT_OF_EVENTS) {
+            throw new IOException("exemplar reservoir format " + format + " is not supported (supported: "
+                    + FORMAT_OF_EVENTS + ", " + FORMAT + ")");
         }
         int capacity = in.readInt();
         int p = in.readInt();
+        long seed = in.readLong(); // format 1: the generator's state, of no use to a sample of rows
         ExemplarReservoir r;
         try {
-            r = new ExemplarReservoir(capacity, p, in.readLong());
+            r = new ExemplarReservoir(capacity, p, format == FORMAT ? seed : DEFAULT_SEED);
         } catch (IllegalArgumentException e) {
             throw new IOException("corrupt exemplar reservoir: " + e.getMessage(), e);
         }
@@ -323,21 +387,25 @@ public final class ExemplarReservoir {
         }
         for (int i = 0; i < n; i++) {
             String label = in.readUTF();
-            ClassSample c = new ClassSample();
-            c.seen = in.readLong();
-            c.size = in.readInt();
-            if (c.size < 0 || c.size > capacity || c.seen < c.size || (long) c.size * p > 100_000_000) {
-                throw new IOException("corrupt exemplar reservoir: class '" + label + "' holds " + c.size + " of "
-                        + c.seen + " events at capacity " + capacity);
+            long seen = in.readLong();
+            int size = in.readInt();
+            if (size < 0 || size > capacity || seen < size || (long) size * p > 100_000_000) {
+                throw new IOException("corrupt exemplar reservoir: class '" + label + "' holds " + size + " of "
+                        + seen + " events at capacity " + capacity);
             }
-            byte[] bytes = new byte[c.size * (8 + 8 * p)];
+            byte[] bytes = new byte[size * (8 + 8 * p)];
             in.readFully(bytes);
             ByteBuffer b = ByteBuffer.wrap(bytes);
-            c.timestamps = new long[c.size];
-            c.rows = new double[c.size * p];
-            b.asLongBuffer().get(c.timestamps);
-            b.position(c.size * 8);
-            b.asDoubleBuffer().get(c.rows);
+            long[] timestamps = new long[size];
+            double[] rows = new double[size * p];
+            b.asLongBuffer().get(timestamps);
+            b.position(size * 8);
+            b.asDoubleBuffer().get(rows);
+            ClassSample c = new ClassSample();
+            c.seen = seen;
+            for (int s = 0; s < size; s++) {
+                c.offer(r.priority(rows, s * p), timestamps[s], rows, s * p, capacity, p);
+            }
             if (r.classes.put(Objects.requireNonNull(label), c) != null) {
                 throw new IOException("corrupt exemplar reservoir: class '" + label + "' twice");
             }

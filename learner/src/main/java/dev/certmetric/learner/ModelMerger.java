@@ -48,7 +48,7 @@ import java.util.TreeMap;
  *   <li>exemplars: per class, up to {@code exemplarsPerClass} distinct rows (fewer if their features would take
  *       more than {@code maxExemplarBytes} in the snapshot, but never fewer than the window), preprocessed with the merged
  *       statistics: the windows' entries pooled, most recent first by event time, then the lineages' exemplar
- *       memories merged into one uniform sample of the class's events since the last drift (within the
+ *       memories merged into one uniform sample of the class's distinct rows since the last drift (within the
  *       window's time bound, if it has one);</li>
  *   <li>margin quantiles and anomaly calibration computed on those exemplars under the published
  *       metric: for each exemplar its nearest same-class target and other-class impostor give a
@@ -56,9 +56,6 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class ModelMerger {
-    /** The merged memory's draws are the same for the same lineages, so unchanged lineages publish unchanged exemplars. */
-    private static final long MEMORY_MERGE_SEED = 0x6d656d6f7279L;
-
     private ModelMerger() {
     }
 
@@ -162,7 +159,7 @@ public final class ModelMerger {
             }
             memories.add(w.memory());
         }
-        ExemplarReservoir memory = ExemplarReservoir.merge(memories, MEMORY_MERGE_SEED);
+        ExemplarReservoir memory = ExemplarReservoir.merge(memories);
         // The window's time bound holds for the memory too: only events as recent as the window's may serve.
         long oldest = settings.windowMillis() > 0 ? newest - settings.windowMillis() : Long.MIN_VALUE;
         // Base64 takes 32/3 bytes a feature: at most as many per class as fit maxExemplarBytes, never fewer than the

@@ -39,12 +39,12 @@ public final class WorkerModel {
     /** A new lineage, before its first event: no loss yet, and an empty memory of {@code memoryPerClass} a class. */
     static WorkerModel start(long lineage, SettingsRace race, int memoryPerClass) {
         return new WorkerModel(lineage, race, Double.NaN,
-                new ExemplarReservoir(memoryPerClass, race.leader().dimension(), lineage));
+                new ExemplarReservoir(memoryPerClass, race.leader().dimension()));
     }
 
     /** A lineage without exemplar memory (snapshots carry its window alone). */
     public WorkerModel(long lineage, SettingsRace race, double lossEma) {
-        this(lineage, race, lossEma, new ExemplarReservoir(0, race.leader().dimension(), lineage));
+        this(lineage, race, lossEma, new ExemplarReservoir(0, race.leader().dimension()));
     }
 
     public WorkerModel(long lineage, SettingsRace race, double lossEma, ExemplarReservoir memory) {
@@ -71,7 +71,7 @@ public final class WorkerModel {
         return race.leader();
     }
 
-    /** The exemplar memory: a uniform sample per class of the events since the leader's last drift. */
+    /** The exemplar memory: a uniform sample per class of the distinct rows since the leader's last drift. */
     public ExemplarReservoir memory() {
         return memory;
     }

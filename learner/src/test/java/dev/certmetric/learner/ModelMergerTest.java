@@ -192,7 +192,7 @@ class ModelMergerTest {
         WorkerModel[] lineages = new WorkerModel[2];
         for (int w = 0; w < 2; w++) {
             lineages[w] = new WorkerModel(w + 1, SettingsRace.of(new StreamingLearner(LearnerSettings.DEFAULT, p)),
-                    Double.NaN, new ExemplarReservoir(1000, p, w));
+                    Double.NaN, new ExemplarReservoir(1000, p));
         }
         java.util.Set<java.util.List<Double>> rows = new java.util.HashSet<>();
         for (int i = 0; i < vehicle.rows(); i++) {
@@ -235,7 +235,7 @@ class ModelMergerTest {
                 d.windowPerClass(), millis, d.batchSize(), d.stepRule(), d.learningRate(), d.certifyEvery(),
                 d.averageSteps(), d.driftDetector(), d.driftThreshold(), d.guardRadius(), d.kRace(), d.memoryPerClass(), d.memoryBudget(), d.rows());
         WorkerModel m = new WorkerModel(1, SettingsRace.of(new StreamingLearner(bounded, p)), Double.NaN,
-                new ExemplarReservoir(1000, p, 1));
+                new ExemplarReservoir(1000, p));
         java.util.Set<java.util.List<Double>> recent = new java.util.HashSet<>();
         int n = vehicle.rows();
         for (int i = 0; i < n; i++) {

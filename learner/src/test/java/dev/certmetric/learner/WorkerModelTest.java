@@ -56,7 +56,7 @@ class WorkerModelTest {
         CsvDataset wine = CsvDataset.readResource("wine");
         int p = wine.featureCount();
         WorkerModel kept = new WorkerModel(5, SettingsRace.of(new StreamingLearner(LearnerSettings.DEFAULT, p)),
-                Double.NaN, new ExemplarReservoir(20, p, 5));
+                Double.NaN, new ExemplarReservoir(20, p));
         for (int i = 0; i < 100; i++) {
             kept.race().testThenTrain(wine.row(i), wine.label(i), i);
             kept.remember(wine.row(i), wine.label(i), i);
