@@ -27,7 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-java -jar "$jar" demo --events 3000 --keep-alive >"$work/demo.out" 2>&1 &
+java -jar "$jar" demo --dataset wine --events 3000 --keep-alive >"$work/demo.out" 2>&1 &
 pids+=($!)
 for _ in $(seq 300); do
     grep -q "running until Ctrl-C" "$work/demo.out" && break

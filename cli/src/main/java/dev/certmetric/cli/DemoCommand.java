@@ -70,7 +70,7 @@ public final class DemoCommand implements Callable<Integer> {
             description = "CSV with a header, numeric features and the label last (default: the bundled dataset).")
     Path data;
 
-    @Option(names = "--dataset", defaultValue = "wine", paramLabel = "NAME",
+    @Option(names = "--dataset", defaultValue = "ionosphere", paramLabel = "NAME",
             description = "Bundled dataset when --data is not given (default: ${DEFAULT-VALUE}).")
     String dataset;
 
