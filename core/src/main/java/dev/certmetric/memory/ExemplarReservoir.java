@@ -52,7 +52,8 @@ public final class ExemplarReservoir {
 
     /**
      * One class's sample: rows [slot * p + f], their times and priorities in the first {@code size} slots; a max-heap
-     * of the slots by priority (its top is the row the next smaller priority replaces); the slot of each priority.
+     * of the slots by priority (its top is the row the next smaller priority replaces); the slot of each priority,
+     * built when a row is first offered (a merged sample, which is only read, never needs it).
      */
     private static final class ClassSample {
         long seen;
@@ -61,7 +62,17 @@ public final class ExemplarReservoir {
         long[] timestamps = new long[0];
         long[] priorities = new long[0];
         int[] heap = new int[0];
-        final Map<Long, Integer> slots = new HashMap<>();
+        private Map<Long, Integer> slots;
+
+        Map<Long, Integer> slots() {
+            if (slots == null) {
+                slots = new HashMap<>();
+                for (int s = 0; s < size; s++) {
+                    slots.put(priorities[s], s);
+                }
+            }
+            return slots;
+        }
 
         /** Room for {@code slots} rows, growing by doubling up to {@code capacity}. */
         void ensure(int slots, int capacity, int p) {
@@ -82,6 +93,10 @@ public final class ExemplarReservoir {
          * is room, else replaces the largest priority if its own is smaller.
          */
         void offer(long priority, long timestamp, double[] raw, int offset, int capacity, int p) {
+            if (size == capacity && (size == 0 || priority > priorities[heap[0]])) {
+                return; // neither kept nor smaller than the largest kept: the common case once a class is full
+            }
+            Map<Long, Integer> slots = slots();
             Integer kept = slots.get(priority);
             if (kept != null) {
                 timestamps[kept] = Math.max(timestamps[kept], timestamp);
@@ -300,37 +315,60 @@ public final class ExemplarReservoir {
         return merged;
     }
 
-    /** A class sample of the {@code capacity} smallest priorities among the samples' rows, slots in priority order. */
+    /**
+     * A class sample of the {@code capacity} smallest priorities among the samples' rows (a row several samples hold
+     * counts once, with its latest time), slots in ascending priority, so that any first n slots are a uniform
+     * sample of n.
+     */
     private static ClassSample smallest(List<ClassSample> samples, int capacity, int p) {
-        int total = 0;
+        int m = samples.size();
         long seen = 0;
-        for (ClassSample c : samples) {
-            total += c.size;
-            seen += c.seen;
-        }
-        long[] priorities = new long[total];
-        int[] part = new int[total];
-        int[] slot = new int[total];
-        int n = 0;
-        for (int i = 0; i < samples.size(); i++) {
+        long[][] sorted = new long[m][];
+        for (int i = 0; i < m; i++) {
             ClassSample c = samples.get(i);
-            for (int s = 0; s < c.size; s++) {
-                priorities[n] = c.priorities[s];
-                part[n] = i;
-                slot[n++] = s;
-            }
+            seen += c.seen;
+            sorted[i] = Arrays.copyOf(c.priorities, c.size);
+            Arrays.sort(sorted[i]);
         }
-        Integer[] order = new Integer[total];
-        Arrays.setAll(order, i -> i);
-        Arrays.sort(order, (a, b) -> Long.compare(priorities[a], priorities[b]));
+        int[] next = new int[m];
         ClassSample out = new ClassSample();
         out.seen = seen;
-        for (int i : order) {
-            if (out.size == capacity && !out.slots.containsKey(priorities[i])) {
-                break; // ascending: no later row can enter
+        while (out.size < capacity) {
+            long priority = Long.MAX_VALUE;
+            boolean any = false;
+            for (int i = 0; i < m; i++) {
+                if (next[i] < sorted[i].length && (!any || sorted[i][next[i]] < priority)) {
+                    priority = sorted[i][next[i]];
+                    any = true;
+                }
             }
-            ClassSample c = samples.get(part[i]);
-            out.offer(priorities[i], c.timestamps[slot[i]], c.rows, slot[i] * p, capacity, p);
+            if (!any) {
+                break;
+            }
+            ClassSample from = null;
+            int slot = -1;
+            long time = Long.MIN_VALUE;
+            for (int i = 0; i < m; i++) {
+                if (next[i] < sorted[i].length && sorted[i][next[i]] == priority) {
+                    ClassSample c = samples.get(i);
+                    int s = c.slots().get(priority);
+                    if (from == null) {
+                        from = c;
+                        slot = s;
+                    }
+                    time = Math.max(time, c.timestamps[s]);
+                    next[i]++;
+                }
+            }
+            int to = out.size++;
+            out.ensure(out.size, capacity, p);
+            System.arraycopy(from.rows, slot * p, out.rows, to * p, p);
+            out.priorities[to] = priority;
+            out.timestamps[to] = time;
+        }
+        // Ascending priorities read backwards are a max-heap.
+        for (int h = 0; h < out.size; h++) {
+            out.heap[h] = out.size - 1 - h;
         }
         return out;
     }

@@ -65,6 +65,12 @@ class ExemplarReservoirTest {
             ExemplarReservoir merged = ExemplarReservoir.merge(List.of(one, two));
             assertEquals(400, merged.seen("a"));
             assertEquals(rows(whole, "a"), rows(merged, "a"));
+            // Its rows come smallest hash first, so any first n are the sample of n (what a snapshot that fits fewer
+            // takes).
+            ExemplarReservoir twenty = new ExemplarReservoir(20, 2, seed);
+            stream(twenty, "a", 0, 400);
+            assertEquals(rows(twenty, "a"),
+                    merged.entries("a").subList(0, 20).stream().map(e -> e.raw()[0]).sorted().toList());
         }
         assertThrows(IllegalArgumentException.class, () -> ExemplarReservoir.merge(
                 List.of(new ExemplarReservoir(8, 2, 1), new ExemplarReservoir(8, 2, 2))), "different hashes");
