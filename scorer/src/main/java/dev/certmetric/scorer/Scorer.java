@@ -193,12 +193,24 @@ public final class Scorer {
         long elapsed = System.nanoTime() - start;
         timer(transport, type, answer.error() ? "error" : "ok").record(elapsed, java.util.concurrent.TimeUnit.NANOSECONDS);
         if (answer.error()) {
-            String kind = answer.errorKind();
-            errors.computeIfAbsent(transport + "|" + kind, k -> Counter.builder("certmetric.scorer.errors")
-                    .description("Requests answered with an error, by kind")
-                    .tag("transport", transport).tag("kind", kind).register(meters)).increment();
+            countError(transport, answer.errorKind());
         }
         return answer;
+    }
+
+    /**
+     * The error answer to a request the transport refused before it could be read (a body over the bound, or one it
+     * cannot frame), counted with the other errors.
+     */
+    public Answer refused(String transport, String kind, String message) {
+        countError(transport, kind);
+        return error(null, kind, message);
+    }
+
+    private void countError(String transport, String kind) {
+        errors.computeIfAbsent(transport + "|" + kind, k -> Counter.builder("certmetric.scorer.errors")
+                .description("Requests answered with an error, by kind")
+                .tag("transport", transport).tag("kind", kind).register(meters)).increment();
     }
 
     private Timer timer(String transport, String type, String outcome) {

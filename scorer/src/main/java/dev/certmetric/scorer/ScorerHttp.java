@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.ConnectionLimit;
@@ -176,8 +177,15 @@ public final class ScorerHttp implements AutoCloseable {
             java.util.concurrent.CompletableFuture<byte[]> read = Content.Source.asByteArrayAsync(request, max);
             java.util.function.BiConsumer<byte[], Throwable> reply = (body, failure) -> {
                 if (failure != null) {
-                    if (failure instanceof IOException) {
-                        callback.failed(failure); // the client went away or stalled past the idle timeout
+                    Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof HttpException) {
+                        // A body the connection cannot frame (a bad chunk size, say): what follows it is not a request.
+                        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                        send(response, callback, 400, JSON, scorer.refused("http", "malformed",
+                                "malformed request body: " + cause.getMessage()).json());
+                    } else if (cause instanceof IOException) {
+                        callback.failed(cause); // the client went away or stalled past the idle timeout
                     } else {
                         refuse(request, response, callback, max); // a chunked body over the bound
                     }
@@ -200,15 +208,24 @@ public final class ScorerHttp implements AutoCloseable {
         /**
          * 413 once the rest of the body is read and dropped (up to {@link #drainLimit}): a server that answers and
          * closes with a body still arriving makes the client's TCP stack see a reset, which can destroy the 413
-         * before the client reads it. Beyond the limit the connection is closed as before. The 413 says
+         * before the client reads it. Beyond the limit the connection is closed as before, and a declared length beyond
+         * it is answered at once. The 413 says
          * {@code Connection: close} either way: a chunked body refused while being read may leave unread bytes that
          * end the connection, and a client that reused it for its next request got no answer to that one.
          */
-        private static void refuse(Request request, Response response, Callback callback, int max) {
-            drain(request, drainLimit(max), () -> {
+        private void refuse(Request request, Response response, Callback callback, int max) {
+            byte[] answer = scorer.refused("http", "too_large", "request body over " + max + " bytes").json();
+            Runnable reply = () -> {
                 response.getHeaders().put(HttpHeader.CONNECTION, "close");
-                send(response, callback, 413, JSON, tooLarge(max));
-            });
+                send(response, callback, 413, JSON, answer);
+            };
+            if (request.getLength() > drainLimit(max)) {
+                // It would be cut off at the limit anyway: answer at once rather than wait for the bytes (or, from a
+                // client that declared more than it sends, for the idle timeout).
+                reply.run();
+            } else {
+                drain(request, drainLimit(max), reply);
+            }
         }
 
         private static long drainLimit(int max) {
@@ -232,10 +249,6 @@ public final class ScorerHttp implements AutoCloseable {
                     return;
                 }
             }
-        }
-
-        private static byte[] tooLarge(int max) {
-            return Scorer.error(null, "too_large", "request body over " + max + " bytes").json();
         }
 
         private void model(Response response, Callback callback) {

@@ -89,7 +89,52 @@ class ScorerHttpTest {
         assertEquals(405, get("/score").statusCode());
         assertEquals(404, get("/nope").statusCode());
         assertEquals(200, get("/model").statusCode());
-        assertTrue(get("/metrics").body().contains("certmetric_scorer_requests_seconds"));
+        String metrics = get("/metrics").body();
+        assertTrue(metrics.contains("certmetric_scorer_requests_seconds"));
+        assertTrue(metrics.contains("certmetric_scorer_errors_total{kind=\"too_large\",transport=\"http\"} 2.0"),
+                "the refused bodies are counted with the other errors");
+    }
+
+    /**
+     * A declared length far past the bound, from a client that sends a few bytes and waits (a raw socket can):
+     * answered 413 at once, where it used to wait for the idle timeout.
+     */
+    @Test
+    void aDeclaredLengthFarPastTheBoundIsRefusedAtOnce() throws Exception {
+        registry.offer(ScorerFixtures.iris("iris", 1));
+        ScorerLimits patient = new ScorerLimits(256, 4096, 2, 50, 60_000, 100); // a minute's idle timeout
+        String request = "POST /score HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n{\"id\":\"x\"";
+        try (ScorerHttp server = ScorerHttp.start("127.0.0.1", 0, patient, meters, registry,
+                new Scorer(meters, java.time.Clock.systemUTC(), patient), state::get);
+             Socket s = new Socket("127.0.0.1", server.port())) {
+            s.setSoTimeout(10_000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(response.startsWith("HTTP/1.1 413 "), response);
+        }
+    }
+
+    /**
+     * A chunked body the connection cannot frame (chunk size "ZZZ", as a raw-socket client may send) is a 400 that
+     * says so and closes the connection, counted as malformed; it was a 413 "over the bound" before.
+     */
+    @Test
+    void aBodyThatCannotBeFramedIsABadRequest() throws Exception {
+        registry.offer(ScorerFixtures.iris("iris", 1));
+        String request = "POST /score HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n";
+        try (Socket s = new Socket("127.0.0.1", http.port())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream().flush();
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(response.startsWith("HTTP/1.1 400 "), response);
+            assertTrue(response.contains("malformed request body"), response);
+            assertTrue(response.toLowerCase(java.util.Locale.ROOT).contains("connection: close"), response);
+        }
+        assertTrue(get("/metrics").body().contains(
+                "certmetric_scorer_errors_total{kind=\"malformed\",transport=\"http\"} 1.0"));
+        assertEquals(200, post("/score", ScorerFixtures.scoreRequest("ok", ScorerFixtures.IRIS.row(0))).statusCode());
     }
 
     /**
