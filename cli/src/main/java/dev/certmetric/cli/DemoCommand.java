@@ -12,7 +12,6 @@ import dev.certmetric.knn.KnnClassifier;
 import dev.certmetric.learner.EventRange;
 import dev.certmetric.learner.LearnerJob;
 import dev.certmetric.learner.LocalLearner;
-import dev.certmetric.monitoring.MetricsHttpServer;
 import dev.certmetric.learner.SnapshotFollower;
 import dev.certmetric.metric.MahalanobisMetric;
 import dev.certmetric.scorer.ScorerLimits;
@@ -184,7 +183,7 @@ public final class DemoCommand implements Callable<Integer> {
             awaitRunning(sc, Duration.ofSeconds(60));
             EventRange range = EventRange.firstN(c, LearnerJob.groupId(c), events, Duration.ofMinutes(2), a -> { });
             long jobStart = System.nanoTime();
-            MetricsHttpServer metrics = FlinkMetricsBridge.serve(c.metricsPort());
+            MetricsEndpoint metrics = FlinkMetricsBridge.serve(c.metricsPort());
             AutoCloseable stopMetrics = () -> {
                 if (metrics != null) {
                     metrics.close();

@@ -1,6 +1,5 @@
 package dev.certmetric.cli;
 
-import dev.certmetric.monitoring.MetricsHttpServer;
 import dev.certmetric.monitoring.Monitoring;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -42,8 +41,8 @@ public final class FlinkMetricsBridge implements MetricReporter {
     }
 
     /** Serves the registry's {@code /metrics} on 127.0.0.1 at {@code port}; null when the port is 0. */
-    static MetricsHttpServer serve(int port) throws IOException {
-        return port == 0 ? null : MetricsHttpServer.start("127.0.0.1", port, Monitoring.registry());
+    static MetricsEndpoint serve(int port) throws IOException {
+        return port == 0 ? null : MetricsEndpoint.start("127.0.0.1", port, Monitoring.registry());
     }
 
     @Override

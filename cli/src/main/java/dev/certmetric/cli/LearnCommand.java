@@ -5,7 +5,6 @@ import dev.certmetric.config.CertmetricConfig;
 import dev.certmetric.learner.EventRange;
 import dev.certmetric.learner.LearnerJob;
 import dev.certmetric.learner.LocalLearner;
-import dev.certmetric.monitoring.MetricsHttpServer;
 import dev.certmetric.learner.SnapshotTopicReader;
 import dev.certmetric.snapshot.MetricSnapshot;
 import picocli.CommandLine.Command;
@@ -85,7 +84,7 @@ public final class LearnCommand implements Callable<Integer> {
             });
         }
         long start = System.nanoTime();
-        MetricsHttpServer metrics = FlinkMetricsBridge.serve(c.metricsPort());
+        MetricsEndpoint metrics = FlinkMetricsBridge.serve(c.metricsPort());
         LocalLearner job = LocalLearner.start(c, range, webUi == null ? 0 : webUi, FlinkMetricsBridge.configuration());
         Thread hook = new Thread(job::close, "certmetric-learn-stop");
         Runtime.getRuntime().addShutdownHook(hook);

@@ -76,9 +76,10 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** Jetty serves the scorer and the CLI's metrics endpoint; never core, common or the learner's job jar. */
     @Test
-    void onlyTheScorerServesHttpWithJetty() {
-        noClasses().that().resideOutsideOfPackage("dev.certmetric.scorer..")
+    void onlyTheScorerAndTheCliServeHttpWithJetty() {
+        noClasses().that().resideOutsideOfPackages("dev.certmetric.scorer..", "dev.certmetric.cli..")
                 .should().dependOnClassesThat().resideInAPackage("org.eclipse.jetty..")
                 .check(classes);
     }

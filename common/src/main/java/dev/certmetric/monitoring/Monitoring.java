@@ -9,8 +9,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The JVM-wide Micrometer registry that every certmetric component (learner operators, scorer,
- * CLI) reports to. One per JVM: on a Flink cluster each TaskManager has its own, exposed by its own
- * {@link MetricsHttpServer}.
+ * CLI) reports to. One per JVM, served by whatever runs there: the scorer's HTTP endpoint, the CLI's
+ * metrics endpoint for an in-process learner; on a Flink cluster the learner's metrics go through Flink's
+ * own reporter instead.
  */
 public final class Monitoring {
     private static final PrometheusMeterRegistry REGISTRY = create();

@@ -1,5 +1,5 @@
 /**
- * The Micrometer registry and its Prometheus {@code /metrics} endpoint, shared by the processes that serve
- * metrics over HTTP.
+ * The JVM-wide Micrometer registry that certmetric's components report to; the scorer and the CLI serve it over
+ * HTTP.
  */
 package dev.certmetric.monitoring;
