@@ -26,6 +26,12 @@ public final class EventDecoder implements Serializable {
     public static final int DEFAULT_MAX_FEATURES = 100_000;
     public static final int DEFAULT_MAX_ID_CHARS = 256;
     public static final int DEFAULT_MAX_LABEL_CHARS = 256;
+    /**
+     * How far an event's own time may run ahead of the decoding machine's clock: an hour, the bound Kafka 4 brokers
+     * put on a record's timestamp (log.message.timestamp.after.max.ms). Further ahead is a producer's mistake
+     * (microseconds for milliseconds, say), and one such event would evict every other from a time-bounded window.
+     */
+    public static final long MAX_TS_AHEAD_MILLIS = 3_600_000;
 
     // NaN/Infinity tokens are accepted by the parser so they are reported as non_finite, not malformed_json.
     private static final ObjectReader READER = JsonMapper.builder()
@@ -306,6 +312,10 @@ public final class EventDecoder implements Serializable {
                         + "surrogate at index " + i + String.format(" (U+%04X)", cp));
             }
             i += Character.charCount(cp);
+        }
+        if (ts != null && ts > System.currentTimeMillis() + MAX_TS_AHEAD_MILLIS) {
+            return invalid(InvalidReason.OUT_OF_RANGE, "ts = " + ts + " is more than an hour ahead of this clock ("
+                    + System.currentTimeMillis() + "); ts is epoch milliseconds");
         }
         for (int i = 0; i < values.length; i++) {
             if (Math.abs(values[i]) > OnlineStandardizer.MAX_ABS_FEATURE) {

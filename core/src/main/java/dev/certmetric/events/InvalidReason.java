@@ -18,7 +18,10 @@ public enum InvalidReason {
     UNPRINTABLE_LABEL,
     /** The id is longer than {@code events.max-id-chars}. */
     ID_TOO_LONG,
-    /** A finite feature beyond {@link dev.certmetric.preprocess.OnlineStandardizer#MAX_ABS_FEATURE}. */
+    /**
+     * A finite feature beyond {@link dev.certmetric.preprocess.OnlineStandardizer#MAX_ABS_FEATURE}, or an event time
+     * more than {@link EventDecoder#MAX_TS_AHEAD_MILLIS} ahead of the decoder's clock.
+     */
     OUT_OF_RANGE,
     /**
      * A valid event whose label would be a class beyond {@code learner.max-classes}; decided by the learner

@@ -94,7 +94,8 @@ class EventDecoderFuzzTest {
 
     /**
      * Events that keep every rule: printable ids and labels (no control characters, no surrogates) up to
-     * the 256 code point limit, 1 to 20 features up to the bound, with or without a time stamp.
+     * the 256 code point limit, 1 to 20 features up to the bound, with or without a time stamp (any up to the
+     * present: a later one may be at most an hour ahead of the decoder's clock).
      */
     @Provide
     Arbitrary<LabeledEvent> boundedEvents() {
@@ -102,7 +103,7 @@ class EventDecoderFuzzTest {
                 .ofMinLength(1).ofMaxLength(256).filter(s -> !s.isBlank());
         Arbitrary<double[]> features = FuzzBytes.extreme(OnlineStandardizer.MAX_ABS_FEATURE).array(double[].class)
                 .ofMinSize(1).ofMaxSize(20);
-        return Combinators.combine(text, text, features, Arbitraries.longs().injectNull(0.2)).as(LabeledEvent::new);
+        return Combinators.combine(text, text, features, Arbitraries.longs().lessOrEqual(System.currentTimeMillis()).injectNull(0.2)).as(LabeledEvent::new);
     }
 
     @Provide

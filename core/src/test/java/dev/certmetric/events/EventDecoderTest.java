@@ -99,6 +99,24 @@ class EventDecoderTest {
         assertTrue(invalid.detail().startsWith("features[1]"), invalid.detail());
     }
 
+    /**
+     * An event time more than an hour ahead of this clock (a producer that sends microseconds, say) is out of range, on
+     * the streaming path and the tree path (a numeric label takes the latter); the past and the near future are not.
+     */
+    @Test
+    void anEventTimeFarAheadOfTheClockIsOutOfRange() {
+        long now = System.currentTimeMillis();
+        for (String label : new String[] {"\"x\"", "7"}) {
+            String head = "{\"id\":\"a\",\"label\":" + label + ",\"features\":[1],\"ts\":";
+            InvalidEvent micros = assertInvalid(InvalidReason.OUT_OF_RANGE, anyDim.decode(utf8(head + now * 1000 + "}")));
+            assertTrue(micros.detail().startsWith("ts = " + now * 1000), micros.detail());
+            assertInvalid(InvalidReason.OUT_OF_RANGE, anyDim.decode(utf8(head + (now + 2 * 86_400_000L) + "}")));
+            assertInstanceOf(Decoded.Valid.class, anyDim.decode(utf8(head + (now + 60_000) + "}")));
+            assertInstanceOf(Decoded.Valid.class, anyDim.decode(utf8(head + "-5}")));
+            assertInstanceOf(Decoded.Valid.class, anyDim.decode(utf8(head + "1}")));
+        }
+    }
+
     @Test
     void oversizedRecordIsRejectedBeforeParsing() {
         byte[] big = new byte[2048];

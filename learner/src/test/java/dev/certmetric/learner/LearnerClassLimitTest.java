@@ -37,7 +37,7 @@ class LearnerClassLimitTest extends WithEmbeddedKafka {
         List<byte[]> newLabels = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             newLabels.add(EventEncoder.toJson(new LabeledEvent("n" + i, "new-" + i, split.train().row(i % split.train().rows()),
-                    1_800_000_000_000L + i)));
+                    1_700_000_000_000L + i)));
         }
         all.addAll(newLabels);
         LearnerFixtures.produce(broker, c.eventsTopic(), all);
