@@ -109,6 +109,26 @@ public final class DemoCommand implements Callable<Integer> {
                     + "to follow a demo's few seconds of learning (default: ${DEFAULT-VALUE}).")
     long checkpointMs;
 
+    /**
+     * The learning rate over the stream's second half, between the snapshots that bracket it: a short demo's
+     * overall rate is mostly the job's start and the JIT's warm-up.
+     */
+    static String secondHalfRate(List<DemoReport.Point> history) {
+        if (history.size() < 3) {
+            return "";
+        }
+        DemoReport.Point last = history.get(history.size() - 1);
+        for (DemoReport.Point p : history) {
+            if (2 * p.events() >= last.events()) {
+                double seconds = last.seconds() - p.seconds();
+                return seconds <= 0 || p.events() == last.events() ? ""
+                        : String.format(Locale.ROOT, " (%.0f events/s over the second half)",
+                                (last.events() - p.events()) / seconds);
+            }
+        }
+        return "";
+    }
+
     @Override
     public Integer call() throws Exception {
         if (events < 1) {
@@ -261,8 +281,8 @@ public final class DemoCommand implements Callable<Integer> {
             out.println();
             out.printf(Locale.ROOT, "snapshots: %d committed, versions v%d..v%d, strictly increasing: %s%n",
                     follower.count(), follower.firstVersion(), follower.lastVersion(), follower.strictlyIncreasing());
-            out.printf(Locale.ROOT, "events: %d produced, %d processed (%d invalid) in %.1f s = %.0f events/s%n",
-                    events, processed, invalid, jobSeconds, processed / jobSeconds);
+            out.printf(Locale.ROOT, "events: %d produced, %d processed (%d invalid) in %.1f s = %.0f events/s%s%n",
+                    events, processed, invalid, jobSeconds, processed / jobSeconds, secondHalfRate(history));
             out.printf(Locale.ROOT, "prequential accuracy (test-then-train, whole stream): %.4f%s%n",
                     last.trainingStats().prequentialAccuracy(), events > train.rows()
                             ? " (optimistic: the stream repeats the " + train.rows()
