@@ -75,7 +75,11 @@ public final class LearnCommand implements Callable<Integer> {
         CertmetricConfig c = CertmetricConfig.load(config, o);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        dev.certmetric.learner.TopicSetup.ensureOutputTopics(c);
+        try {
+            dev.certmetric.learner.TopicSetup.ensureOutputTopics(c);
+        } catch (IllegalStateException e) {
+            throw new BadInputException(e.getMessage(), e);
+        }
         EventRange range = null;
         if (maxEvents != null) {
             range = EventRange.firstN(c, LearnerJob.groupId(c), maxEvents, Duration.ofDays(1), have -> {

@@ -134,7 +134,10 @@ public final class ProduceCommand implements Callable<Integer> {
     private void failIfSendFailed(AtomicReference<Exception> failure) {
         Exception e = failure.get();
         if (e != null) {
-            throw new IllegalStateException("sending to topic " + topic + " failed: " + e.getMessage(), e);
+            // One line, no stack trace: what fails a send here (no broker at --bootstrap, a record over the topic's
+            // limit, an ACL) is the user's to fix.
+            throw new BadInputException("sending to topic " + topic + " on " + bootstrap + " (--bootstrap) failed: "
+                    + e.getMessage(), e);
         }
     }
 

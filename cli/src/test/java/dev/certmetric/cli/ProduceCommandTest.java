@@ -83,6 +83,17 @@ class ProduceCommandTest extends WithEmbeddedKafka {
         assertTrue(err.toString().contains("--rate must be a finite number >= 0"), err.toString());
     }
 
+    /** No broker at --bootstrap: one line naming it, exit 2 (was an IllegalStateException's stack trace). */
+    @Test
+    void anUnreachableBrokerIsOneLineNamingTheOption() throws Exception {
+        Path csv = writeCsv("u.csv", "x,label", "1,a", "2,b");
+        int exit = run("produce", "--data", csv.toString(), "--bootstrap", "127.0.0.1:1",
+                "--producer-property", "max.block.ms=1000");
+        assertEquals(CertmetricCli.EXIT_BAD_INPUT, exit);
+        assertTrue(err.toString().startsWith("error: sending to topic certmetric.events on 127.0.0.1:1 (--bootstrap) failed"),
+                err.toString());
+    }
+
     @Test
     void nonNumericFeatureIsBadInput() throws Exception {
         Path csv = writeCsv("bad.csv", "x,label", "1,a", "oops,b");

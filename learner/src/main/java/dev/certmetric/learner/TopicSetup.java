@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Creates the job's output topics if they are missing, so the snapshots topic is compacted (a
@@ -23,7 +24,11 @@ public final class TopicSetup {
     private TopicSetup() {
     }
 
-    public static void ensureOutputTopics(CertmetricConfig config) throws Exception {
+    /**
+     * @throws IllegalStateException naming the bootstrap servers and the key that sets them, if the cluster does not
+     *     answer within 30 s or refuses
+     */
+    public static void ensureOutputTopics(CertmetricConfig config) throws InterruptedException {
         Properties p = new Properties();
         p.putAll(config.kafkaPropertyMap());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -48,6 +53,10 @@ public final class TopicSetup {
                     throw e;
                 }
             }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot check or create the learner's topics on " + config.bootstrapServers()
+                    + " (kafka.bootstrap-servers): " + (e instanceof TimeoutException ? "no answer within 30 s"
+                    : e.getCause().getMessage()), e);
         }
     }
 }
