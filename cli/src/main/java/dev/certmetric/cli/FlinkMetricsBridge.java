@@ -1,5 +1,6 @@
 package dev.certmetric.cli;
 
+import dev.certmetric.config.BadInputException;
 import dev.certmetric.monitoring.Monitoring;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -40,9 +41,21 @@ public final class FlinkMetricsBridge implements MetricReporter {
         return conf;
     }
 
-    /** Serves the registry's {@code /metrics} on 127.0.0.1 at {@code port}; null when the port is 0. */
-    static MetricsEndpoint serve(int port) throws IOException {
-        return port == 0 ? null : MetricsEndpoint.start("127.0.0.1", port, Monitoring.registry());
+    /**
+     * Serves the registry's {@code /metrics} on 127.0.0.1 at {@code port}; null when the port is 0.
+     *
+     * @throws BadInputException naming the key, if the port is taken (another learner or demo, say)
+     */
+    static MetricsEndpoint serve(int port) {
+        if (port == 0) {
+            return null;
+        }
+        try {
+            return MetricsEndpoint.start("127.0.0.1", port, Monitoring.registry());
+        } catch (IOException e) {
+            throw new BadInputException("metrics.port = " + port + ": " + e.getMessage()
+                    + "; set metrics.port to a free port, or to 0 for no endpoint", e);
+        }
     }
 
     @Override

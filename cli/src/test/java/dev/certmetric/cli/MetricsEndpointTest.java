@@ -52,4 +52,15 @@ class MetricsEndpointTest {
             }
         }
     }
+
+    /** A taken port is one line naming the key and the way out (it was an IOException's stack trace). */
+    @Test
+    void aTakenPortNamesTheKey() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+            dev.certmetric.config.BadInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    dev.certmetric.config.BadInputException.class, () -> FlinkMetricsBridge.serve(taken.getLocalPort()));
+            assertTrue(e.getMessage().startsWith("metrics.port = " + taken.getLocalPort() + ": "), e.getMessage());
+            assertTrue(e.getMessage().endsWith("set metrics.port to a free port, or to 0 for no endpoint"), e.getMessage());
+        }
+    }
 }
