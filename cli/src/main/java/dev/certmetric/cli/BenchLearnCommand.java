@@ -12,7 +12,6 @@ import dev.certmetric.learner.LearnerJob;
 import dev.certmetric.learner.LocalLearner;
 import dev.certmetric.learner.SnapshotFollower;
 import dev.certmetric.snapshot.MetricSnapshot;
-import org.apache.flink.api.common.JobStatus;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -156,6 +155,7 @@ public final class BenchLearnCommand implements Callable<Integer> {
         try (LocalLearner job = LocalLearner.start(c, range, 0);
              SnapshotFollower f = new SnapshotFollower(c.bootstrapServers(), c.kafkaPropertyMap(), c.snapshotsTopic(),
                      c.modelName())) {
+            int pollsWithoutSnapshot = 0;
             while (true) {
                 for (MetricSnapshot s : f.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
@@ -168,9 +168,8 @@ public final class BenchLearnCommand implements Callable<Integer> {
                 out.printf("\rparallelism %d: %d/%d events learned", p, last == null ? 0 : last.trainingStats().eventsSeen(),
                         events);
                 out.flush();
-                JobStatus status = job.status();
-                if ((status == null || status.isGloballyTerminalState()) && f.caughtUp()) {
-                    break;
+                if (job.ended() && f.caughtUp() && (last != null || ++pollsWithoutSnapshot > 50)) {
+                    break; // without a snapshot yet, 5 s more for the final one
                 }
             }
             job.await(Duration.ofSeconds(10));

@@ -223,7 +223,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             SnapshotFollower follower;
             List<DemoReport.Point> history = new ArrayList<>();
-            JobStatus status;
+            int pollsWithoutSnapshot = 0;
             double jobSeconds;
             try (SnapshotFollower f = new SnapshotFollower(c.bootstrapServers(), c.kafkaPropertyMap(),
                     c.snapshotsTopic(), c.modelName())) {
@@ -245,8 +245,9 @@ public final class DemoCommand implements Callable<Integer> {
                         out.printf("\rwaiting for the first snapshot (%.0f s)", elapsed);
                     }
                     out.flush();
-                    status = job.status();
-                    if ((status == null || status.isGloballyTerminalState()) && f.caughtUp()) {
+                    // Ended and everything committed read; without a snapshot yet, a few more polls for the final one
+                    // (an unreadable status used to count as ended, and the demo then found no snapshot).
+                    if (job.ended() && f.caughtUp() && (f.last() != null || ++pollsWithoutSnapshot > 20)) {
                         break;
                     }
                 }
@@ -254,6 +255,7 @@ public final class DemoCommand implements Callable<Integer> {
                 // the job ends right after the final checkpoint that commits the last snapshot
                 jobSeconds = (System.nanoTime() - jobStart) / 1e9;
             }
+            JobStatus status = job.status();
             if (status != JobStatus.FINISHED) {
                 try {
                     job.await(Duration.ofSeconds(5));

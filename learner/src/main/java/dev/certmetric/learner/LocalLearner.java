@@ -99,6 +99,15 @@ public final class LocalLearner implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether the job has ended (finished, failed or cancelled): from its status, or, when the status cannot be read
+     * (null from {@link #status()}, which a busy or just-started cluster can give), from its result.
+     */
+    public boolean ended() {
+        JobStatus s = status();
+        return s != null ? s.isGloballyTerminalState() : client.getJobExecutionResult().isDone();
+    }
+
     /** Waits for a bounded job to finish; rethrows its failure. */
     public JobExecutionResult await(Duration timeout) throws Exception {
         try {

@@ -123,6 +123,15 @@ public final class ScoreCommand implements Callable<Integer> {
                 service.start();
             } catch (IllegalStateException e) {
                 throw new BadInputException(e.getMessage(), e);
+            } catch (java.io.UncheckedIOException e) {
+                // The HTTP port is taken (another scorer, say): the user's to change, not a crash.
+                Throwable root = e;
+                while (root.getCause() != null) {
+                    root = root.getCause();
+                }
+                throw new BadInputException("--http-port " + settings.httpPort() + ": cannot serve HTTP on "
+                        + settings.httpHost() + ":" + settings.httpPort() + " (" + root.getMessage()
+                        + "); choose a free port, 0 for any, or -1 for none", e);
             }
             out.println("scorer: " + settings.snapshotTopic() + " -> model '" + settings.modelName() + "'; "
                     + settings.requestTopic() + " -> " + settings.scoreTopic()
