@@ -155,7 +155,6 @@ public final class BenchLearnCommand implements Callable<Integer> {
         try (LocalLearner job = LocalLearner.start(c, range, 0);
              SnapshotFollower f = new SnapshotFollower(c.bootstrapServers(), c.kafkaPropertyMap(), c.snapshotsTopic(),
                      c.modelName())) {
-            int pollsWithoutSnapshot = 0;
             while (true) {
                 for (MetricSnapshot s : f.poll(Duration.ofMillis(100))) {
                     long now = System.currentTimeMillis();
@@ -168,8 +167,8 @@ public final class BenchLearnCommand implements Callable<Integer> {
                 out.printf("\rparallelism %d: %d/%d events learned", p, last == null ? 0 : last.trainingStats().eventsSeen(),
                         events);
                 out.flush();
-                if (job.ended() && f.caughtUp() && (last != null || ++pollsWithoutSnapshot > 50)) {
-                    break; // without a snapshot yet, 5 s more for the final one
+                if (job.endedAndRead(f)) {
+                    break;
                 }
             }
             job.await(Duration.ofSeconds(10));

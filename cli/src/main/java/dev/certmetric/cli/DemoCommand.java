@@ -223,7 +223,6 @@ public final class DemoCommand implements Callable<Integer> {
             out.flush();
             SnapshotFollower follower;
             List<DemoReport.Point> history = new ArrayList<>();
-            int pollsWithoutSnapshot = 0;
             double jobSeconds;
             try (SnapshotFollower f = new SnapshotFollower(c.bootstrapServers(), c.kafkaPropertyMap(),
                     c.snapshotsTopic(), c.modelName())) {
@@ -245,9 +244,7 @@ public final class DemoCommand implements Callable<Integer> {
                         out.printf("\rwaiting for the first snapshot (%.0f s)", elapsed);
                     }
                     out.flush();
-                    // Ended and everything committed read; without a snapshot yet, a few more polls for the final one
-                    // (an unreadable status used to count as ended, and the demo then found no snapshot).
-                    if (job.ended() && f.caughtUp() && (f.last() != null || ++pollsWithoutSnapshot > 20)) {
+                    if (job.endedAndRead(f)) {
                         break;
                     }
                 }

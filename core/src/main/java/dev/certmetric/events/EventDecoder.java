@@ -313,9 +313,12 @@ public final class EventDecoder implements Serializable {
             }
             i += Character.charCount(cp);
         }
-        if (ts != null && ts > System.currentTimeMillis() + MAX_TS_AHEAD_MILLIS) {
-            return invalid(InvalidReason.OUT_OF_RANGE, "ts = " + ts + " is more than an hour ahead of this clock ("
-                    + System.currentTimeMillis() + "); ts is epoch milliseconds");
+        if (ts != null) {
+            long now = System.currentTimeMillis();
+            if (ts > now + MAX_TS_AHEAD_MILLIS) {
+                return invalid(InvalidReason.OUT_OF_RANGE, "ts = " + ts + " is more than an hour ahead of this clock ("
+                        + now + "); ts is epoch milliseconds");
+            }
         }
         for (int i = 0; i < values.length; i++) {
             if (Math.abs(values[i]) > OnlineStandardizer.MAX_ABS_FEATURE) {

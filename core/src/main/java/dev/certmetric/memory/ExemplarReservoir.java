@@ -109,13 +109,11 @@ public final class ExemplarReservoir {
                 heap[slot] = slot;
                 priorities[slot] = priority;
                 siftUp(slot);
-            } else if (size > 0 && priority < priorities[heap[0]]) {
+            } else { // full, and smaller than the largest kept (a priority equal to it was a repeat)
                 slot = heap[0];
                 slots.remove(priorities[slot]);
                 priorities[slot] = priority;
                 siftDown(0);
-            } else {
-                return;
             }
             slots.put(priority, slot);
             System.arraycopy(raw, offset, rows, slot * p, p);

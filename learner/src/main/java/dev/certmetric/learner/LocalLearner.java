@@ -36,6 +36,10 @@ public final class LocalLearner implements AutoCloseable {
     /** The checkpoint directory this instance created (null: the caller's configuration names one). */
     private final Path checkpoints;
     private volatile boolean closed;
+    /** When {@link #endedAndRead} first found the job ended with no snapshot read; 0 before. */
+    private long endedWithoutSnapshotAt;
+    /** How long {@link #endedAndRead} waits after the end for a final snapshot when none was read. */
+    static final Duration FINAL_SNAPSHOT_GRACE = Duration.ofSeconds(5);
 
     private LocalLearner(JobClient client, CertmetricConfig config, Path checkpoints) {
         this.client = client;
@@ -100,12 +104,24 @@ public final class LocalLearner implements AutoCloseable {
     }
 
     /**
-     * Whether the job has ended (finished, failed or cancelled): from its status, or, when the status cannot be read
-     * (null from {@link #status()}, which a busy or just-started cluster can give), from its result.
+     * Whether the job has ended (finished, failed or cancelled) and {@code follower} has read every snapshot it
+     * committed. Ended comes from the job's status, or, when the status cannot be read (null from {@link #status()},
+     * which a busy or just-started cluster can give), from its result. A follower that has read no snapshot yet gets
+     * {@link #FINAL_SNAPSHOT_GRACE} more after the end for the final one to become visible.
      */
-    public boolean ended() {
+    public boolean endedAndRead(SnapshotFollower follower) {
         JobStatus s = status();
-        return s != null ? s.isGloballyTerminalState() : client.getJobExecutionResult().isDone();
+        boolean ended = s != null ? s.isGloballyTerminalState() : client.getJobExecutionResult().isDone();
+        if (!ended || !follower.caughtUp()) {
+            return false;
+        }
+        if (follower.last() != null) {
+            return true;
+        }
+        if (endedWithoutSnapshotAt == 0) {
+            endedWithoutSnapshotAt = System.nanoTime();
+        }
+        return System.nanoTime() - endedWithoutSnapshotAt > FINAL_SNAPSHOT_GRACE.toNanos();
     }
 
     /** Waits for a bounded job to finish; rethrows its failure. */
